@@ -1,0 +1,251 @@
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+bool fb_is_pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+int fb_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mul = 1;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0':
+		break;
+	case 'K':
+		mul = 1ULL << 10;
+		end++;
+		break;
+	case 'M':
+		mul = 1ULL << 20;
+		end++;
+		break;
+	case 'G':
+		mul = 1ULL << 30;
+		end++;
+		break;
+	case 'T':
+		mul = 1ULL << 40;
+		end++;
+		break;
+	default:
+		return -1;
+	}
+	/* Accept "4KiB" / "4KB" spellings too. */
+	if (mul > 1 && (*end == 'i' || *end == 'I'))
+		end++;
+	if (mul > 1 && (*end == 'b' || *end == 'B'))
+		end++;
+	if (*end)
+		return -1;
+	if (v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_one(const char *tok, bool sizes, uint64_t *v)
+{
+	char *end;
+
+	if (sizes)
+		return fb_parse_size(tok, v);
+	if (!isdigit((unsigned char)*tok))
+		return -1;
+	errno = 0;
+	*v = strtoull(tok, &end, 10);
+	return (errno || *end) ? -1 : 0;
+}
+
+int fb_parse_u64_list(const char *s, bool sizes, uint64_t **out, size_t *n,
+		      char *err, size_t errlen)
+{
+	char **tok;
+	size_t ntok, cap = 0, cnt = 0;
+	uint64_t *v = NULL;
+
+	if (fb_split_list(s, &tok, &ntok) || ntok == 0) {
+		snprintf(err, errlen, "'%s': empty list", s);
+		return -1;
+	}
+	for (size_t i = 0; i < ntok; i++) {
+		char *dash = strchr(tok[i], '-');
+		uint64_t lo, hi;
+
+		if (dash) {
+			*dash = '\0';
+			if (parse_one(tok[i], sizes, &lo) || parse_one(dash + 1, sizes, &hi)) {
+				*dash = '-';
+				snprintf(err, errlen, "'%s': not a %s range", tok[i],
+					 sizes ? "size" : "number");
+				goto fail;
+			}
+			*dash = '-';
+			if (!fb_is_pow2(lo) || !fb_is_pow2(hi) || lo > hi) {
+				snprintf(err, errlen,
+					 "'%s': a range must run between powers of two, low to high",
+					 tok[i]);
+				goto fail;
+			}
+		} else {
+			if (parse_one(tok[i], sizes, &lo)) {
+				snprintf(err, errlen, "'%s': not a %s", tok[i],
+					 sizes ? "size (e.g. 4K, 2M, 1G)" : "whole number");
+				goto fail;
+			}
+			hi = lo;
+		}
+		for (uint64_t x = lo; x <= hi; x = dash ? x * 2 : hi + 1) {
+			if (cnt == cap) {
+				cap = cap ? cap * 2 : 16;
+				uint64_t *nv = realloc(v, cap * sizeof(*v));
+				if (!nv)
+					goto fail;
+				v = nv;
+			}
+			v[cnt++] = x;
+			if (x > UINT64_MAX / 2)
+				break;
+		}
+	}
+	fb_free_list(tok, ntok);
+	*out = v;
+	*n = cnt;
+	return 0;
+fail:
+	fb_free_list(tok, ntok);
+	free(v);
+	return -1;
+}
+
+const char *fb_size_str(uint64_t b, char *buf, size_t len)
+{
+	static const char unit[] = "KMGT";
+
+	if (b && !(b & ((1ULL << 10) - 1))) {
+		int u = -1;
+
+		while (b && !(b & ((1ULL << 10) - 1)) && u < 3) {
+			b >>= 10;
+			u++;
+		}
+		snprintf(buf, len, "%" PRIu64 "%c", b, unit[u]);
+	} else {
+		snprintf(buf, len, "%" PRIu64, b);
+	}
+	return buf;
+}
+
+int fb_split_list(const char *s, char ***out, size_t *n)
+{
+	char *copy = strdup(s ? s : ""), *save = NULL, *t;
+	char **v = NULL;
+	size_t cnt = 0;
+
+	if (!copy)
+		return -1;
+	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char **nv = realloc(v, (cnt + 1) * sizeof(*v));
+
+		if (!nv)
+			break;
+		v = nv;
+		v[cnt++] = strdup(t);
+	}
+	free(copy);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void fb_free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+uint64_t fb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int fb_mkdirs(const char *path, char *err, size_t errlen)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(buf, 0755) && errno != EEXIST) {
+				snprintf(err, errlen, "%s: %s", buf, strerror(errno));
+				return -1;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+int fb_write_atomic(const char *path, const char *data, size_t len,
+		    char *err, size_t errlen)
+{
+	char tmp[4096];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) || close(fd) || rename(tmp, path)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* Exit codes, one-line errors and the CLI's value parsers. */
+#ifndef FB_UTIL_H
+#define FB_UTIL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses, as kselftest uses them. */
+enum { FB_EXIT_OK = 0, FB_EXIT_FAIL = 1, FB_EXIT_USAGE = 2, FB_EXIT_SKIP = 4 };
+
+#define FB_ERRLEN 256
+
+/* "4096", "4K", "2M", "1G" (binary units).  0 on success. */
+int fb_parse_size(const char *s, uint64_t *out);
+/* "1,2,4" or power-of-two ranges "1-16" (1,2,4,8,16).  0 on success. */
+int fb_parse_u64_list(const char *s, bool sizes, uint64_t **out, size_t *n,
+		      char *err, size_t errlen);
+/* Human size: 4096 -> "4K", 2097152 -> "2M", 1000 -> "1000". */
+const char *fb_size_str(uint64_t bytes, char *buf, size_t len);
+/* Split "a,b,c" into strdup'ed tokens. */
+int fb_split_list(const char *s, char ***out, size_t *n);
+void fb_free_list(char **v, size_t n);
+bool fb_is_pow2(uint64_t x);
+
+/* Monotonic raw clock in nanoseconds: never NTP-slewed. */
+uint64_t fb_now_ns(void);
+
+/* Write a whole file atomically: temporary file in the same dir + rename. */
+int fb_write_atomic(const char *path, const char *data, size_t len,
+		    char *err, size_t errlen);
+/* mkdir -p */
+int fb_mkdirs(const char *path, char *err, size_t errlen);
+
+#endif
