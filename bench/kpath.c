@@ -1,0 +1,619 @@
+/*
+ * Which implementation the x86-64 kernel patches in for its copy routines.
+ *
+ * Every rule below was transcribed from Debian's linux-source-6.1 (6.1.192)
+ * and linux-source-6.12 (6.12.117) trees; the file is named next to each
+ * rule.  "6.12" stands for 6.12 and later.  Kernel features that matter:
+ *   ERMS, FSRM, FSRS  CPUID bits, but intel.c may clear ERMS (fast strings off)
+ *   REP_GOOD          synthetic: set by the vendor init code, never by CPUID
+ *   copy_mc_fragile_key  static key: mce=recovery or a Xeon PCI RAS quirk
+ */
+#include "kpath.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const km_names[FB_KM_COUNT] = {
+	[FB_KM_6_1] = "6.1",
+	[FB_KM_6_12] = "6.12",
+};
+
+static const char *const kr_names[FB_KR_COUNT] = {
+	[FB_KR_MEMCPY] = "memcpy",
+	[FB_KR_COPY_PAGE] = "copy_page",
+	[FB_KR_COPY_MC] = "copy_mc_to_kernel",
+	[FB_KR_MEMCPY_FLUSHCACHE] = "memcpy_flushcache",
+	[FB_KR_CLFLUSH_RANGE] = "clflush_cache_range",
+};
+
+const char *fb_kernel_model_name(enum fb_kernel_model km)
+{
+	return (unsigned)km < FB_KM_COUNT ? km_names[km] : "?";
+}
+
+int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km)
+{
+	if (!s || !km)
+		return -1;
+	if (!strcmp(s, "6.1")) {
+		*km = FB_KM_6_1;
+		return 0;
+	}
+	if (!strcmp(s, "6.12") || !strcmp(s, "6.12+")) {
+		*km = FB_KM_6_12;
+		return 0;
+	}
+	return -1;
+}
+
+const char *fb_kroutine_name(enum fb_kroutine r)
+{
+	return (unsigned)r < FB_KR_COUNT ? kr_names[r] : "?";
+}
+
+/* snprintf into why (NULL-safe, always terminated). */
+static void say(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+}
+
+static bool vendor_is(const struct fb_cpu *cpu, const char *v)
+{
+	return !strcmp(cpu->vendor, v);
+}
+
+static bool is_intel(const struct fb_cpu *cpu) { return vendor_is(cpu, "GenuineIntel"); }
+static bool is_amd(const struct fb_cpu *cpu) { return vendor_is(cpu, "AuthenticAMD"); }
+
+void fb_kboot_unknown(struct fb_kboot *b)
+{
+	b->mce_recovery = -1;
+	b->ras_quirk = -1;
+	b->fast_strings = -1;
+}
+
+static const struct fb_kboot *boot_or_unknown(const struct fb_kboot *b,
+					      struct fb_kboot *tmp)
+{
+	if (b)
+		return b;
+	fb_kboot_unknown(tmp);
+	return tmp;
+}
+
+/*
+ * arch/x86/kernel/cpu/intel.c early_init_intel() (6.1 and 6.12): on family
+ * > 6 or family 6 model >= 0xd, if IA32_MISC_ENABLE.FAST_STRING is clear,
+ * setup_clear_cpu_cap(REP_GOOD) and (ERMS).  setup_clear wins over the later
+ * set_cpu_cap in init_intel.  The MSR is not readable from userspace.
+ */
+static bool intel_fast_strings_off(const struct fb_cpu *cpu, const struct fb_kboot *b)
+{
+	return is_intel(cpu) && (cpu->family > 6 || (cpu->family == 6 && cpu->model >= 0xd)) &&
+	       b->fast_strings == 0;
+}
+
+/* X86_FEATURE_ERMS as the kernel keeps it: the CPUID bit unless intel.c
+ * cleared it (fast strings disabled). */
+static bool kernel_erms(const struct fb_cpu *cpu, const struct fb_kboot *b)
+{
+	return cpu->flag[FB_F_ERMS] && !intel_fast_strings_off(cpu, b);
+}
+
+/* X86_FEATURE_FSRM: the CPUID bit; no kernel clears it (6.1, 6.12). */
+static bool kernel_fsrm(const struct fb_cpu *cpu)
+{
+	return cpu->flag[FB_F_FSRM];
+}
+
+/*
+ * X86_FEATURE_REP_GOOD.  Identical in 6.1 and 6.12 (checked: no other file
+ * under arch/x86 sets or clears it).
+ */
+static bool rep_good(const struct fb_cpu *cpu, const struct fb_kboot *b,
+		     char *why, size_t len)
+{
+	unsigned f = cpu->family, m = cpu->model;
+
+	if (is_amd(cpu)) {
+		if (f >= 0x10) {
+			/* amd.c init_amd(): if (c->x86 >= 0x10) set REP_GOOD */
+			say(why, len, "AMD family 0x%x >= 0x10 (amd.c)", f);
+			return true;
+		}
+		if (f == 0xf) {
+			/* amd.c init_amd_k8(): raw CPUID.1 EAX in
+			 * [0x0f48,0x0f50) or >= 0x0f58 ("C+ stepping K8") */
+			unsigned level = ((m >> 4) << 16) | 0xf00 | ((m & 0xf) << 4) |
+					 (cpu->stepping & 0xf);
+			bool ok = (level >= 0x0f48 && level < 0x0f50) || level >= 0x0f58;
+
+			say(why, len, "AMD K8 CPUID.1=0x%x %s (amd.c init_amd_k8)", level,
+			    ok ? "is C+ stepping" : "is before C stepping");
+			return ok;
+		}
+		say(why, len, "AMD family 0x%x < 0x10 (amd.c)", f);
+		return false;
+	}
+	if (vendor_is(cpu, "HygonGenuine")) {
+		/* hygon.c init_hygon(): unconditional */
+		say(why, len, "Hygon (hygon.c: always)");
+		return true;
+	}
+	if (is_intel(cpu)) {
+		/* intel.c init_intel() under CONFIG_X86_64: only family 6 */
+		if (f != 6) {
+			say(why, len, "Intel family 0x%x != 6 (intel.c sets it for family 6 only)", f);
+			return false;
+		}
+		if (intel_fast_strings_off(cpu, b)) {
+			say(why, len, "Intel family 6 but fast strings disabled in "
+			    "IA32_MISC_ENABLE (intel.c clears REP_GOOD, ERMS)");
+			return false;
+		}
+		say(why, len, "Intel family 6 (intel.c)%s", b->fast_strings == 1 ? "" :
+		    m >= 0xd ? ", assuming BIOS left fast strings on" : "");
+		return true;
+	}
+	if (vendor_is(cpu, "CentaurHauls")) {
+		/* centaur.c init_centaur(): family 6 model >= 0xf, or family >= 7 */
+		bool ok = (f == 6 && m >= 0xf) || f >= 7;
+
+		say(why, len, "Centaur family 0x%x model 0x%x (centaur.c)", f, m);
+		return ok;
+	}
+	if (vendor_is(cpu, "  Shanghai  ")) {
+		/* zhaoxin.c init_zhaoxin(): family >= 6 */
+		say(why, len, "Zhaoxin family 0x%x (zhaoxin.c: family >= 6)", f);
+		return f >= 6;
+	}
+	say(why, len, "vendor '%s': no kernel code sets REP_GOOD", cpu->vendor);
+	return false;
+}
+
+bool fb_kernel_rep_good(const struct fb_cpu *cpu, enum fb_kernel_model km,
+			char *why, size_t whylen)
+{
+	struct fb_kboot b;
+
+	(void)km;       /* same rule in 6.1 and 6.12 */
+	fb_kboot_unknown(&b);
+	if (!cpu || !cpu->x86) {
+		say(why, whylen, "not x86");
+		return false;
+	}
+	return rep_good(cpu, &b, why, whylen);
+}
+
+bool fb_kernel_fsrs(const struct fb_cpu *cpu, enum fb_kernel_model km,
+		    char *why, size_t whylen)
+{
+	if (!cpu || !cpu->x86) {
+		say(why, whylen, "not x86");
+		return false;
+	}
+	if (km == FB_KM_6_1) {
+		/* 6.1 arch/x86/include/asm/cpufeatures.h has no FSRS */
+		say(why, whylen, "6.1 has no X86_FEATURE_FSRS");
+		return false;
+	}
+	if (cpu->flag[FB_F_FSRS]) {
+		say(why, whylen, "CPUID.(7,1):EAX[11]");
+		return true;
+	}
+	if (is_amd(cpu) && kernel_fsrm(cpu)) {
+		/* amd.c init_amd() (6.12): "AMD FSRM also implies FSRS" */
+		say(why, whylen, "AMD with FSRM (amd.c, 6.12)");
+		return true;
+	}
+	say(why, whylen, "no FSRS");
+	return false;
+}
+
+/*
+ * The Xeon RAS quirks of arch/x86/kernel/quirks.c (same in 6.1 and 6.12),
+ * keyed by the CPU model whose uncore carries the PCI device:
+ *   8086:0ec3 Ivy Bridge, 8086:2fc0 Haswell, 8086:6fc0 Broadwell
+ *     ("brickland", the E7/EX platform): CAPID0 (0x84) bit 4
+ *   8086:2083 Skylake-SP "purley" (also Cascade Lake, Cooper Lake):
+ *     CAPID0[7:6] == 3 (advanced RAS SKU) or CAPID5 (0x98) bits 8:5
+ *     (an NVDIMM mode enabled)
+ * guess_on: what we assume when the config space cannot be read.
+ */
+struct ras_model {
+	unsigned model;
+	const char *name;
+	bool guess_on;
+};
+
+static const struct ras_model ras_models[] = {
+	{ 0x3e, "Ivy Bridge-EP/EX (8086:0ec3)", false },  /* only E7 SKUs set the bit */
+	{ 0x3f, "Haswell-EP/EX (8086:2fc0)", false },
+	{ 0x4f, "Broadwell-EP/EX (8086:6fc0)", false },
+	{ 0x55, "Skylake-SP/Cascade Lake (8086:2083)", true }, /* Gold/Platinum, NVDIMM */
+};
+
+static const struct ras_model *ras_model_of(const struct fb_cpu *cpu)
+{
+	if (!is_intel(cpu) || cpu->family != 6)
+		return NULL;
+	for (size_t i = 0; i < sizeof(ras_models) / sizeof(ras_models[0]); i++)
+		if (ras_models[i].model == cpu->model)
+			return &ras_models[i];
+	return NULL;
+}
+
+/*
+ * copy_mc_fragile_key (arch/x86/lib/copy_mc.c) is turned on only by
+ * enable_copy_mc_fragile(), called from
+ *   mce/core.c mcheck_late_init(): if (mca_cfg.recovery), which only the
+ *     "mce=recovery" boot option sets, and
+ *   arch/x86/kernel/quirks.c: the PCI RAS quirks above.
+ * No CPUID bit and no AMD condition enables it (6.1 and 6.12).
+ */
+bool fb_kernel_copy_mc_fragile(const struct fb_cpu *cpu,
+			       const struct fb_kboot *boot, char *why, size_t whylen)
+{
+	struct fb_kboot tmp;
+	const struct fb_kboot *b = boot_or_unknown(boot, &tmp);
+	const struct ras_model *rm;
+
+	if (!cpu || !cpu->x86) {
+		say(why, whylen, "not x86");
+		return false;
+	}
+	if (b->mce_recovery == 1) {
+		say(why, whylen, "mce=recovery (mce/core.c)");
+		return true;
+	}
+	rm = ras_model_of(cpu);
+	if (b->ras_quirk == 1) {
+		say(why, whylen, "Xeon RAS PCI quirk fired (arch/x86/kernel/quirks.c)");
+		return true;
+	}
+	if (b->ras_quirk == 0 || !rm) {
+		say(why, whylen, "no mce=recovery, no Xeon RAS PCI quirk");
+		return false;
+	}
+	/* unknown: guess from the model */
+	if (cpu->flag[FB_F_HYPERVISOR]) {
+		say(why, whylen, "guess: guest does not see the %s uncore (quirks.c)", rm->name);
+		return false;
+	}
+	say(why, whylen, "guess: %s RAS quirk %s (quirks.c; SKU-dependent)",
+	    rm->name, rm->guess_on ? "fires" : "does not fire");
+	return rm->guess_on;
+}
+
+/* Appended when the bits that matter look hidden by a VM CPU model. */
+static const char *vm_note(const struct fb_cpu *cpu)
+{
+	if (cpu->flag[FB_F_HYPERVISOR] && !cpu->flag[FB_F_ERMS] && !cpu->flag[FB_F_FSRM] &&
+	    ((is_amd(cpu) && cpu->family >= 0x19) || (is_intel(cpu) && cpu->family == 6)))
+		return " [VM: ERMS/FSRM may be hidden by the CPU model]";
+	return "";
+}
+
+static void set(struct fb_kpath *out, const char *impl, const char *prim)
+{
+	out->impl = impl;
+	out->primitive = prim;
+}
+
+static void sel_memcpy(const struct fb_cpu *cpu, enum fb_kernel_model km,
+		       const struct fb_kboot *b, struct fb_kpath *out)
+{
+	char rg[96];
+
+	if (km == FB_KM_6_12) {
+		/* arch/x86/lib/memcpy_64.S (6.12):
+		 *   ALTERNATIVE "jmp memcpy_orig", "", X86_FEATURE_FSRM
+		 * then movq %rdx,%rcx; rep movsb.  ERMS and REP_GOOD unused. */
+		if (kernel_fsrm(cpu)) {
+			set(out, "rep movsb (memcpy FSRM)", "rep_movsb");
+			say(out->why, sizeof(out->why),
+			    "FSRM -> rep movsb (arch/x86/lib/memcpy_64.S, 6.12)");
+		} else {
+			set(out, "memcpy_orig", "memcpy_orig");
+			say(out->why, sizeof(out->why),
+			    "no FSRM -> memcpy_orig%s (arch/x86/lib/memcpy_64.S, 6.12)%s",
+			    kernel_erms(cpu, b) ? ", ERMS ignored" : "", vm_note(cpu));
+		}
+		return;
+	}
+	/* arch/x86/lib/memcpy_64.S (6.1):
+	 *   ALTERNATIVE_2 "jmp memcpy_orig", "", X86_FEATURE_REP_GOOD,
+	 *                 "jmp memcpy_erms", X86_FEATURE_ERMS
+	 * the later alternative wins; the fall-through body is
+	 * rep movsq of len/8 then rep movsb of len%8. */
+	if (kernel_erms(cpu, b)) {
+		set(out, "memcpy_erms (rep movsb)", "rep_movsb");
+		say(out->why, sizeof(out->why),
+		    "ERMS -> memcpy_erms (arch/x86/lib/memcpy_64.S, 6.1)");
+	} else if (rep_good(cpu, b, rg, sizeof(rg))) {
+		set(out, "rep movsq (memcpy REP_GOOD)", "rep_movsq");
+		say(out->why, sizeof(out->why),
+		    "no ERMS, REP_GOOD [%s] -> rep movsq (arch/x86/lib/memcpy_64.S, 6.1)%s",
+		    rg, vm_note(cpu));
+	} else {
+		set(out, "memcpy_orig", "memcpy_orig");
+		say(out->why, sizeof(out->why),
+		    "no ERMS, no REP_GOOD [%s] -> memcpy_orig (arch/x86/lib/memcpy_64.S, 6.1)",
+		    rg);
+	}
+}
+
+int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
+			 enum fb_kroutine r, const struct fb_kboot *boot,
+			 struct fb_kpath *out)
+{
+	struct fb_kboot tmp;
+	const struct fb_kboot *b = boot_or_unknown(boot, &tmp);
+	char w[120];
+
+	if (!out)
+		return -1;
+	set(out, "none", NULL);
+	out->why[0] = '\0';
+	if (!cpu || !cpu->x86) {
+		say(out->why, sizeof(out->why), "not x86: the x86 kernel copy paths do not apply");
+		return -1;
+	}
+	if ((unsigned)km >= FB_KM_COUNT || (unsigned)r >= FB_KR_COUNT)
+		return -1;
+
+	switch (r) {
+	case FB_KR_MEMCPY:
+		sel_memcpy(cpu, km, b, out);
+		return 0;
+
+	case FB_KR_COPY_PAGE:
+		/* arch/x86/lib/copy_page_64.S (6.1 = 6.12):
+		 *   ALTERNATIVE "jmp copy_page_regs", "", X86_FEATURE_REP_GOOD
+		 * then rep movsq of 4096/8 quadwords. */
+		if (rep_good(cpu, b, w, sizeof(w))) {
+			set(out, "rep movsq", "rep_movsq");
+			say(out->why, sizeof(out->why),
+			    "REP_GOOD [%s] -> rep movsq (arch/x86/lib/copy_page_64.S)", w);
+		} else {
+			set(out, "copy_page_regs", "copy_page_regs");
+			say(out->why, sizeof(out->why),
+			    "no REP_GOOD [%s] -> copy_page_regs (arch/x86/lib/copy_page_64.S)", w);
+		}
+		return 0;
+
+	case FB_KR_COPY_MC:
+		/* arch/x86/lib/copy_mc.c copy_mc_to_kernel() (6.1 = 6.12):
+		 * fragile key -> copy_mc_fragile; else static_cpu_has(ERMS) ->
+		 * copy_mc_enhanced_fast_string (rep movsb, copy_mc_64.S);
+		 * else plain memcpy(), whose own rules then apply. */
+		if (fb_kernel_copy_mc_fragile(cpu, b, w, sizeof(w))) {
+			set(out, "copy_mc_fragile", "copy_mc_fragile");
+			say(out->why, sizeof(out->why),
+			    "copy_mc_fragile_key on: %s (arch/x86/lib/copy_mc.c)", w);
+		} else if (kernel_erms(cpu, b)) {
+			set(out, "copy_mc_enhanced_fast_string", "rep_movsb");
+			say(out->why, sizeof(out->why),
+			    "key off (%s), ERMS -> copy_mc_enhanced_fast_string, rep movsb "
+			    "(arch/x86/lib/copy_mc.c)", w);
+		} else {
+			struct fb_kpath m;
+
+			sel_memcpy(cpu, km, b, &m);
+			set(out, m.impl, m.primitive);
+			say(out->why, sizeof(out->why),
+			    "key off, no ERMS -> memcpy() = %s (arch/x86/lib/copy_mc.c, memcpy_64.S %s)%s",
+			    m.impl, fb_kernel_model_name(km), vm_note(cpu));
+		}
+		return 0;
+
+	case FB_KR_MEMCPY_FLUSHCACHE:
+		/* arch/x86/lib/usercopy_64.c __memcpy_flushcache() (6.1 = 6.12):
+		 * unaligned head: memcpy + clean_cache_range (clwb, else
+		 * clflushopt, else clflush: special_insns.h); 4x8-byte movnti
+		 * loop; 8- and 4-byte movnti; byte tail like the head.  No
+		 * fence.  string_64.h inlines constant sizes 4, 8, 16. */
+		set(out, "movnti loop", "movnti");
+		say(out->why, sizeof(out->why),
+		    "__memcpy_flushcache: 4x8-byte movnti loop, head/tail flushed with %s "
+		    "(arch/x86/lib/usercopy_64.c)",
+		    cpu->flag[FB_F_CLWB] ? "clwb" :
+		    cpu->flag[FB_F_CLFLUSHOPT] ? "clflushopt" : "clflush");
+		return 0;
+
+	case FB_KR_CLFLUSH_RANGE:
+		/* arch/x86/mm/pat/set_memory.c clflush_cache_range() (6.1 =
+		 * 6.12): mb(); clflushopt() per x86_clflush_size line; mb().
+		 * clflushopt() is ALTERNATIVE clflush -> clflushopt on
+		 * X86_FEATURE_CLFLUSHOPT (asm/special_insns.h). */
+		if (cpu->flag[FB_F_CLFLUSHOPT])
+			set(out, "clflushopt", NULL);
+		else
+			set(out, "clflush", NULL);
+		say(out->why, sizeof(out->why),
+		    "%s -> mb; %s per %u-byte line; mb (arch/x86/mm/pat/set_memory.c)",
+		    cpu->flag[FB_F_CLFLUSHOPT] ? "CLFLUSHOPT" : "no CLFLUSHOPT",
+		    out->impl, cpu->clflush_line ? cpu->clflush_line : 64);
+		return 0;
+
+	default:
+		return -1;
+	}
+}
+
+int fb_kpath_select(const struct fb_cpu *cpu, enum fb_kernel_model km,
+		    enum fb_kroutine r, struct fb_kpath *out)
+{
+	return fb_kpath_select_boot(cpu, km, r, NULL, out);
+}
+
+/* ---- what this machine says about its running kernel ---- */
+
+int fb_kboot_cmdline_mce_recovery(const char *cmdline)
+{
+	const char *p = cmdline;
+
+	/* mce/core.c mcheck_enable(): __setup("mce", ...) then
+	 * strcmp(str, "recovery"); only the exact token counts. */
+	while (p && *p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		n = strcspn(p, " \t\n");
+		if (n == strlen("mce=recovery") && !strncmp(p, "mce=recovery", n))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static char *slurp(const char *path, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, cap - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+#if defined(__x86_64__)
+static unsigned long read_hex_file(const char *path)
+{
+	char *s = slurp(path, 32);
+	unsigned long v = s ? strtoul(s, NULL, 16) : 0;
+
+	free(s);
+	return v;
+}
+
+/* 1 fired, 0 not, -1 cannot tell (config space past 64 bytes needs root). */
+static int ras_quirk_of_device(const char *dir, unsigned long dev)
+{
+	char path[512];
+	uint32_t capid0 = 0, capid5 = 0;
+	int fd, ret = -1;
+
+	snprintf(path, sizeof(path), "%s/config", dir);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &capid0, 4, 0x84) == 4) {
+		if (dev == 0x2083) {
+			if (pread(fd, &capid5, 4, 0x98) == 4)
+				ret = ((capid0 & 0xc0) == 0xc0 || (capid5 & 0x1e0)) ? 1 : 0;
+		} else {
+			ret = (capid0 & 0x10) ? 1 : 0;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+static int detect_ras_quirk(void)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	int result = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char dir[300], path[400];
+		unsigned long dev;
+		int r;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", e->d_name);
+		snprintf(path, sizeof(path), "%s/vendor", dir);
+		if (read_hex_file(path) != 0x8086)
+			continue;
+		snprintf(path, sizeof(path), "%s/device", dir);
+		dev = read_hex_file(path);
+		if (dev != 0x0ec3 && dev != 0x2fc0 && dev != 0x6fc0 && dev != 0x2083)
+			continue;
+		r = ras_quirk_of_device(dir, dev);
+		if (r == 1) {
+			result = 1;
+			break;
+		}
+		if (r < 0)
+			result = -1;
+	}
+	closedir(d);
+	return result;
+}
+#endif
+
+/* Running kernel's verdict on Intel: rep_good shown in /proc/cpuinfo for
+ * family 6 iff fast strings are on (intel.c). */
+static int detect_fast_strings(void)
+{
+	const struct fb_cpu *cpu = fb_this_cpu();
+	char *text, *flags;
+	int ret = -1;
+
+	if (!cpu->x86 || !is_intel(cpu) || cpu->family != 6 || cpu->model < 0xd)
+		return -1;
+	text = slurp("/proc/cpuinfo", 65536);
+	if (!text)
+		return -1;
+	flags = strstr(text, "\nflags");
+	if (flags) {
+		char *eol = strchr(flags + 1, '\n');
+
+		if (eol)
+			*eol = '\0';
+		ret = strstr(flags, " rep_good") ? 1 : 0;
+	}
+	free(text);
+	return ret;
+}
+
+static struct fb_kboot this_kboot;
+static pthread_once_t this_kboot_once = PTHREAD_ONCE_INIT;
+
+static void detect_this_kboot(void)
+{
+	char *cmdline = slurp("/proc/cmdline", 8192);
+
+	fb_kboot_unknown(&this_kboot);
+	if (cmdline) {
+		this_kboot.mce_recovery = fb_kboot_cmdline_mce_recovery(cmdline);
+		free(cmdline);
+	}
+#if defined(__x86_64__)
+	this_kboot.ras_quirk = detect_ras_quirk();
+#endif
+	this_kboot.fast_strings = detect_fast_strings();
+}
+
+const struct fb_kboot *fb_this_kboot(void)
+{
+	pthread_once(&this_kboot_once, detect_this_kboot);
+	return &this_kboot;
+}

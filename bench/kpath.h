@@ -1,0 +1,90 @@
+/*
+ * Which implementation the Linux x86-64 kernel selects for its copy
+ * routines on a given CPU, per kernel line.  The rules are transcribed from
+ * the kernel sources (see kpath.c for the file each rule comes from).
+ */
+#ifndef FB_KPATH_H
+#define FB_KPATH_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "cpu.h"
+
+enum fb_kernel_model { FB_KM_6_1, FB_KM_6_12, FB_KM_COUNT };
+
+enum fb_kroutine {
+	FB_KR_MEMCPY,            /* memcpy(): batched folio_copy */
+	FB_KR_COPY_PAGE,         /* copy_page(): per-page folio_copy */
+	FB_KR_COPY_MC,           /* copy_mc_to_kernel(): folio_mc_copy */
+	FB_KR_MEMCPY_FLUSHCACHE, /* memcpy_flushcache() */
+	FB_KR_CLFLUSH_RANGE,     /* clflush_cache_range() */
+	FB_KR_COUNT
+};
+
+struct fb_kpath {
+	const char *impl;      /* kernel's name: "memcpy_orig", "rep movsq", ... */
+	const char *primitive; /* userspace primitive that reproduces it, or NULL */
+	char why[200];         /* the deciding flags and the source file */
+};
+
+const char *fb_kernel_model_name(enum fb_kernel_model km); /* "6.1", "6.12" */
+int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km);
+const char *fb_kroutine_name(enum fb_kroutine r);          /* "memcpy", ... */
+
+/* X86_FEATURE_REP_GOOD as the kernel would set it (not a CPUID bit). */
+bool fb_kernel_rep_good(const struct fb_cpu *cpu, enum fb_kernel_model km,
+			char *why, size_t whylen);
+
+/* 0 on success; -1 when the x86 rules do not apply (non-x86 CPU).
+ * Same as fb_kpath_select_boot() with every fb_kboot input unknown. */
+int fb_kpath_select(const struct fb_cpu *cpu, enum fb_kernel_model km,
+		    enum fb_kroutine r, struct fb_kpath *out);
+
+/*
+ * Inputs that decide a path but are not CPUID bits.  Each is 1, 0, or -1
+ * for unknown; unknown values are guessed as documented per field and the
+ * guess is said in fb_kpath.why.
+ */
+struct fb_kboot {
+	/* "mce=recovery" on the kernel command line forces the
+	 * copy_mc_fragile static key on (mce/core.c).  Unknown = 0. */
+	int mce_recovery;
+	/* The Xeon RAS PCI quirk fired (arch/x86/kernel/quirks.c: uncore
+	 * devices 8086:0ec3/2fc0/6fc0 with CAPID0 bit 4, 8086:2083 with an
+	 * advanced-RAS or NVDIMM CAPID); it also turns the key on.  Unknown =
+	 * guessed from the CPU model: on for Skylake-SP (family 6 model 0x55,
+	 * incl. Cascade/Cooper Lake) on bare metal; off for Ivy Bridge/
+	 * Haswell/Broadwell-EP (the bit marks E7/EX parts); off under a
+	 * hypervisor (guests do not see the host uncore); off otherwise. */
+	int ras_quirk;
+	/* Intel IA32_MISC_ENABLE fast strings (intel.c clears REP_GOOD and
+	 * ERMS when the BIOS disabled them).  Unknown = 1. */
+	int fast_strings;
+};
+
+/* All fields unknown (-1). */
+void fb_kboot_unknown(struct fb_kboot *b);
+/* What this machine says about its running kernel: /proc/cmdline,
+ * /sys/bus/pci (config space past 64 bytes needs root; no such device
+ * gives 0), and "rep_good" in /proc/cpuinfo on Intel family 6 (fast
+ * strings).  Whatever cannot be read stays -1.  Detected once; never NULL. */
+const struct fb_kboot *fb_this_kboot(void);
+/* Parse a kernel command line for mce=recovery: 1 or 0. */
+int fb_kboot_cmdline_mce_recovery(const char *cmdline);
+
+/* fb_kpath_select with explicit non-CPUID inputs (boot may be NULL). */
+int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
+			 enum fb_kroutine r, const struct fb_kboot *boot,
+			 struct fb_kpath *out);
+
+/* Whether the copy_mc_fragile static key would be on (mce/core.c +
+ * arch/x86/kernel/quirks.c); same rule in 6.1 and 6.12. */
+bool fb_kernel_copy_mc_fragile(const struct fb_cpu *cpu,
+			       const struct fb_kboot *boot, char *why, size_t whylen);
+
+/* X86_FEATURE_FSRS as the kernel would set it: 6.1 has no such feature;
+ * 6.12 takes CPUID.(7,1):EAX[11] and also sets it on AMD with FSRM
+ * (amd.c init_amd).  Used by 6.12's clear_user (rep_stos_alternative). */
+bool fb_kernel_fsrs(const struct fb_cpu *cpu, enum fb_kernel_model km,
+		    char *why, size_t whylen);
+
+#endif
