@@ -1,0 +1,389 @@
+/*
+ * The kmod backend: the kernel's own folio_copy/folio_mc_copy, run by the
+ * foliobench module through /dev/foliobench (kmod-bench/uapi).  The module
+ * returns raw nanoseconds; statistics stay here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "foliobench_uapi.h"
+#include "util.h"
+
+static const char load_hint[] =
+	"the foliobench kernel module is not loaded (" FOLIOBENCH_DEVICE " is missing): "
+	"build it with 'make -C /lib/modules/$(uname -r)/build M=$PWD/kmod-bench' and load it "
+	"with 'insmod kmod-bench/foliobench.ko' (README: The kernel module)";
+
+static struct {
+	int fd;
+	struct foliobench_info info;
+	__u32 *llc;              /* LLC id per CPU id */
+	bool ready;
+} km = { .fd = -1 };
+
+struct kmod_ctx {
+	const struct fb_cell *c;
+	const struct fb_run_opts *o;
+	struct foliobench_run req;
+	__u64 *samples;
+	unsigned cap;
+	__u32 cpus_used[FB_MAX_THREADS];
+	__u32 cpu_list[FB_MAX_THREADS];
+	unsigned long long dma_fallbacks, list_fallbacks;
+	__u32 flags;
+};
+
+static const char *impl_name(__u32 impl)
+{
+	switch (impl) {
+	case FOLIOBENCH_IMPL_NATIVE:
+		return "kernel";
+	case FOLIOBENCH_IMPL_REIMPL:
+		return "module reimplementation";
+	case FOLIOBENCH_IMPL_MODULE:
+		return "module code (proposed helper, in no released kernel)";
+	default:
+		return "unavailable";
+	}
+}
+
+static int open_module(char *err, size_t errlen)
+{
+	if (km.ready)
+		return FB_EXIT_OK;
+	km.fd = open(FOLIOBENCH_DEVICE, O_RDWR | O_CLOEXEC);
+	if (km.fd < 0) {
+		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+			snprintf(err, errlen, "%s", load_hint);
+		else if (errno == EPERM || errno == EACCES)
+			snprintf(err, errlen, FOLIOBENCH_DEVICE ": needs CAP_SYS_ADMIN (run as root)");
+		else
+			snprintf(err, errlen, FOLIOBENCH_DEVICE ": %s", strerror(errno));
+		return FB_EXIT_SKIP;
+	}
+	memset(&km.info, 0, sizeof(km.info));
+	km.info.abi_version = FOLIOBENCH_ABI_VERSION;
+	km.info.struct_size = sizeof(km.info);
+	km.llc = calloc(4096, sizeof(*km.llc));
+	km.info.llc_ids = (__u64)(uintptr_t)km.llc;
+	km.info.llc_ids_len = km.llc ? 4096 : 0;
+	if (ioctl(km.fd, FOLIOBENCH_IOC_INFO, &km.info)) {
+		if (errno == EPROTO || errno == EINVAL)
+			snprintf(err, errlen,
+				 "the loaded foliobench module speaks ABI %u (struct %u bytes); this foliobench speaks ABI %u (%zu bytes): rebuild one of them",
+				 km.info.abi_version, km.info.struct_size, FOLIOBENCH_ABI_VERSION,
+				 sizeof(km.info));
+		else
+			snprintf(err, errlen, "FOLIOBENCH_IOC_INFO: %s", strerror(errno));
+		close(km.fd);
+		km.fd = -1;
+		return FB_EXIT_FAIL;
+	}
+	km.ready = true;
+	return FB_EXIT_OK;
+}
+
+static unsigned order_of(uint64_t folio_size)
+{
+	unsigned o = 0;
+
+	while ((FB_PAGE_SIZE << o) < folio_size)
+		o++;
+	return o;
+}
+
+static int kmod_probe(const struct fb_cell *cells, size_t n, char *err, size_t errlen)
+{
+	int rc = open_module(err, errlen);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const struct fb_cell *c = &cells[i];
+		char sz[16];
+
+		if (c->channels && km.info.nr_dma_chans == 0) {
+			snprintf(err, errlen, "no DMA_MEMCPY channel on this machine");
+			return FB_EXIT_SKIP;
+		}
+		if (order_of(c->folio_size) > km.info.max_order) {
+			snprintf(err, errlen,
+				 "--folio-sizes %s: the kernel allocates folios up to order %u (%s) here",
+				 fb_size_str(c->folio_size, sz, sizeof(sz)), km.info.max_order,
+				 fb_size_str(FB_PAGE_SIZE << km.info.max_order, sz + 8, 8));
+			return FB_EXIT_USAGE;
+		}
+		if (c->folio_count > FOLIOBENCH_MAX_FOLIOS) {
+			snprintf(err, errlen, "%llu folios per cell: the module takes at most %u",
+				 (unsigned long long)c->folio_count, FOLIOBENCH_MAX_FOLIOS);
+			return FB_EXIT_USAGE;
+		}
+		if (c->evict == FB_EVICT_SWEEP) {
+			snprintf(err, errlen, "--evict sweep: the kmod backend evicts with clflush_cache_range (none, src, both)");
+			return FB_EXIT_USAGE;
+		}
+		if ((c->evict != FB_EVICT_NONE) && !(km.info.flags & FOLIOBENCH_INFO_F_EVICT)) {
+			snprintf(err, errlen, "--evict %s: this kernel has no clflush_cache_range",
+				 fb_evict_name(c->evict));
+			return FB_EXIT_SKIP;
+		}
+		if (c->backing != FB_BACK_AUTO) {
+			snprintf(err, errlen, "--backing %s: the kmod backend copies kernel folios; drop --backing",
+				 fb_backing_name(c->backing));
+			return FB_EXIT_USAGE;
+		}
+	}
+	return FB_EXIT_OK;
+}
+
+static json_object *kmod_describe(void)
+{
+	json_object *o = json_object_new_object(), *fns = json_object_new_array();
+	json_object *dma = json_object_new_array(), *llc = json_object_new_array();
+
+	if (!km.ready)
+		return o;
+	json_object_object_add(o, "backend", json_object_new_string("kmod"));
+	json_object_object_add(o, "abi_version", json_object_new_int((int)km.info.abi_version));
+	json_object_object_add(o, "kernel_release", json_object_new_string(km.info.release));
+	json_object_object_add(o, "max_order", json_object_new_int((int)km.info.max_order));
+	json_object_object_add(o, "cap_pct", json_object_new_int((int)km.info.cap_pct));
+	json_object_object_add(o, "hypervisor",
+			       json_object_new_boolean(km.info.flags & FOLIOBENCH_INFO_F_HYPERVISOR));
+	for (__u32 i = 0; i < km.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++) {
+		const struct foliobench_func_info *f = &km.info.funcs[i];
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "name", json_object_new_string(f->name));
+		json_object_object_add(e, "mode", json_object_new_string(f->batched ? "batched" : "per-page"));
+		json_object_object_add(e, "implementation", json_object_new_string(impl_name(f->impl)));
+		json_object_object_add(e, "description", json_object_new_string(f->desc));
+		json_object_array_add(fns, e);
+	}
+	json_object_object_add(o, "functions", fns);
+	for (__u32 i = 0; i < km.info.nr_dma_chans && i < FOLIOBENCH_MAX_DMA_CHANS; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "channel", json_object_new_string(km.info.dma[i].chan));
+		json_object_object_add(e, "device", json_object_new_string(km.info.dma[i].dev));
+		json_object_array_add(dma, e);
+	}
+	json_object_object_add(o, "dma_channels", dma);
+	for (__u32 cpu = 0; cpu < km.info.nr_cpu_ids && cpu < km.info.llc_ids_len; cpu++)
+		json_object_array_add(llc, km.llc[cpu] == FOLIOBENCH_LLC_NONE ? NULL :
+				      json_object_new_int((int)km.llc[cpu]));
+	json_object_object_add(o, "llc_id_of_cpu", llc);
+	return o;
+}
+
+static void *kmod_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
+			  struct fb_result *r, char *err, size_t errlen)
+{
+	struct kmod_ctx *k = calloc(1, sizeof(*k));
+	struct foliobench_run *q;
+
+	if (!k)
+		return snprintf(err, errlen, "out of memory"), NULL;
+	k->c = c;
+	k->o = o;
+	q = &k->req;
+	q->func = !strcmp(c->function, "folio_copy") ? FOLIOBENCH_FUNC_FOLIO_COPY :
+		  !strcmp(c->function, "folio_mc_copy") ? FOLIOBENCH_FUNC_FOLIO_MC_COPY :
+		  FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
+	q->batched = c->mode == FB_MODE_BATCHED;
+	q->order = order_of(c->folio_size);
+	q->nr_folios = (__u32)c->folio_count;
+	q->src_node = (__u32)c->src_node;
+	q->dst_node = (__u32)c->dst_node;
+	if (c->channels) {
+		q->engine = FOLIOBENCH_ENGINE_DMA;
+		q->nr_dma_chans = (__u32)c->channels;
+	} else {
+		q->engine = FOLIOBENCH_ENGINE_CPU;
+		q->nr_threads = (__u32)c->threads;
+		q->placement = c->placement == FB_PLACE_FILL ? FOLIOBENCH_PLACE_FILL :
+			       c->placement == FB_PLACE_LIST ? FOLIOBENCH_PLACE_LIST :
+			       FOLIOBENCH_PLACE_SPREAD;
+		q->split = c->split == FB_SPLIT_CHUNK ? FOLIOBENCH_SPLIT_CHUNK : FOLIOBENCH_SPLIT_FOLIO;
+		if (c->placement == FB_PLACE_LIST) {
+			for (int i = 0; i < c->threads; i++)
+				k->cpu_list[i] = (__u32)c->cpus[i];
+			q->cpu_list = (__u64)(uintptr_t)k->cpu_list;
+		}
+		q->cpus_used = (__u64)(uintptr_t)k->cpus_used;
+	}
+	q->evict = c->evict == FB_EVICT_BOTH ? FOLIOBENCH_EVICT_BOTH :
+		   c->evict == FB_EVICT_SRC ? FOLIOBENCH_EVICT_SRC : FOLIOBENCH_EVICT_NONE;
+	q->verify = c->verify;
+	q->warmup = o->warmup;
+	snprintf(r->backing_src, sizeof(r->backing_src), "kernel folios, order %u", q->order);
+	snprintf(r->backing_dst, sizeof(r->backing_dst), "kernel folios, order %u", q->order);
+	return k;
+}
+
+static const char *field_name(__u32 f)
+{
+	static const char *const names[FOLIOBENCH_NR_FIELDS] = {
+		"none", "struct_size", "func", "batched", "engine", "order", "nr_folios",
+		"src_node", "dst_node", "nr_threads", "placement", "split", "nr_dma_chans",
+		"dma_timeout_ms", "evict", "verify", "warmup", "iterations", "gfp_movable",
+		"cpu_list", "samples", "cpus_used", "reserved",
+	};
+	return f < FOLIOBENCH_NR_FIELDS ? names[f] : "?";
+}
+
+/* Say what a failed RUN means, in the user's terms. */
+static void explain(const struct kmod_ctx *k, int e, struct fb_result *r, char *err, size_t errlen)
+{
+	const struct foliobench_run *q = &k->req;
+
+	r->status = FB_EXIT_FAIL;
+	switch (e) {
+	case ENOMEM:
+		snprintf(err, errlen, "%s",
+			 q->flags & FOLIOBENCH_RUN_F_OVER_CAP ?
+			 "the folios exceed the module's cap (module parameter cap_pct of the node's free memory); see the kernel log" :
+			 "the module could not allocate its bookkeeping (ENOMEM)");
+		break;
+	case ENOSPC:
+		snprintf(err, errlen, "only %u of %u folios of order %u could be allocated on the nodes (fragmentation): nothing ran",
+			 q->folios_obtained, q->nr_folios, q->order);
+		break;
+	case ENODEV:
+		r->status = FB_EXIT_SKIP;
+		snprintf(err, errlen, "no DMA_MEMCPY channel on this machine (%u of %u found)",
+			 q->dma_chans_used, q->nr_dma_chans);
+		break;
+	case EIO:
+		snprintf(err, errlen, "verify: folio %u differs from its source", q->mismatch_folio);
+		r->verified = 0;
+		break;
+	case EINVAL:
+		snprintf(err, errlen, "the module rejected field %s (see the kernel log)",
+			 field_name(q->bad_field));
+		break;
+	case EHWPOISON:
+		snprintf(err, errlen, "a machine check (memory error) hit the copy: -EHWPOISON");
+		break;
+	case EBUSY:
+		snprintf(err, errlen, "another foliobench run is using the module (EBUSY)");
+		break;
+	default:
+		snprintf(err, errlen, "FOLIOBENCH_IOC_RUN: %s", strerror(e));
+	}
+}
+
+static void record(struct kmod_ctx *k, struct fb_result *r)
+{
+	const struct foliobench_run *q = &k->req;
+	json_object *cpus, *dma;
+
+	k->dma_fallbacks += q->dma_fallbacks;
+	k->list_fallbacks += q->list_fallbacks;
+	k->flags |= q->flags;
+	snprintf(r->implementation, sizeof(r->implementation), "%s %s: %s", impl_name(q->impl),
+		 q->func_name, q->func_desc);
+	if (r->extra)
+		json_object_put(r->extra);
+	r->extra = json_object_new_object();
+	json_object_object_add(r->extra, "function_impl", json_object_new_string(impl_name(q->impl)));
+	json_object_object_add(r->extra, "inner_impl", json_object_new_string(impl_name(q->inner_impl)));
+	json_object_object_add(r->extra, "split_used", json_object_new_string(
+		q->split_used == FOLIOBENCH_SPLIT_CHUNK ? "chunk" : "folio"));
+	if (q->engine == FOLIOBENCH_ENGINE_CPU) {
+		cpus = json_object_new_array();
+		for (__u32 i = 0; i < q->nr_threads; i++)
+			json_object_array_add(cpus, json_object_new_int((int)k->cpus_used[i]));
+		json_object_object_add(r->extra, "cpus_used", cpus);
+		json_object_object_add(r->extra, "threads_active", json_object_new_int((int)q->threads_active));
+	} else {
+		dma = json_object_new_array();
+		for (__u32 i = 0; i < q->dma_chans_used && i < FOLIOBENCH_MAX_DMA_CHANS; i++) {
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "channel", json_object_new_string(q->dma[i].chan));
+			json_object_object_add(e, "device", json_object_new_string(q->dma[i].dev));
+			json_object_array_add(dma, e);
+		}
+		json_object_object_add(r->extra, "dma_channels", dma);
+		json_object_object_add(r->extra, "dma_fallbacks", json_object_new_int64((int64_t)k->dma_fallbacks));
+		json_object_object_add(r->extra, "dma_timeout", json_object_new_boolean(k->flags & FOLIOBENCH_RUN_F_DMA_TIMEOUT));
+	}
+	if (q->func == FOLIOBENCH_FUNC_FOLIOS_MC_COPY)
+		json_object_object_add(r->extra, "list_fallbacks", json_object_new_int64((int64_t)k->list_fallbacks));
+	if (k->flags & FOLIOBENCH_RUN_F_FAULT_INJECTED)
+		json_object_object_add(r->extra, "fault_injected", json_object_new_boolean(1));
+}
+
+/* One RUN per call: the module allocates, warms up and copies n times. */
+static int kmod_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,
+			char *err, size_t errlen)
+{
+	struct kmod_ctx *k = ctx;
+	struct foliobench_run *q = &k->req;
+	int rc;
+
+	if (n > k->cap) {
+		free(k->samples);
+		k->samples = calloc(n, sizeof(*k->samples));
+		k->cap = k->samples ? n : 0;
+		if (!k->samples)
+			return snprintf(err, errlen, "out of memory"), -1;
+	}
+	q->abi_version = FOLIOBENCH_ABI_VERSION;
+	q->struct_size = sizeof(*q);
+	q->iterations = n;
+	q->samples = (__u64)(uintptr_t)k->samples;
+	rc = ioctl(km.fd, FOLIOBENCH_IOC_RUN, q);
+	if (rc && errno != EINTR) {
+		explain(k, errno, r, err, errlen);
+		return -1;
+	}
+	record(k, r);
+	for (__u32 i = 0; i < q->iterations_done && i < n; i++)
+		ns[i] = (double)k->samples[i];
+	if (k->c->verify)
+		r->verified = (q->flags & FOLIOBENCH_RUN_F_VERIFIED) ? 1 : 0;
+	return (int)q->iterations_done;
+}
+
+static int kmod_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
+{
+	struct kmod_ctx *k = ctx;
+	int rc = 0;
+
+	if (k->c->verify && r->n && r->verified != 1) {
+		if (err)
+			snprintf(err, errlen, "verify: the module did not confirm every folio");
+		rc = -1;
+	}
+	free(k->samples);
+	free(k);
+	return rc;
+}
+
+static void kmod_shutdown(void)
+{
+	if (km.fd >= 0)
+		close(km.fd);
+	free(km.llc);
+	km.fd = -1;
+	km.llc = NULL;
+	km.ready = false;
+}
+
+const struct fb_backend fb_backend_kmod = {
+	.name = "kmod",
+	.probe = kmod_probe,
+	.prepare = kmod_prepare,
+	.iterate = kmod_iterate,
+	.finish = kmod_finish,
+	.describe = kmod_describe,
+	.shutdown = kmod_shutdown,
+};

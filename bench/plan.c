@@ -1,0 +1,352 @@
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "primitives.h"
+#include "util.h"
+
+static const char *const mode_names[FB_MODE_COUNT] = { "per-page", "batched" };
+static const char *const split_names[] = { "auto", "chunk", "folio" };
+
+const char *fb_mode_name(enum fb_mode m)
+{
+	return m < FB_MODE_COUNT ? mode_names[m] : "?";
+}
+
+int fb_mode_parse(const char *s, enum fb_mode *m)
+{
+	for (int i = 0; i < FB_MODE_COUNT; i++) {
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum fb_mode)i;
+			return 0;
+		}
+	}
+	if (!strcmp(s, "per_page") || !strcmp(s, "perpage")) {
+		*m = FB_MODE_PER_PAGE;
+		return 0;
+	}
+	return -1;
+}
+
+const char *fb_split_name(enum fb_split s)
+{
+	return s <= FB_SPLIT_FOLIO ? split_names[s] : "?";
+}
+
+int fb_split_parse(const char *s, enum fb_split *sp)
+{
+	for (int i = 0; i <= FB_SPLIT_FOLIO; i++) {
+		if (!strcmp(s, split_names[i])) {
+			*sp = (enum fb_split)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum fb_split fb_split_resolve(enum fb_split s, uint64_t folios, int threads)
+{
+	if (s != FB_SPLIT_AUTO)
+		return s;
+	return folios < (uint64_t)threads ? FB_SPLIT_CHUNK : FB_SPLIT_FOLIO;
+}
+
+enum fb_kernel_model fb_kernel_model_of_release(const char *release)
+{
+	unsigned major = 0, minor = 0;
+
+	if (sscanf(release, "%u.%u", &major, &minor) == 2 &&
+	    (major > 6 || (major == 6 && minor >= 12)))
+		return FB_KM_6_12;
+	/* 6.2..6.11 follow 6.1's memcpy rules closely enough to label 6.1. */
+	return FB_KM_6_1;
+}
+
+/* Which kernel routine a function runs in a mode: the heart of seed 000. */
+static enum fb_kroutine routine_of(const char *function, enum fb_mode mode)
+{
+	if (!strcmp(function, "folio_copy"))
+		return mode == FB_MODE_PER_PAGE ? FB_KR_COPY_PAGE : FB_KR_MEMCPY;
+	return FB_KR_COPY_MC;
+}
+
+static bool known_function(const char *f, bool kmod)
+{
+	return !strcmp(f, "folio_copy") || !strcmp(f, "folio_mc_copy") ||
+	       (kmod && !strcmp(f, "folios_mc_copy"));
+}
+
+static void describe_path(struct fb_cell *c, enum fb_kernel_model km,
+			  const struct fb_kpath *kp)
+{
+	snprintf(c->kernel_path, sizeof(c->kernel_path), "%s %s: %s (%s)",
+		 fb_mode_name(c->mode), fb_kernel_model_name(km), kp->impl, kp->why);
+}
+
+/* Resolve function x kernel model x mode to a userspace primitive. */
+static int resolve_user(struct fb_cell *c, enum fb_kernel_model km,
+			char *err, size_t errlen)
+{
+	const struct fb_cpu *cpu = fb_this_cpu();
+	const struct fb_primitive *p;
+	struct fb_kpath kp;
+	const char *why = NULL;
+
+	if (fb_kpath_select_boot(cpu, km, routine_of(c->function, c->mode), fb_this_kboot(), &kp)) {
+		snprintf(err, errlen,
+			 "--function %s: the x86 kernel path rules do not apply to this CPU; use --primitive",
+			 c->function);
+		return -1;
+	}
+	describe_path(c, km, &kp);
+	if (!kp.primitive) {
+		snprintf(err, errlen, "--function %s: kernel %s path '%s' has no userspace copy",
+			 c->function, fb_kernel_model_name(km), kp.impl);
+		return -1;
+	}
+	p = fb_primitive_find(kp.primitive);
+	if (!p || !fb_primitive_usable(p, cpu, &why)) {
+		snprintf(err, errlen, "--function %s: primitive %s is not usable here (%s)",
+			 c->function, kp.primitive, why ? why : "not built");
+		return -1;
+	}
+	snprintf(c->primitive, sizeof(c->primitive), "%s", p->name);
+	return 0;
+}
+
+static int check_primitive(const char *name, char *err, size_t errlen)
+{
+	const struct fb_primitive *p = fb_primitive_find(name);
+	const char *why = NULL;
+
+	if (!p) {
+		size_t n, off;
+		const struct fb_primitive *all = fb_primitives(&n);
+
+		off = (size_t)snprintf(err, errlen, "--primitive %s: unknown (available:", name);
+		for (size_t i = 0; i < n && off < errlen; i++)
+			off += (size_t)snprintf(err + off, errlen - off, " %s", all[i].name);
+		if (off < errlen)
+			snprintf(err + off, errlen - off, ")");
+		return -1;
+	}
+	if (!fb_primitive_usable(p, fb_this_cpu(), &why)) {
+		snprintf(err, errlen, "--primitive %s: not supported on this CPU (%s)",
+			 name, why ? why : "unsupported");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_axes(const struct fb_spec *s, const struct fb_topology *topo,
+		      char *err, size_t errlen)
+{
+	bool kmod = !strcmp(s->backend, "kmod");
+	char a[32], b[32];
+
+	for (size_t i = 0; i < s->nsizes; i++) {
+		if (!fb_is_pow2(s->folio_sizes[i]) || s->folio_sizes[i] < FB_PAGE_SIZE) {
+			snprintf(err, errlen,
+				 "--folio-sizes %s: a folio size must be a power of two of at least 4K",
+				 fb_size_str(s->folio_sizes[i], a, sizeof(a)));
+			return -1;
+		}
+		if (!s->ncounts && s->total < s->folio_sizes[i]) {
+			snprintf(err, errlen, "--total %s is smaller than the folio size %s",
+				 fb_size_str(s->total, a, sizeof(a)),
+				 fb_size_str(s->folio_sizes[i], b, sizeof(b)));
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < s->ncounts; i++) {
+		if (!s->counts[i]) {
+			snprintf(err, errlen, "--folio-count 0: a count must be at least 1");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < s->nthreads; i++) {
+		uint64_t t = s->threads[i];
+
+		if (t < 1 || t > FB_MAX_THREADS) {
+			snprintf(err, errlen, "--threads %llu: allowed 1..%d",
+				 (unsigned long long)t, FB_MAX_THREADS);
+			return -1;
+		}
+		if (!s->oversubscribe && (int)t > topo->ncpus) {
+			snprintf(err, errlen,
+				 "--threads %llu exceeds the %d online CPUs (use --oversubscribe)",
+				 (unsigned long long)t, topo->ncpus);
+			return -1;
+		}
+	}
+	if (s->nchannels && !kmod) {
+		snprintf(err, errlen, "--channels: DMA copies need --backend kmod");
+		return -1;
+	}
+	for (size_t i = 0; i < s->nchannels; i++) {
+		if (s->channels[i] < 1 || s->channels[i] > 64) {
+			snprintf(err, errlen, "--channels %llu: allowed 1..64",
+				 (unsigned long long)s->channels[i]);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < s->nfunctions; i++) {
+		if (!known_function(s->functions[i], kmod)) {
+			snprintf(err, errlen, "--function %s: unknown (allowed: folio_copy, folio_mc_copy%s)",
+				 s->functions[i], kmod ? ", folios_mc_copy" : "");
+			return -1;
+		}
+	}
+	if (kmod && s->nprimitives) {
+		snprintf(err, errlen, "--primitive: the kmod backend runs kernel functions; use --function");
+		return -1;
+	}
+	for (size_t i = 0; i < s->nprimitives; i++)
+		if (check_primitive(s->primitives[i], err, errlen))
+			return -1;
+	for (size_t i = 0; i < s->nnodes; i++) {
+		int nodes[2] = { s->nodes[i].src, s->nodes[i].dst };
+
+		for (int k = 0; k < 2; k++) {
+			char why[FB_ERRLEN];
+
+			if (fb_node_check(nodes[k], why, sizeof(why))) {
+				snprintf(err, errlen, "--%s-node %d: %s", k ? "dst" : "src",
+					 nodes[k], why);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
+		  struct fb_cell **out, size_t *nout, char *err, size_t errlen)
+{
+	bool kmod = !strcmp(s->backend, "kmod");
+	size_t nwhat = s->nprimitives ? s->nprimitives : s->nfunctions;
+	size_t nkm = s->nprimitives ? 1 : (s->nkmodels ? s->nkmodels : 1);
+	size_t nsize = s->nsizes, ncount = s->ncounts ? s->ncounts : 1;
+	size_t npar = s->nchannels ? s->nchannels : s->nthreads;
+	size_t cap, n = 0;
+	struct fb_cell *cells;
+	struct utsname_release { char r[128]; } rel = { "" };
+	FILE *f;
+
+	if (check_axes(s, topo, err, errlen))
+		return -1;
+	f = fopen("/proc/sys/kernel/osrelease", "r");
+	if (f) {
+		if (!fgets(rel.r, sizeof(rel.r), f))
+			rel.r[0] = '\0';
+		fclose(f);
+	}
+	cap = nwhat * nkm * s->nmodes * s->nnodes * s->nevicts * s->nplacements *
+	      npar * nsize * ncount;
+	if (!cap) {
+		snprintf(err, errlen, "the sweep is empty: every axis needs at least one value");
+		return -1;
+	}
+	cells = calloc(cap, sizeof(*cells));
+	if (!cells) {
+		snprintf(err, errlen, "out of memory planning %zu cells", cap);
+		return -1;
+	}
+	for (size_t w = 0; w < nwhat; w++)
+	for (size_t k = 0; k < nkm; k++)
+	for (size_t m = 0; m < s->nmodes; m++)
+	for (size_t nd = 0; nd < s->nnodes; nd++)
+	for (size_t e = 0; e < s->nevicts; e++)
+	for (size_t pl = 0; pl < s->nplacements; pl++)
+	for (size_t p = 0; p < npar; p++)
+	for (size_t z = 0; z < nsize; z++)
+	for (size_t q = 0; q < ncount; q++) {
+		struct fb_cell *c = &cells[n];
+		enum fb_kernel_model km;
+
+		c->id = (int)n;
+		c->backend = s->backend;
+		c->mode = s->modes[m];
+		c->src_node = s->nodes[nd].src;
+		c->dst_node = s->nodes[nd].dst;
+		c->evict = s->evicts[e];
+		c->placement = s->placements[pl];
+		c->folio_size = s->folio_sizes[z];
+		c->folio_count = s->ncounts ? s->counts[q] : s->total / c->folio_size;
+		c->channels = s->nchannels ? (int)s->channels[p] : 0;
+		c->threads = s->nchannels ? 1 : (int)s->threads[p];
+		c->backing = s->backing;
+		c->verify = s->verify;
+		c->kernel_model = -1;
+		c->split = fb_split_resolve(s->split, c->folio_count, c->threads);
+		if (c->placement == FB_PLACE_LIST && s->ncpulist != c->threads) {
+			snprintf(err, errlen, "--cpus lists %d CPUs but --threads is %d",
+				 s->ncpulist, c->threads);
+			goto fail;
+		}
+		if (fb_placement_cpus(topo, c->placement, s->cpulist, s->ncpulist,
+				      c->threads, s->oversubscribe, c->cpus, err, errlen)) {
+			if (c->placement == FB_PLACE_LIST) {
+				char why[FB_ERRLEN];
+
+				snprintf(why, sizeof(why), "%s", err);
+				snprintf(err, errlen, "--cpus: %s", why);
+			}
+			goto fail;
+		}
+		if (s->nprimitives) {
+			snprintf(c->primitive, sizeof(c->primitive), "%s", s->primitives[w]);
+		} else {
+			snprintf(c->function, sizeof(c->function), "%s", s->functions[w]);
+			km = s->nkmodels ? s->kmodels[k] : fb_kernel_model_of_release(rel.r);
+			if (kmod)
+				km = fb_kernel_model_of_release(rel.r);
+			c->kernel_model = (int)km;
+			if (!kmod) {
+				if (resolve_user(c, km, err, errlen))
+					goto fail;
+			} else {
+				struct fb_kpath kp;
+
+				if (!fb_kpath_select_boot(fb_this_cpu(), km,
+						     routine_of(c->function, c->mode), fb_this_kboot(), &kp))
+					describe_path(c, km, &kp);
+			}
+		}
+		n++;
+	}
+	*out = cells;
+	*nout = n;
+	return 0;
+fail:
+	free(cells);
+	return -1;
+}
+
+const char *fb_cell_label(const struct fb_cell *c, char *buf, size_t len)
+{
+	char sz[16];
+	int off;
+
+	off = snprintf(buf, len, "%s %s", c->function[0] ? c->function : c->primitive,
+		       fb_mode_name(c->mode));
+	if (c->kernel_model >= 0 && off < (int)len)
+		off += snprintf(buf + off, len - off, " %s",
+				fb_kernel_model_name((enum fb_kernel_model)c->kernel_model));
+	if (off < (int)len)
+		off += snprintf(buf + off, len - off, " %s x%llu", fb_size_str(c->folio_size, sz, sizeof(sz)),
+				(unsigned long long)c->folio_count);
+	if (off < (int)len) {
+		if (c->channels)
+			off += snprintf(buf + off, len - off, " dma%d", c->channels);
+		else
+			off += snprintf(buf + off, len - off, " t%d %s", c->threads,
+					fb_placement_name(c->placement));
+	}
+	if (off < (int)len)
+		snprintf(buf + off, len - off, " %d->%d evict=%s", c->src_node, c->dst_node,
+			 fb_evict_name(c->evict));
+	return buf;
+}

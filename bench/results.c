@@ -1,0 +1,348 @@
+#include "results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *fb_json_str(json_object *o, const char *key, const char *dflt)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return dflt;
+	return json_object_get_string(v);
+}
+
+double fb_json_num(json_object *o, const char *key, double dflt)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return dflt;
+	return json_object_get_double(v);
+}
+
+json_object *fb_json_path(json_object *o, const char *dotted)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", dotted);
+	for (char *t = strtok_r(buf, ".", &save); t && o; t = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, t, &o))
+			return NULL;
+	return o;
+}
+
+static json_object *num(double v)
+{
+	/* JSON has no NaN: a statistic that does not exist is null. */
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+static json_object *str_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
+			  const struct fb_counters *k)
+{
+	json_object *o = json_object_new_object(), *cfg = json_object_new_object();
+	json_object *st, *samples, *cpus = json_object_new_array();
+
+	json_object_object_add(o, "id", json_object_new_int(c->id));
+	json_object_object_add(cfg, "backend", json_object_new_string(c->backend));
+	json_object_object_add(cfg, "function", str_or_null(c->function));
+	json_object_object_add(cfg, "primitive", str_or_null(c->primitive));
+	json_object_object_add(cfg, "kernel_model", c->kernel_model >= 0 ?
+		json_object_new_string(fb_kernel_model_name(c->kernel_model)) : NULL);
+	json_object_object_add(cfg, "mode", json_object_new_string(fb_mode_name(c->mode)));
+	json_object_object_add(cfg, "folio_size", json_object_new_int64((int64_t)c->folio_size));
+	json_object_object_add(cfg, "folio_count", json_object_new_int64((int64_t)c->folio_count));
+	json_object_object_add(cfg, "total_bytes", json_object_new_int64((int64_t)fb_cell_bytes(c)));
+	json_object_object_add(cfg, "threads", json_object_new_int(c->threads));
+	json_object_object_add(cfg, "channels", json_object_new_int(c->channels));
+	json_object_object_add(cfg, "split", json_object_new_string(fb_split_name(c->split)));
+	json_object_object_add(cfg, "placement", json_object_new_string(fb_placement_name(c->placement)));
+	/* The module places spread/fill threads itself: see extra.cpus_used. */
+	bool planned = !strcmp(c->backend, "user") || c->placement == FB_PLACE_LIST;
+
+	for (int i = 0; planned && i < c->threads && !c->channels; i++)
+		json_object_array_add(cpus, json_object_new_int(c->cpus[i]));
+	json_object_object_add(cfg, "cpus", cpus);
+	json_object_object_add(cfg, "src_node", json_object_new_int(c->src_node));
+	json_object_object_add(cfg, "dst_node", json_object_new_int(c->dst_node));
+	json_object_object_add(cfg, "evict", json_object_new_string(fb_evict_name(c->evict)));
+	json_object_object_add(cfg, "backing", json_object_new_string(fb_backing_name(c->backing)));
+	json_object_object_add(cfg, "verify", json_object_new_boolean(c->verify));
+	json_object_object_add(o, "config", cfg);
+
+	json_object_object_add(o, "kernel_path", str_or_null(c->kernel_path));
+	json_object_object_add(o, "implementation", str_or_null(r->implementation));
+	json_object_object_add(o, "status", json_object_new_string(
+		r->status == FB_EXIT_OK ? "ok" : r->status == FB_EXIT_SKIP ? "skipped" : "failed"));
+	json_object_object_add(o, "message", str_or_null(r->message));
+	if (r->backing_src[0] || r->backing_dst[0]) {
+		json_object *b = json_object_new_object();
+
+		json_object_object_add(b, "src", json_object_new_string(r->backing_src));
+		json_object_object_add(b, "dst", json_object_new_string(r->backing_dst));
+		json_object_object_add(o, "backing", b);
+	}
+	json_object_object_add(o, "verified", r->verified < 0 ? NULL :
+			       json_object_new_boolean(r->verified));
+	json_object_object_add(o, "bytes_per_sample", json_object_new_double(r->bytes));
+	samples = json_object_new_array();
+	for (size_t i = 0; i < r->n; i++)
+		json_object_array_add(samples, json_object_new_double(r->samples_ns[i]));
+	json_object_object_add(o, "samples_ns", samples);
+
+	st = json_object_new_object();
+	json_object_object_add(st, "unit", json_object_new_string("GB/s (1e9 bytes/s)"));
+	json_object_object_add(st, "n", json_object_new_int64((int64_t)r->gbps.n));
+	json_object_object_add(st, "mean", num(r->gbps.mean));
+	json_object_object_add(st, "sd", num(r->gbps.sd));
+	json_object_object_add(st, "median", num(r->gbps.median));
+	json_object_object_add(st, "min", num(r->gbps.min));
+	json_object_object_add(st, "max", num(r->gbps.max));
+	json_object_object_add(st, "ci95_lo", num(r->gbps.ci_lo));
+	json_object_object_add(st, "ci95_hi", num(r->gbps.ci_hi));
+	json_object_object_add(o, "stats", st);
+
+	if (k && k->n && r->counters_valid && r->n) {
+		json_object *ctr = json_object_new_object();
+		/* Totals cover the timed iterations only. */
+		double bytes = r->bytes * (double)r->n;
+
+		for (size_t i = 0; i < k->n; i++) {
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "total", json_object_new_double(r->counter_totals[i]));
+			json_object_object_add(e, "per_kib", num(r->counter_totals[i] / (bytes / 1024)));
+			json_object_object_add(e, "per_page", num(r->counter_totals[i] / (bytes / 4096)));
+			json_object_object_add(ctr, k->name[i], e);
+		}
+		json_object_object_add(o, "counters", ctr);
+	}
+	if (r->extra)
+		json_object_object_add(o, "extra", json_object_get(r->extra));
+	return o;
+}
+
+static json_object *iso_time(const struct timespec *ts)
+{
+	char buf[64];
+	struct tm tm;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_object_new_string(buf);
+}
+
+json_object *fb_run_json(const struct fb_run *run)
+{
+	json_object *d = json_object_new_object(), *tool, *argv, *cells;
+
+	json_object_object_add(d, "schema", json_object_new_string(FB_SCHEMA));
+	json_object_object_add(d, "schema_version", json_object_new_int(FB_SCHEMA_VERSION));
+	json_object_object_add(d, "run_id", json_object_new_string(run->id));
+	tool = json_object_new_object();
+	json_object_object_add(tool, "name", json_object_new_string("foliobench"));
+	json_object_object_add(tool, "version", json_object_new_string(FB_VERSION));
+	json_object_object_add(tool, "git", json_object_new_string(FB_GIT));
+	json_object_object_add(tool, "compiler", json_object_new_string(__VERSION__));
+	json_object_object_add(d, "tool", tool);
+	argv = json_object_new_array();
+	for (int i = 0; i < run->argc; i++)
+		json_object_array_add(argv, json_object_new_string(run->argv[i]));
+	json_object_object_add(d, "command_line", argv);
+	json_object_object_add(d, "started", iso_time(&run->started));
+	json_object_object_add(d, "finished", iso_time(&run->finished));
+	json_object_object_add(d, "status", json_object_new_string(run->status));
+	json_object_object_add(d, "cells_planned", json_object_new_int64((int64_t)run->nplanned));
+	json_object_object_add(d, "timer", json_object_new_string("CLOCK_MONOTONIC_RAW"));
+	json_object_object_add(d, "machine", json_object_get(run->machine));
+	json_object_object_add(d, "options", json_object_get(run->options));
+	if (run->backend_info)
+		json_object_object_add(d, "backend_info", json_object_get(run->backend_info));
+	if (run->counters && run->counters->unavailable[0])
+		json_object_object_add(d, "counters_unavailable",
+				       json_object_new_string(run->counters->unavailable));
+	if (run->notes)
+		json_object_object_add(d, "notes", json_object_get(run->notes));
+	cells = json_object_new_array();
+	for (size_t i = 0; i < run->ndone; i++)
+		json_object_array_add(cells, fb_cell_json(&run->cells[i], &run->results[i],
+							  run->counters));
+	json_object_object_add(d, "cells", cells);
+	return d;
+}
+
+/* CSV columns: a configuration path or a statistic, in this order. */
+static const char *const csv_cols[] = {
+	"config.backend", "config.function", "config.primitive", "config.kernel_model",
+	"config.mode", "config.folio_size", "config.folio_count", "config.total_bytes",
+	"config.threads", "config.channels", "config.split", "config.placement",
+	"config.src_node", "config.dst_node", "config.evict", "config.backing",
+	"implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
+	"stats.n", "stats.mean", "stats.sd", "stats.median", "stats.min", "stats.max",
+	"stats.ci95_lo", "stats.ci95_hi",
+};
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p)
+			return;
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* RFC 4180 quoting when a field needs it. */
+static void sb_field(struct sbuf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		sb_add(b, s);
+		return;
+	}
+	sb_add(b, "\"");
+	for (const char *p = s; *p; p++) {
+		char c[3] = { *p, 0, 0 };
+
+		if (*p == '"')
+			c[1] = '"';
+		sb_add(b, c);
+	}
+	sb_add(b, "\"");
+}
+
+char *fb_cells_csv(json_object *doc)
+{
+	struct sbuf b = { 0 };
+	json_object *cells = fb_json_path(doc, "cells"), *cpus;
+	const char *run_id = fb_json_str(doc, "run_id", "");
+	size_t ncols = sizeof(csv_cols) / sizeof(csv_cols[0]);
+
+	sb_add(&b, "run_id,cell");
+	for (size_t i = 0; i < ncols; i++) {
+		const char *dot = strchr(csv_cols[i], '.');
+		char name[64];
+
+		/* stats.mean -> mean_gbps; config.x -> x; backing.src -> backing_src */
+		if (!strncmp(csv_cols[i], "stats.", 6) && strcmp(csv_cols[i], "stats.n"))
+			snprintf(name, sizeof(name), "%s_gbps", dot + 1);
+		else if (!strncmp(csv_cols[i], "config.", 7) || !strcmp(csv_cols[i], "stats.n"))
+			snprintf(name, sizeof(name), "%s", dot + 1);
+		else
+			snprintf(name, sizeof(name), "%.*s%s%s", (int)(dot ? dot - csv_cols[i] : 64),
+				 csv_cols[i], dot ? "_" : "", dot ? dot + 1 : "");
+		sb_add(&b, ",");
+		sb_add(&b, name);
+	}
+	sb_add(&b, ",cpus\n");
+	for (size_t c = 0; cells && c < json_object_array_length(cells); c++) {
+		json_object *cell = json_object_array_get_idx(cells, c);
+		char idx[32];
+
+		sb_field(&b, run_id);
+		snprintf(idx, sizeof(idx), ",%d", (int)fb_json_num(cell, "id", (double)c));
+		sb_add(&b, idx);
+		for (size_t i = 0; i < ncols; i++) {
+			json_object *v = fb_json_path(cell, csv_cols[i]);
+
+			sb_add(&b, ",");
+			if (v)
+				sb_field(&b, json_object_get_string(v));
+		}
+		sb_add(&b, ",");
+		cpus = fb_json_path(cell, "config.cpus");
+		if (cpus) {
+			char list[1024] = "";
+			size_t off = 0;
+
+			for (size_t i = 0; i < json_object_array_length(cpus) && off < sizeof(list); i++)
+				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d", i ? " " : "",
+					json_object_get_int(json_object_array_get_idx(cpus, i)));
+			sb_field(&b, list);
+		}
+		sb_add(&b, "\n");
+	}
+	return b.p;
+}
+
+int fb_run_write(const struct fb_run *run, json_object *doc, char *err, size_t errlen)
+{
+	char path[2300];
+	const char *js;
+	char *csv;
+	int rc;
+
+	if (fb_mkdirs(run->dir, err, errlen))
+		return -1;
+	js = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE);
+	snprintf(path, sizeof(path), "%s/run.json", run->dir);
+	if (fb_write_atomic(path, js, strlen(js), err, errlen))
+		return -1;
+	csv = fb_cells_csv(doc);
+	snprintf(path, sizeof(path), "%s/cells.csv", run->dir);
+	rc = fb_write_atomic(path, csv ? csv : "", csv ? strlen(csv) : 0, err, errlen);
+	free(csv);
+	return rc;
+}
+
+int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen)
+{
+	json_object *d, *cells;
+	const char *schema;
+	int version;
+
+	*doc = NULL;
+	d = json_object_from_file(path);
+	if (!d) {
+		snprintf(err, errlen, "%s: not readable as JSON (%s)", path,
+			 errno ? strerror(errno) : "truncated or corrupt");
+		return -1;
+	}
+	schema = fb_json_str(d, "schema", NULL);
+	if (!schema || strcmp(schema, FB_SCHEMA)) {
+		snprintf(err, errlen, "%s: not a foliobench result (schema '%s')", path,
+			 schema ? schema : "missing");
+		goto bad;
+	}
+	version = (int)fb_json_num(d, "schema_version", -1);
+	if (version != FB_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d, this foliobench reads %d", path,
+			 version, FB_SCHEMA_VERSION);
+		goto bad;
+	}
+	cells = fb_json_path(d, "cells");
+	if (!cells || !json_object_is_type(cells, json_type_array)) {
+		snprintf(err, errlen, "%s: no cells array", path);
+		goto bad;
+	}
+	*doc = d;
+	return 0;
+bad:
+	json_object_put(d);
+	return -1;
+}

@@ -1,0 +1,47 @@
+/*
+ * The one result schema: a run (machine, command line, options) and its
+ * cells (configuration, raw samples, statistics), as run.json + cells.csv.
+ */
+#ifndef FB_RESULTS_H
+#define FB_RESULTS_H
+#include <json-c/json.h>
+#include <time.h>
+#include "backend.h"
+
+#define FB_SCHEMA "foliobench-result"
+#define FB_SCHEMA_VERSION 1
+
+struct fb_run {
+	char id[128];
+	char dir[2048];
+	int argc;
+	char **argv;
+	struct timespec started, finished;
+	const char *status;            /* "complete", "interrupted", "failed" */
+	json_object *machine;          /* borrowed */
+	json_object *options;          /* borrowed: run-wide options */
+	json_object *backend_info;     /* borrowed, may be NULL */
+	const struct fb_cell *cells;
+	const struct fb_result *results;
+	size_t nplanned, ndone;
+	const struct fb_counters *counters;
+	json_object *notes;            /* borrowed array of strings, may be NULL */
+};
+
+json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
+			  const struct fb_counters *k);
+/* The whole document; the caller puts it. */
+json_object *fb_run_json(const struct fb_run *run);
+/* CSV of a document's cells, one row each (malloc'ed). */
+char *fb_cells_csv(json_object *doc);
+/* Write run.json and cells.csv into run->dir atomically. */
+int fb_run_write(const struct fb_run *run, json_object *doc, char *err, size_t errlen);
+/* Load and check a run.json: schema name and version, cells present. */
+int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen);
+
+/* Small accessors used by renderers and compare. */
+const char *fb_json_str(json_object *o, const char *key, const char *dflt);
+double fb_json_num(json_object *o, const char *key, double dflt);
+json_object *fb_json_path(json_object *o, const char *dotted);
+
+#endif

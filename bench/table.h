@@ -1,0 +1,24 @@
+/*
+ * The one table renderer: any result document, any two configuration
+ * axes as rows and columns, mean±sd GB/s in each cell, one table per
+ * combination of the other axes that vary.
+ */
+#ifndef FB_TABLE_H
+#define FB_TABLE_H
+#include <stdio.h>
+#include <json-c/json.h>
+
+/* SERIES: one gnuplot data block per table column ("x" mean sd rows). */
+enum fb_table_fmt { FB_TABLE_TEXT, FB_TABLE_MARKDOWN, FB_TABLE_SERIES };
+int fb_table_fmt_parse(const char *s, enum fb_table_fmt *fmt);
+
+/* Axis keys: threads channels folio_size folio_count mode placement function
+ * primitive kernel_model evict direction backend backing total_bytes. */
+int fb_table_axis_valid(const char *key);
+/* The value of axis `key` of a cell as text ("2M", "0->1", "batched"). */
+const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t len);
+/* Render; returns the number of tables printed. */
+int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *cols,
+		    enum fb_table_fmt fmt);
+
+#endif

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Every bad input: one line naming the bad value, exit 2, no result file.
+set -u
+FB=$1
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export FOLIOBENCH_RESULTS=$tmp/results
+
+bad() { # bad NEEDLE ARGS...: exit 2, one stderr line containing NEEDLE, no results
+	local needle=$1 rc
+	shift
+	"$FB" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		not_ok "$* -> exit $rc, wanted 2 ($(head -c 200 "$tmp/err"))"
+	elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+		not_ok "$* -> $(wc -l <"$tmp/err") stderr lines, wanted 1"
+	elif ! grep -qF -- "$needle" "$tmp/err"; then
+		not_ok "$* -> message does not name '$needle': $(cat "$tmp/err")"
+	elif [ -e "$tmp/results" ]; then
+		not_ok "$* -> left a result file"
+		rm -rf "$tmp/results"
+	else
+		ok "$* -> $(cat "$tmp/err")"
+	fi
+}
+
+ncpu=$(nproc)
+bad "--bogus" copy --bogus
+bad "12K" copy --folio-sizes 12K
+bad "2K" copy --folio-sizes 2K
+bad "4X" copy --folio-sizes 4X
+bad "3-16" copy --threads 3-16
+bad "--folio-count 0" copy --folio-count 0
+bad "-1" copy --threads -1
+bad "--threads 0" copy --threads 0
+bad "--threads $((ncpu + 1))" copy --threads $((ncpu + 1))
+bad "--src-node 7" copy --src-node 7
+bad "--dst-node 63" copy --dst-node 63
+bad "--nodes 0" copy --nodes 0
+bad "nope" copy --primitive nope
+bad "nope" copy --function nope
+bad "5.4" copy --kernel-model 5.4
+bad "sideways" copy --mode sideways
+bad "warm" copy --evict warm
+bad "giant" copy --backing giant
+bad "--reps 0" copy --reps 0
+bad "--ci-target -1" copy --reps auto --ci-target -1
+bad "xml" copy --format xml
+bad "--rows height" copy --rows height
+bad "--channels" copy --channels 2
+bad "cpu 9999 is not online" copy --cpus 9999
+bad "3 CPUs" copy --cpus 0,0,0 --oversubscribe --threads 2
+bad "--total 1T" copy --total 1T
+bad "--total 1K" copy --total 1K --folio-sizes 2M
+bad "stray" copy stray
+bad "--folio-count and --total" copy --folio-count 8 --total 64M
+bad "--primitive runs primitives" copy --primitive libc --function folio_copy
+bad "--format yaml" info --format yaml
+bad "frobnicate" frobnicate
+bad "no-such.json" show no-such.json
+printf '{"schema": "foliobench-result", "schema_version": 99, "cells": []}' >"$tmp/v99.json"
+bad "schema version 99" show "$tmp/v99.json"
+printf '{"schema": "foliobench-res' >"$tmp/trunc.json"
+bad "trunc.json" show "$tmp/trunc.json"
+
+# A primitive this CPU lacks (when it lacks one) is refused, not replaced.
+missing=$("$FB" copy --primitive help | awk '$2 == "no" { print $1; exit }')
+if [ -n "$missing" ]; then
+	bad "$missing" copy --primitive "$missing"
+else
+	ok "every primitive is supported on this CPU # SKIP no unsupported primitive to refuse"
+fi
+# A NUMA node without memory, when this machine has one.
+for n in /sys/devices/system/node/node*; do
+	id=${n##*node}
+	if [ "$(awk '/MemTotal/ { print $4 }' "$n/meminfo")" = 0 ]; then
+		bad "--src-node $id" copy --src-node "$id"
+		break
+	fi
+done
+finish

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# End to end through the CLI: table, CSV and JSON of small runs, checked
+# against the schema and the raw samples; verify, eviction, primitives,
+# counters, interruption.
+set -u
+FB=$1
+. "$(dirname "$0")/lib.sh"
+tests=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export FOLIOBENCH_RESULTS=$tmp/results
+validate() { /usr/bin/python3 "$tests/validate_result.py" "$@" >/dev/null; }
+jq_py() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
+
+# The issue's acceptance command, JSON on stdout.
+"$FB" copy --folio-sizes 4K,64K,2M --threads 1,2 --total 256M --reps 5 --format json \
+	--output "$tmp/a" >"$tmp/a.json" 2>"$tmp/a.err"
+check "acceptance run exits 0" [ $? -eq 0 ]
+check "stdout is valid JSON with 12 cells, per-page and batched, and a machine block" jq_py "$tmp/a.json" \
+	"assert len(d['cells']) == 12; assert {c['config']['mode'] for c in d['cells']} == {'per-page', 'batched'}; assert d['machine']['cpu']['vendor']; assert all(c['stats']['n'] == 5 for c in d['cells'])"
+check "run.json on disk equals stdout" cmp -s <(/usr/bin/python3 -m json.tool "$tmp/a.json") \
+	<(/usr/bin/python3 -m json.tool "$tmp/a/run.json")
+check "run.json matches the schema; stats agree with samples; CSV agrees" validate "$tmp/a"
+check "JSON records the flags that decide copy paths" jq_py "$tmp/a/run.json" \
+	"f = d['machine']['cpu']['flags']; assert all(k in f for k in ('erms','fsrm','fsrs','avx2','avx512f','clflushopt','clwb','movdir64b'))"
+check "every cell records the kernel path and the CPUs used" jq_py "$tmp/a/run.json" \
+	"assert all(c['kernel_path'] and c['extra']['cpus_used'] == c['config']['cpus'] for c in d['cells'])"
+
+# Table on stdout: seed layout, rows threads, columns folio sizes.
+"$FB" show "$tmp/a/run.json" >"$tmp/table.txt"
+check "table has the folio-size header" grep -q "Threads \\\\ Folio size | 4K *| 64K *| 2M" "$tmp/table.txt"
+check "table has mean±sd rows for 1 and 2 threads" \
+	bash -c "grep -Eq '^1 +\\| [0-9]+\\.[0-9]{2}±[0-9]+\\.[0-9]{2}' '$tmp/table.txt' && grep -Eq '^2 +\\| [0-9]+\\.[0-9]{2}±' '$tmp/table.txt'"
+check "CSV has a header and 12 rows" [ "$(wc -l <"$tmp/a/cells.csv")" -eq 13 ]
+"$FB" copy --folio-sizes 4K,2M --total 16M --reps 2 --format csv --output "$tmp/c" >"$tmp/c.csv" 2>/dev/null
+check "--format csv prints cells.csv" cmp -s "$tmp/c.csv" "$tmp/c/cells.csv"
+
+# Verify, both split strategies, eviction modes.
+"$FB" copy --folio-sizes 4K,2M --threads 2 --total 32M --reps 2 --verify --evict none,src,both,sweep \
+	--output "$tmp/v" --quiet 2>/dev/null
+check "verify run with every eviction mode exits 0" [ $? -eq 0 ]
+check "every verified cell says identical" jq_py "$tmp/v/run.json" \
+	"assert len(d['cells']) == 16 and all(c['verified'] is True for c in d['cells'])"
+"$FB" copy --folio-sizes 2M --folio-count 1 --threads 2 --reps 2 --verify --output "$tmp/s" --quiet 2>/dev/null
+check "one folio on two threads is split into chunks (mtcopy rule) and verifies" jq_py "$tmp/s/run.json" \
+	"c = d['cells'][0]; assert c['config']['split'] == 'chunk' and c['verified'] is True"
+"$FB" copy --folio-sizes 64K --folio-count 8 --threads 2 --split chunk --reps 2 --verify --output "$tmp/k" --quiet 2>/dev/null
+check "forced chunk split verifies" jq_py "$tmp/k/run.json" "assert d['cells'][0]['verified'] is True"
+
+# Explicit primitives, odd ones included.
+prims=$("$FB" copy --primitive help | awk 'NR > 1 && $2 == "yes" { printf "%s%s", sep, $1; sep = "," }')
+"$FB" copy --primitive "$prims" --folio-sizes 4K,2M --total 8M --reps 2 --verify --output "$tmp/p" --quiet 2>/dev/null
+check "every supported primitive copies correctly per page and batched" jq_py "$tmp/p/run.json" \
+	"assert len(d['cells']) == 4 * len('$prims'.split(',')) and all(c['verified'] for c in d['cells'])"
+
+# Kernel models: the batched path follows memcpy's rule, per page copy_page's.
+"$FB" copy --kernel-model 6.1,6.12 --folio-sizes 2M --total 8M --reps 2 --output "$tmp/km" --quiet 2>/dev/null
+check "kernel model cells name copy_page for per-page and memcpy's choice for batched" jq_py "$tmp/km/run.json" \
+	"m = d['machine']['kernel_paths']; assert all(c['config']['primitive'] == m[c['config']['kernel_model']]['copy_page' if c['config']['mode'] == 'per-page' else 'memcpy']['primitive'] for c in d['cells'])"
+
+# Counters: software events count; hardware events say they are unavailable.
+"$FB" copy --folio-sizes 2M --total 16M --reps 2 --counters perf::TASK-CLOCK,PAPI_TOT_CYC \
+	--output "$tmp/ctr" --quiet 2>"$tmp/ctr.err"
+check "software counter recorded per KiB and per page" jq_py "$tmp/ctr/run.json" \
+	"c = d['cells'][0]['counters']['perf::TASK-CLOCK']; assert c['total'] > 0 and c['per_kib'] > 0"
+check "an uncountable hardware event is reported, not fabricated" jq_py "$tmp/ctr/run.json" \
+	"assert ('PAPI_TOT_CYC' in d['cells'][0].get('counters', {})) != ('PAPI_TOT_CYC' in d.get('counters_unavailable', ''))"
+
+# Ctrl-C: completed cells kept, run marked interrupted, exit 1.
+"$FB" copy --folio-sizes 4K-2M --total 64M --reps 400 --warmup 0 --output "$tmp/int" --quiet 2>/dev/null &
+pid=$!
+for _ in $(seq 50); do [ -e "$tmp/int" ] && break; sleep 0.1; done
+sleep 3
+kill -INT $pid
+wait $pid
+rc=$?
+check "interrupted run exits 1" [ $rc -eq 1 ]
+check "interrupted run.json is valid and marked interrupted with fewer cells" jq_py "$tmp/int/run.json" \
+	"assert d['status'] == 'interrupted' and len(d['cells']) < d['cells_planned'] and all(c['stats']['n'] == 400 for c in d['cells'])"
+check "interrupted run still validates" validate "$tmp/int"
+check "no temporary files left behind" bash -c "! ls '$tmp'/*/*.tmp.* 2>/dev/null"
+finish

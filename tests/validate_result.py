@@ -1,0 +1,45 @@
+#!/usr/bin/python3
+"""Validate foliobench run.json files against results/schema/run.schema.json
+and check what the schema cannot: statistics agree with the raw samples,
+the CSV has one row per cell.  usage: validate_result.py RUN_DIR..."""
+import csv
+import json
+import math
+import os
+import statistics
+import sys
+
+import jsonschema
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA = json.load(open(os.path.join(HERE, "..", "results", "schema", "run.schema.json")))
+
+
+def check(run_dir):
+    doc = json.load(open(os.path.join(run_dir, "run.json")))
+    jsonschema.validate(doc, SCHEMA)
+    for cell in doc["cells"]:
+        if cell["status"] != "ok":
+            continue
+        gbps = [cell["bytes_per_sample"] / ns for ns in cell["samples_ns"]]
+        st = cell["stats"]
+        assert st["n"] == len(gbps), "n differs from the samples"
+        assert math.isclose(st["mean"], statistics.fmean(gbps), rel_tol=1e-9), "mean"
+        if len(gbps) > 1:
+            assert math.isclose(st["sd"], statistics.stdev(gbps), rel_tol=1e-6), "sd"
+        assert math.isclose(st["median"], statistics.median(gbps), rel_tol=1e-9), "median"
+        cfg = cell["config"]
+        assert cfg["total_bytes"] == cfg["folio_size"] * cfg["folio_count"], "total"
+        assert cell["bytes_per_sample"] == cfg["total_bytes"], "bytes per sample"
+    rows = list(csv.DictReader(open(os.path.join(run_dir, "cells.csv"))))
+    assert len(rows) == len(doc["cells"]), "CSV rows != cells"
+    for row, cell in zip(rows, doc["cells"]):
+        assert row["mode"] == cell["config"]["mode"], "CSV mode"
+        if cell["stats"]["mean"] is not None:
+            assert math.isclose(float(row["mean_gbps"]), cell["stats"]["mean"], rel_tol=1e-12)
+    return len(doc["cells"])
+
+
+if __name__ == "__main__":
+    for d in sys.argv[1:]:
+        print(f"{d}: valid, {check(d)} cells")
