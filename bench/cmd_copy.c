@@ -1,0 +1,520 @@
+/* foliobench copy: the sweep of folio copies, per page vs batched. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "cli.h"
+#include "engine.h"
+#include "machine.h"
+#include "primitives.h"
+#include "results.h"
+#include "table.h"
+#include "util.h"
+
+static const char *prog = "foliobench";
+
+static const char copy_usage[] =
+"usage: foliobench copy [options]\n"
+"\n"
+"Copy folios per page (the folio_copy loop) and batched (one copy per folio,\n"
+"the RFC's copy_highpages) and report GB/s (1 GB = 1e9 bytes) as mean±sd.\n"
+"\n"
+"What is copied:\n"
+"  --backend user|kmod        user: userspace copies of the kernel's primitives\n"
+"                             (default); kmod: the real kernel functions through\n"
+"                             /dev/foliobench (see README)\n"
+"  --function LIST            folio_copy, folio_mc_copy (kmod also folios_mc_copy)\n"
+"                             [folio_copy]; the user backend runs the primitive\n"
+"                             the modelled kernel selects on this CPU\n"
+"  --kernel-model LIST        6.1, 6.12: kernel line whose copy-path rules pick the\n"
+"                             primitives [the running kernel's line]\n"
+"  --primitive LIST           run these primitives instead of a function model;\n"
+"                             'help' lists them\n"
+"  --mode LIST                per-page, batched [per-page,batched]\n"
+"Axes (LIST: comma list; a-b: powers of two from a to b):\n"
+"  --folio-sizes LIST         sizes 4K..1G, powers of two [4K-2M]\n"
+"  --total SIZE               bytes per cell [1G, halved to fit free memory]\n"
+"  --folio-count LIST         folio counts instead of --total\n"
+"  --threads LIST             copy threads [1]\n"
+"  --channels LIST            DMA channels (kmod backend) instead of threads\n"
+"  --split auto|chunk|folio   mtcopy split: chunk splits each folio over the\n"
+"                             threads, folio hands out blocks of whole folios;\n"
+"                             auto = chunk when folios < threads [auto]\n"
+"  --placement LIST           spread (round-robin over LLC domains), fill (one\n"
+"                             LLC domain before the next) [spread]\n"
+"  --cpus CPULIST             explicit CPUs, one per thread (e.g. 0-3,8)\n"
+"  --oversubscribe            allow more threads than online CPUs\n"
+"  --src-node N, --dst-node N NUMA nodes of source and destination [0]\n"
+"  --nodes S:D[,S:D...]       several directions\n"
+"  --evict LIST               none, src, both (clflushopt/clflush the buffers\n"
+"                             before each iteration), sweep (walk 2x the LLC)\n"
+"                             [none]; never inside the timing\n"
+"  --backing auto|4k|thp|hugetlb  page backing of the buffers [auto: THP for\n"
+"                             folios >= 2M when the system allows it]\n"
+"Measurement:\n"
+"  --reps N|auto              timed iterations per cell [5]; auto repeats until\n"
+"                             the 95%% CI is within --ci-target\n"
+"  --warmup N                 untimed iterations first [1]\n"
+"  --ci-target PCT            [2]   --time-budget SECONDS per cell [10]\n"
+"  --max-reps N               cap for auto [200]\n"
+"  --verify                   compare destination with source after each cell\n"
+"  --counters LIST            PAPI events (e.g. PAPI_L3_TCM,perf::TASK-CLOCK)\n"
+"Output:\n"
+"  --format table|markdown|csv|json   what goes to stdout [table]\n"
+"  --rows AXIS --cols AXIS    table layout [threads x folio_size]; axes: threads\n"
+"                             channels folio_size folio_count mode placement\n"
+"                             function primitive kernel_model evict direction\n"
+"  --output DIR               write run.json and cells.csv here\n"
+"                             [results/<run-id>]\n"
+"  --quiet                    no table and no progress line\n"
+"\n"
+"Exit: 0 ok, 1 a cell failed or the run was interrupted, 2 bad usage,\n"
+"4 cannot run on this machine.\n";
+
+enum {
+	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
+	O_COUNT, O_THREADS, O_CHANNELS, O_SPLIT, O_PLACEMENT, O_CPUS, O_OVERSUB,
+	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_REPS, O_WARMUP, O_CI, O_BUDGET,
+	O_MAXREPS, O_VERIFY, O_COUNTERS, O_FORMAT, O_ROWS, O_COLS, O_OUTPUT, O_QUIET,
+	O_HELP,
+};
+
+static const struct option copy_opts[] = {
+	{ "backend", required_argument, NULL, O_BACKEND },
+	{ "function", required_argument, NULL, O_FUNCTION },
+	{ "kernel-model", required_argument, NULL, O_KMODEL },
+	{ "primitive", required_argument, NULL, O_PRIMITIVE },
+	{ "mode", required_argument, NULL, O_MODE },
+	{ "folio-sizes", required_argument, NULL, O_SIZES },
+	{ "folio-size", required_argument, NULL, O_SIZES },
+	{ "total", required_argument, NULL, O_TOTAL },
+	{ "folio-count", required_argument, NULL, O_COUNT },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "channels", required_argument, NULL, O_CHANNELS },
+	{ "split", required_argument, NULL, O_SPLIT },
+	{ "placement", required_argument, NULL, O_PLACEMENT },
+	{ "cpus", required_argument, NULL, O_CPUS },
+	{ "oversubscribe", no_argument, NULL, O_OVERSUB },
+	{ "src-node", required_argument, NULL, O_SRC },
+	{ "dst-node", required_argument, NULL, O_DST },
+	{ "nodes", required_argument, NULL, O_NODES },
+	{ "evict", required_argument, NULL, O_EVICT },
+	{ "backing", required_argument, NULL, O_BACKING },
+	{ "reps", required_argument, NULL, O_REPS },
+	{ "warmup", required_argument, NULL, O_WARMUP },
+	{ "ci-target", required_argument, NULL, O_CI },
+	{ "time-budget", required_argument, NULL, O_BUDGET },
+	{ "max-reps", required_argument, NULL, O_MAXREPS },
+	{ "verify", no_argument, NULL, O_VERIFY },
+	{ "counters", required_argument, NULL, O_COUNTERS },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "rows", required_argument, NULL, O_ROWS },
+	{ "cols", required_argument, NULL, O_COLS },
+	{ "output", required_argument, NULL, O_OUTPUT },
+	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_node(const char *cmd, const char *opt, const char *s)
+{
+	return (int)fb_parse_count(cmd, opt, s, 0, 4095);
+}
+
+/* Parse a list option whose items name enum values. */
+#define PARSE_ENUM_LIST(cmd, opt, arg, arr, n, max, parsefn, allowed)                 \
+	do {                                                                           \
+		char **tok_;                                                           \
+		size_t nt_;                                                            \
+		fb_split_list(arg, &tok_, &nt_);                                       \
+		if (!nt_ || nt_ > (max))                                               \
+			fb_usage_error(cmd, "%s '%s': allowed %s", opt, arg, allowed);    \
+		for (size_t i_ = 0; i_ < nt_; i_++)                                    \
+			if (parsefn(tok_[i_], &(arr)[i_]))                             \
+				fb_usage_error(cmd, "%s %s: allowed %s", opt, tok_[i_],   \
+					    allowed);                                  \
+		n = nt_;                                                               \
+		fb_free_list(tok_, nt_);                                               \
+	} while (0)
+
+static const char *const fmt_names[] = { "table", "markdown", "csv", "json" };
+
+int fb_cmd_copy(int argc, char **argv)
+{
+	const char *cmd = "copy";
+	struct fb_spec spec = { 0 };
+	struct fb_run_opts ro = { .warmup = 1, .reps = 5, .ci_target_pct = 2,
+				  .time_budget_s = 10, .max_reps = 200 };
+	struct fb_topology topo;
+	struct fb_counters counters;
+	struct fb_cell *cells = NULL;
+	struct fb_result *results;
+	struct fb_run run = { 0 };
+	const struct fb_backend *be;
+	const char *format = "table", *rows = NULL, *cols = "folio_size", *output = NULL;
+	const char *counters_list = NULL;
+	char err[FB_ERRLEN];
+	size_t ncells = 0, ndone = 0;
+	int src = 0, dst = 0, opt, rc;
+	bool quiet = false;
+	json_object *machine, *options, *doc, *notes = json_object_new_array();
+
+	spec.backend = "user";
+	spec.split = FB_SPLIT_AUTO;
+	spec.backing = FB_BACK_AUTO;
+	optind = 1;
+	opterr = 0; /* our own one-line messages */
+	while ((opt = getopt_long(argc, argv, "h", copy_opts, NULL)) != -1) {
+		switch (opt) {
+		case O_BACKEND:
+			if (strcmp(optarg, "user") && strcmp(optarg, "kmod"))
+				fb_usage_error(cmd, "--backend %s: allowed user, kmod", optarg);
+			spec.backend = optarg;
+			break;
+		case O_FUNCTION:
+			fb_split_list(optarg, &spec.functions, &spec.nfunctions);
+			break;
+		case O_PRIMITIVE:
+			if (!strcmp(optarg, "help")) {
+				fb_print_primitives(stdout);
+				return FB_EXIT_OK;
+			}
+			fb_split_list(optarg, &spec.primitives, &spec.nprimitives);
+			break;
+		case O_KMODEL:
+			PARSE_ENUM_LIST(cmd, "--kernel-model", optarg, spec.kmodels, spec.nkmodels,
+					FB_KM_COUNT, fb_kernel_model_parse, "6.1, 6.12");
+			break;
+		case O_MODE:
+			PARSE_ENUM_LIST(cmd, "--mode", optarg, spec.modes, spec.nmodes, FB_MODE_COUNT,
+					fb_mode_parse, "per-page, batched");
+			break;
+		case O_SIZES:
+			if (fb_parse_u64_list(optarg, true, &spec.folio_sizes, &spec.nsizes, err, sizeof(err)))
+				fb_usage_error(cmd, "--folio-sizes %s", err);
+			break;
+		case O_TOTAL:
+			if (fb_parse_size(optarg, &spec.total) || !spec.total)
+				fb_usage_error(cmd, "--total %s: allowed a size such as 256M or 1G", optarg);
+			spec.total_given = true;
+			break;
+		case O_COUNT:
+			if (fb_parse_u64_list(optarg, false, &spec.counts, &spec.ncounts, err, sizeof(err)))
+				fb_usage_error(cmd, "--folio-count %s", err);
+			break;
+		case O_THREADS:
+			if (fb_parse_u64_list(optarg, false, &spec.threads, &spec.nthreads, err, sizeof(err)))
+				fb_usage_error(cmd, "--threads %s", err);
+			break;
+		case O_CHANNELS:
+			if (fb_parse_u64_list(optarg, false, &spec.channels, &spec.nchannels, err, sizeof(err)))
+				fb_usage_error(cmd, "--channels %s", err);
+			break;
+		case O_SPLIT:
+			if (fb_split_parse(optarg, &spec.split))
+				fb_usage_error(cmd, "--split %s: allowed auto, chunk, folio", optarg);
+			break;
+		case O_PLACEMENT:
+			PARSE_ENUM_LIST(cmd, "--placement", optarg, spec.placements, spec.nplacements,
+					2, fb_placement_parse, "spread, fill");
+			for (size_t i = 0; i < spec.nplacements; i++)
+				if (spec.placements[i] == FB_PLACE_LIST)
+					fb_usage_error(cmd, "--placement list: give the CPUs with --cpus");
+			break;
+		case O_CPUS:
+			if (fb_cpulist_parse(optarg, &spec.cpulist, &spec.ncpulist, err, sizeof(err)))
+				fb_usage_error(cmd, "--cpus %s", err);
+			break;
+		case O_OVERSUB:
+			spec.oversubscribe = true;
+			break;
+		case O_SRC:
+			src = parse_node(cmd, "--src-node", optarg);
+			break;
+		case O_DST:
+			dst = parse_node(cmd, "--dst-node", optarg);
+			break;
+		case O_NODES: {
+			char **tok;
+			size_t nt;
+
+			fb_split_list(optarg, &tok, &nt);
+			spec.nodes = calloc(nt ? nt : 1, sizeof(*spec.nodes));
+			for (size_t i = 0; i < nt; i++) {
+				char *colon = strchr(tok[i], ':');
+
+				if (!colon)
+					fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1", tok[i]);
+				*colon = '\0';
+				spec.nodes[i].src = parse_node(cmd, "--nodes", tok[i]);
+				spec.nodes[i].dst = parse_node(cmd, "--nodes", colon + 1);
+			}
+			spec.nnodes = nt;
+			fb_free_list(tok, nt);
+			break;
+		}
+		case O_EVICT:
+			PARSE_ENUM_LIST(cmd, "--evict", optarg, spec.evicts, spec.nevicts, 4,
+					fb_evict_parse, "none, src, both, sweep");
+			break;
+		case O_BACKING:
+			if (fb_backing_parse(optarg, &spec.backing))
+				fb_usage_error(cmd, "--backing %s: allowed auto, 4k, thp, hugetlb", optarg);
+			break;
+		case O_REPS:
+			if (!strcmp(optarg, "auto"))
+				ro.adaptive = true;
+			else
+				ro.reps = (unsigned)fb_parse_count(cmd, "--reps", optarg, 1, 100000);
+			break;
+		case O_WARMUP:
+			ro.warmup = (unsigned)fb_parse_count(cmd, "--warmup", optarg, 0, 100000);
+			break;
+		case O_CI:
+			ro.ci_target_pct = fb_parse_positive(cmd, "--ci-target", optarg);
+			break;
+		case O_BUDGET:
+			ro.time_budget_s = fb_parse_positive(cmd, "--time-budget", optarg);
+			break;
+		case O_MAXREPS:
+			ro.max_reps = (unsigned)fb_parse_count(cmd, "--max-reps", optarg, 2, 1000000);
+			break;
+		case O_VERIFY:
+			spec.verify = true;
+			break;
+		case O_COUNTERS:
+			counters_list = optarg;
+			break;
+		case O_FORMAT: {
+			size_t i;
+
+			for (i = 0; i < 4 && strcmp(optarg, fmt_names[i]); i++)
+				;
+			if (i == 4)
+				fb_usage_error(cmd, "--format %s: allowed table, markdown, csv, json", optarg);
+			format = optarg;
+			break;
+		}
+		case O_ROWS:
+		case O_COLS:
+			if (!fb_table_axis_valid(optarg))
+				fb_usage_error(cmd, "--%s %s: not an axis (see --help)",
+					    opt == O_ROWS ? "rows" : "cols", optarg);
+			*(opt == O_ROWS ? &rows : &cols) = optarg;
+			break;
+		case O_OUTPUT:
+			output = optarg;
+			break;
+		case O_QUIET:
+			quiet = true;
+			break;
+		case 'h':
+		case O_HELP:
+			fputs(copy_usage, stdout);
+			return FB_EXIT_OK;
+		default:
+			fb_usage_error(cmd, "unknown option %s (see foliobench copy --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench copy --help)", argv[optind]);
+	if (spec.nprimitives && (spec.nfunctions || spec.nkmodels))
+		fb_usage_error(cmd, "--primitive runs primitives directly: drop --function/--kernel-model");
+	if (spec.ncounts && spec.total_given)
+		fb_usage_error(cmd, "--folio-count and --total both set the cell size: give one");
+
+	/* Defaults for axes not given. */
+	if (!spec.nfunctions && !spec.nprimitives) {
+		static char *dflt_fn[] = { "folio_copy" };
+
+		spec.functions = dflt_fn;
+		spec.nfunctions = 1;
+	}
+	if (!spec.nmodes) {
+		spec.modes[0] = FB_MODE_PER_PAGE;
+		spec.modes[1] = FB_MODE_BATCHED;
+		spec.nmodes = 2;
+	}
+	if (!spec.nsizes)
+		fb_parse_u64_list("4K-2M", true, &spec.folio_sizes, &spec.nsizes, err, sizeof(err));
+	if (!spec.nthreads && !spec.nchannels) {
+		spec.threads = calloc(1, sizeof(*spec.threads));
+		spec.threads[0] = spec.ncpulist ? (uint64_t)spec.ncpulist : 1;
+		spec.nthreads = 1;
+	}
+	if (spec.ncpulist) {
+		if (spec.nplacements)
+			fb_usage_error(cmd, "--cpus and --placement both place threads: give one");
+		spec.placements[0] = FB_PLACE_LIST;
+		spec.nplacements = 1;
+	} else if (!spec.nplacements) {
+		spec.placements[0] = FB_PLACE_SPREAD;
+		spec.nplacements = 1;
+	}
+	if (!spec.nnodes) {
+		spec.nodes = calloc(1, sizeof(*spec.nodes));
+		spec.nodes[0] = (struct fb_node_pair){ src, dst };
+		spec.nnodes = 1;
+	}
+	if (!spec.nevicts) {
+		spec.evicts[0] = FB_EVICT_NONE;
+		spec.nevicts = 1;
+	}
+	if (!spec.total)
+		spec.total = 1ULL << 30;
+	if (!strcmp(spec.backend, "user") && !fb_flush_supported())
+		for (size_t i = 0; i < spec.nevicts; i++)
+			if (spec.evicts[i] == FB_EVICT_SRC || spec.evicts[i] == FB_EVICT_BOTH)
+				fb_usage_error(cmd, "--evict %s: this CPU has no cache-line flush instruction; use sweep",
+					    fb_evict_name(spec.evicts[i]));
+
+	be = fb_backend_find(spec.backend);
+	if (fb_topology_load(&topo, NULL, err, sizeof(err))) {
+		fprintf(stderr, "%s %s: topology: %s\n", prog, cmd, err);
+		return FB_EXIT_FAIL;
+	}
+	if (!rows)
+		rows = spec.nchannels ? "channels" : "threads";
+
+	/* The cell size has to fit: source and destination, on their nodes. */
+	if (!spec.ncounts && !strcmp(spec.backend, "user")) {
+		for (size_t i = 0; i < spec.nnodes; i++) {
+			int nodes[2] = { spec.nodes[i].src, spec.nodes[i].dst };
+
+			for (int k = 0; k < 2; k++) {
+				long long avail = topo.nnodes > 1 ? fb_node_free_bytes(nodes[k])
+								  : fb_node_free_bytes(-1);
+				uint64_t need = nodes[0] == nodes[1] ? 2 * spec.total : spec.total;
+				char a[32], b[32];
+
+				if (avail < 0)
+					continue; /* the plan names the bad node */
+				if (need <= (uint64_t)avail / 2)
+					continue;
+				if (spec.total_given)
+					fb_usage_error(cmd,
+						"--total %s: needs %s on node %d, which has %s available (at most half is used)",
+						fb_size_str(spec.total, a, sizeof(a)),
+						fb_size_str(need, b, sizeof(b)), nodes[k],
+						fb_size_str((uint64_t)avail & ~((1ULL << 20) - 1), a + 16, 16));
+				while (need > (uint64_t)avail / 2 && spec.total > (4ULL << 20)) {
+					spec.total /= 2;
+					need /= 2;
+				}
+				snprintf(err, sizeof(err),
+					 "total scaled to %s per cell to fit the free memory of node %d",
+					 fb_size_str(spec.total, a, sizeof(a)), nodes[k]);
+				json_object_array_add(notes, json_object_new_string(err));
+				if (!quiet)
+					fprintf(stderr, "note: %s\n", err);
+			}
+		}
+	}
+	if (fb_plan_build(&spec, &topo, &cells, &ncells, err, sizeof(err)))
+		fb_usage_error(cmd, "%s", err);
+
+	if (counters_list) {
+		rc = fb_counters_setup(&counters, counters_list, err, sizeof(err));
+		if (rc < 0)
+			fb_usage_error(cmd, "%s", err);
+		if (rc == FB_EXIT_SKIP) {
+			fprintf(stderr, "%s %s: %s\n", prog, cmd, err);
+			return FB_EXIT_SKIP;
+		}
+		if (counters.unavailable[0])
+			fprintf(stderr, "note: counters not available on this machine: %s\n",
+				counters.unavailable);
+		if (counters.n)
+			ro.counters = &counters;
+	}
+	rc = be->probe(cells, ncells, err, sizeof(err));
+	if (rc != FB_EXIT_OK) {
+		fprintf(stderr, "%s %s: %s\n", prog, cmd, err);
+		return rc;
+	}
+	for (int i = 0; i < topo.nllc; i++)
+		if (topo.llc[i].size > ro.llc_bytes)
+			ro.llc_bytes = topo.llc[i].size;
+
+	results = calloc(ncells, sizeof(*results));
+	machine = fb_machine_json(fb_this_cpu(), &topo);
+	options = json_object_new_object();
+	json_object_object_add(options, "warmup", json_object_new_int((int)ro.warmup));
+	json_object_object_add(options, "reps", ro.adaptive ? json_object_new_string("auto") :
+			       json_object_new_int((int)ro.reps));
+	json_object_object_add(options, "ci_target_pct", json_object_new_double(ro.ci_target_pct));
+	json_object_object_add(options, "time_budget_s", json_object_new_double(ro.time_budget_s));
+	json_object_object_add(options, "max_reps", json_object_new_int((int)ro.max_reps));
+	json_object_object_add(options, "gb", json_object_new_string("1e9 bytes"));
+
+	snprintf(run.id, sizeof(run.id), "%s", fb_run_id(cmd));
+	if (output)
+		snprintf(run.dir, sizeof(run.dir), "%s", output);
+	else
+		snprintf(run.dir, sizeof(run.dir), "%s/%s",
+			 getenv("FOLIOBENCH_RESULTS") ? getenv("FOLIOBENCH_RESULTS") : "results", run.id);
+	run.argc = argc;
+	run.argv = argv;
+	run.machine = machine;
+	run.options = options;
+	run.backend_info = be->describe ? be->describe() : NULL;
+	run.cells = cells;
+	run.results = results;
+	run.nplanned = ncells;
+	run.counters = ro.counters;
+	run.notes = json_object_array_length(notes) ? notes : NULL;
+
+	fb_engine_trap_signals();
+	clock_gettime(CLOCK_REALTIME, &run.started);
+	rc = fb_engine_run(be, cells, ncells, &ro, results, &ndone, !quiet && isatty(2));
+	clock_gettime(CLOCK_REALTIME, &run.finished);
+	if (be->shutdown)
+		be->shutdown();
+	run.ndone = ndone;
+	run.status = fb_interrupted ? "interrupted" : rc ? "failed" : "complete";
+
+	doc = fb_run_json(&run);
+	if (fb_run_write(&run, doc, err, sizeof(err))) {
+		fprintf(stderr, "%s %s: cannot write results: %s\n", prog, cmd, err);
+		return FB_EXIT_FAIL;
+	}
+	if (!strcmp(format, "json")) {
+		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else if (!strcmp(format, "csv")) {
+		char *csv = fb_cells_csv(doc);
+
+		fputs(csv ? csv : "", stdout);
+		free(csv);
+	} else if (!quiet) {
+		bool md = !strcmp(format, "markdown");
+
+		printf(md ? "GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n" :
+			    "GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n");
+		fb_table_render(stdout, doc, rows, cols, md ? FB_TABLE_MARKDOWN : FB_TABLE_TEXT);
+	}
+	fflush(stdout);
+	for (size_t i = 0; i < ndone; i++)
+		if (results[i].status)
+			fprintf(stderr, "%s %s: cell %zu failed: %s\n", prog, cmd, i, results[i].message);
+	if (!quiet)
+		fprintf(stderr, "results: %s/run.json, %s/cells.csv%s\n", run.dir, run.dir,
+			fb_interrupted ? " (interrupted: completed cells kept)" : "");
+	for (size_t i = 0; i < ndone; i++)
+		fb_result_free(&results[i]);
+	json_object_put(doc);
+	json_object_put(machine);
+	json_object_put(options);
+	json_object_put(notes);
+	if (run.backend_info)
+		json_object_put(run.backend_info);
+	free(results);
+	free(cells);
+	fb_topology_free(&topo);
+	return rc;
+}

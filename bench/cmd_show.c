@@ -1,0 +1,125 @@
+/* foliobench show: the tables of a saved run. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "results.h"
+#include "table.h"
+#include "util.h"
+
+static const char show_usage[] =
+"usage: foliobench show RUN.json [--rows AXIS] [--cols AXIS]\n"
+"                       [--format table|markdown|series|csv]\n"
+"                       [--where AXIS=VALUE[,AXIS=VALUE...]]\n"
+"\n"
+"Render the tables of a saved run (the same renderer copy uses).  series\n"
+"prints gnuplot data blocks, one per column value: x, mean, sd.  --where keeps\n"
+"the cells whose axis has that value as a table shows it (mode=batched,\n"
+"folio_size=2M, direction=0->1).\n";
+
+/* Keep only the cells matching every AXIS=VALUE of where. */
+static void filter_cells(json_object *doc, const char *where)
+{
+	json_object *cells = fb_json_path(doc, "cells"), *kept = json_object_new_array();
+	char **conds;
+	size_t nc;
+
+	fb_split_list(where, &conds, &nc);
+	for (size_t i = 0; i < nc; i++) {
+		char *eq = strchr(conds[i], '=');
+		char axis[64];
+
+		snprintf(axis, sizeof(axis), "%.*s", eq ? (int)(eq - conds[i]) : 0, conds[i]);
+		if (!eq || !fb_table_axis_valid(axis))
+			fb_usage_error("show", "--where %s: allowed AXIS=VALUE with an axis of copy --help",
+				    conds[i]);
+	}
+	for (size_t c = 0; c < json_object_array_length(cells); c++) {
+		json_object *cell = json_object_array_get_idx(cells, c);
+		bool keep = true;
+
+		for (size_t i = 0; i < nc && keep; i++) {
+			char buf[128], *eq = strchr(conds[i], '=');
+
+			*eq = '\0';
+			keep = !strcmp(fb_table_value(cell, conds[i], buf, sizeof(buf)), eq + 1);
+			*eq = '=';
+		}
+		if (keep)
+			json_object_array_add(kept, json_object_get(cell));
+	}
+	fb_free_list(conds, nc);
+	json_object_object_add(doc, "cells", kept);
+}
+
+int fb_cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rows", required_argument, NULL, 'r' },
+		{ "cols", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "where", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *rows = NULL, *cols = "folio_size", *format = "table", *where = NULL;
+	enum fb_table_fmt fmt = FB_TABLE_TEXT;
+	char err[FB_ERRLEN];
+	json_object *doc;
+	int opt;
+
+	optind = 1;
+	opterr = 0; /* our own one-line messages */
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+		case 'c':
+			if (!fb_table_axis_valid(optarg))
+				fb_usage_error("show", "--%s %s: not an axis (see foliobench copy --help)",
+					    opt == 'r' ? "rows" : "cols", optarg);
+			*(opt == 'r' ? &rows : &cols) = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "csv") && fb_table_fmt_parse(optarg, &fmt))
+				fb_usage_error("show", "--format %s: allowed table, markdown, series, csv",
+					    optarg);
+			format = optarg;
+			break;
+		case 'w':
+			where = optarg;
+			break;
+		case 'h':
+			fputs(show_usage, stdout);
+			return FB_EXIT_OK;
+		default:
+			fb_usage_error("show", "unknown option %s (see foliobench show --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		fb_usage_error("show", "give exactly one result file (run.json)");
+	if (fb_run_load(argv[optind], &doc, err, sizeof(err)))
+		fb_usage_error("show", "%s", err);
+	if (where)
+		filter_cells(doc, where);
+	if (!json_object_array_length(fb_json_path(doc, "cells")))
+		fb_usage_error("show", "no cells%s%s", where ? " match --where " : "", where ? where : "");
+	if (!rows) {
+		json_object *c0 = json_object_array_get_idx(fb_json_path(doc, "cells"), 0);
+
+		rows = fb_json_num(fb_json_path(c0, "config"), "channels", 0) > 0 ? "channels" : "threads";
+	}
+	if (!strcmp(format, "csv")) {
+		char *csv = fb_cells_csv(doc);
+
+		fputs(csv ? csv : "", stdout);
+		free(csv);
+	} else {
+		fb_table_render(stdout, doc, rows, cols, fmt);
+	}
+	json_object_put(doc);
+	return FB_EXIT_OK;
+}
