@@ -63,6 +63,7 @@ struct fb_spec {
 
 struct fb_cell {
 	int id;
+	const char *experiment;        /* "copy" (NULL means copy), "stores", "migrate" */
 	const char *backend;
 	char function[24];             /* "" when an explicit primitive is run */
 	int kernel_model;              /* enum fb_kernel_model, or -1 */

@@ -55,6 +55,8 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 	json_object *st, *samples, *cpus = json_object_new_array();
 
 	json_object_object_add(o, "id", json_object_new_int(c->id));
+	json_object_object_add(cfg, "experiment",
+			       json_object_new_string(c->experiment ? c->experiment : "copy"));
 	json_object_object_add(cfg, "backend", json_object_new_string(c->backend));
 	json_object_object_add(cfg, "function", str_or_null(c->function));
 	json_object_object_add(cfg, "primitive", str_or_null(c->primitive));
@@ -184,7 +186,7 @@ json_object *fb_run_json(const struct fb_run *run)
 
 /* CSV columns: a configuration path or a statistic, in this order. */
 static const char *const csv_cols[] = {
-	"config.backend", "config.function", "config.primitive", "config.kernel_model",
+	"config.experiment", "config.backend", "config.function", "config.primitive", "config.kernel_model",
 	"config.mode", "config.folio_size", "config.folio_count", "config.total_bytes",
 	"config.threads", "config.channels", "config.split", "config.placement",
 	"config.src_node", "config.dst_node", "config.evict", "config.backing",

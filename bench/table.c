@@ -11,6 +11,7 @@ static const struct {
 	const char *key, *title;
 	bool numeric;
 } axes[] = {
+	{ "experiment", "Experiment", false },
 	{ "backend", "Backend", false },
 	{ "function", "Function", false },
 	{ "primitive", "Primitive", false },
