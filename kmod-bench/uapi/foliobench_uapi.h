@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * foliobench kernel module ABI: the one header shared by the module
+ * (kmod-bench/) and userspace.
+ *
+ * /dev/foliobench; open() needs CAP_SYS_ADMIN (else EPERM). Two ioctls, each
+ * on a versioned struct whose first two fields (abi_version, struct_size)
+ * never move. Only __u32/__u64/char fields, padding explicit, sizes a
+ * multiple of 8: the layout is the same for 32- and 64-bit userspace.
+ *
+ * Errors (errno) common to both ioctls:
+ *   EPROTO  abi_version != FOLIOBENCH_ABI_VERSION; the module writes its own
+ *           abi_version and struct_size back into the first 8 bytes.
+ *   EINVAL  struct_size != sizeof(the struct) (header written back as for
+ *           EPROTO), or a field is out of range: bad_field (RUN) names it,
+ *           and the kernel log has a line naming field and value.
+ *   EFAULT  a user pointer is bad.
+ *   EBUSY   another RUN or INFO is in progress (one at a time).
+ *   ENOTTY  unknown ioctl.
+ * RUN only (the output fields are written back for all of these):
+ *   ENOMEM  the folios would exceed the cap (module parameter cap_pct,
+ *           default 50 % of the node's free memory; flag OVER_CAP; a kernel
+ *           log line says how much was asked and allowed), or the module's
+ *           own bookkeeping could not be allocated.
+ *   ENOSPC  not all folios could be allocated (fragmentation): nothing ran,
+ *           folios_obtained says how many the node gave (flag PARTIAL_ALLOC).
+ *   ENODEV  engine DMA: fewer DMA_MEMCPY channels than asked for;
+ *           dma_chans_used says how many were found.
+ *   EOPNOTSUPP  evict on a kernel without clflush_cache_range (non-x86).
+ *   EINTR   a signal ended the run between iterations; iterations_done
+ *           samples were written (flag INTERRUPTED).
+ *   EIO     verify found a folio that differs from its source:
+ *           mismatch_folio; never a sample for that iteration.
+ *   EHWPOISON  a machine check in a copy (real memory error).
+ */
+#ifndef _UAPI_LINUX_FOLIOBENCH_H
+#define _UAPI_LINUX_FOLIOBENCH_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define FOLIOBENCH_ABI_VERSION		1
+#define FOLIOBENCH_DEVICE		"/dev/foliobench"
+
+#define FOLIOBENCH_NAME_LEN		32
+#define FOLIOBENCH_DESC_LEN		96
+#define FOLIOBENCH_RELEASE_LEN		72
+#define FOLIOBENCH_MAX_FUNCS		8
+#define FOLIOBENCH_MAX_DMA_CHANS	16
+#define FOLIOBENCH_MAX_THREADS		1024
+#define FOLIOBENCH_MAX_FOLIOS		(1U << 20)
+#define FOLIOBENCH_MAX_ITERATIONS	1000000
+#define FOLIOBENCH_MAX_WARMUP		1000
+#define FOLIOBENCH_DMA_TIMEOUT_MS	10000	/* default (dma_timeout_ms 0) */
+#define FOLIOBENCH_MAX_DMA_TIMEOUT_MS	600000
+#define FOLIOBENCH_LLC_NONE		0xffffffffU	/* offline or unknown */
+#define FOLIOBENCH_NO_FOLIO		0xffffffffU
+
+/* RUN.func */
+#define FOLIOBENCH_FUNC_FOLIO_COPY	0	/* folio_copy() */
+#define FOLIOBENCH_FUNC_FOLIO_MC_COPY	1	/* folio_mc_copy() */
+#define FOLIOBENCH_FUNC_FOLIOS_MC_COPY	2	/* list copy, per-folio marker */
+#define FOLIOBENCH_NR_FUNCS		3
+
+/* how a function is implemented (INFO.funcs[].impl, RUN.impl) */
+#define FOLIOBENCH_IMPL_UNAVAILABLE	0
+#define FOLIOBENCH_IMPL_NATIVE		1	/* calls the kernel's export */
+#define FOLIOBENCH_IMPL_REIMPL		2	/* module reimplementation of a
+						 * kernel function (not exported)
+						 */
+#define FOLIOBENCH_IMPL_MODULE		3	/* module code for a proposed
+						 * helper in no released kernel
+						 * (RFC copy_highpages, seed 002)
+						 */
+
+/* RUN.engine */
+#define FOLIOBENCH_ENGINE_CPU		0	/* kernel workers on CPUs */
+#define FOLIOBENCH_ENGINE_DMA		1	/* dmaengine DMA_MEMCPY channels */
+
+/* RUN.placement (engine CPU) */
+#define FOLIOBENCH_PLACE_SPREAD		0	/* round robin over LLC domains */
+#define FOLIOBENCH_PLACE_FILL		1	/* fill one LLC domain, then next */
+#define FOLIOBENCH_PLACE_LIST		2	/* RUN.cpu_list */
+
+/* RUN.split (engine CPU), the mtcopy work split */
+#define FOLIOBENCH_SPLIT_AUTO		0	/* CHUNK if nr_folios < nr_threads,
+						 * else FOLIO (list copy: FOLIO)
+						 */
+#define FOLIOBENCH_SPLIT_CHUNK		1	/* every folio in nr_threads chunks */
+#define FOLIOBENCH_SPLIT_FOLIO		2	/* contiguous blocks of folios */
+
+/* RUN.evict: clflush before each iteration, outside the timing */
+#define FOLIOBENCH_EVICT_NONE		0
+#define FOLIOBENCH_EVICT_SRC		1
+#define FOLIOBENCH_EVICT_BOTH		2
+
+/* RUN.flags (output) */
+#define FOLIOBENCH_RUN_F_OVER_CAP	(1U << 0)
+#define FOLIOBENCH_RUN_F_PARTIAL_ALLOC	(1U << 1)
+#define FOLIOBENCH_RUN_F_INTERRUPTED	(1U << 2)
+#define FOLIOBENCH_RUN_F_VERIFY_FAILED	(1U << 3)
+#define FOLIOBENCH_RUN_F_VERIFIED	(1U << 4)	/* every iteration checked */
+#define FOLIOBENCH_RUN_F_DMA_FALLBACK	(1U << 5)	/* dma_fallbacks > 0 */
+#define FOLIOBENCH_RUN_F_DMA_TIMEOUT	(1U << 6)
+#define FOLIOBENCH_RUN_F_LIST_FALLBACK	(1U << 7)	/* list_fallbacks > 0 */
+#define FOLIOBENCH_RUN_F_FAULT_INJECTED	(1U << 8)	/* fail_folio_index set */
+
+/* RUN.bad_field: which input was rejected with EINVAL */
+#define FOLIOBENCH_FIELD_NONE		0
+#define FOLIOBENCH_FIELD_STRUCT_SIZE	1
+#define FOLIOBENCH_FIELD_FUNC		2
+#define FOLIOBENCH_FIELD_BATCHED	3
+#define FOLIOBENCH_FIELD_ENGINE		4
+#define FOLIOBENCH_FIELD_ORDER		5
+#define FOLIOBENCH_FIELD_NR_FOLIOS	6
+#define FOLIOBENCH_FIELD_SRC_NODE	7
+#define FOLIOBENCH_FIELD_DST_NODE	8
+#define FOLIOBENCH_FIELD_NR_THREADS	9
+#define FOLIOBENCH_FIELD_PLACEMENT	10
+#define FOLIOBENCH_FIELD_SPLIT		11
+#define FOLIOBENCH_FIELD_NR_DMA_CHANS	12
+#define FOLIOBENCH_FIELD_DMA_TIMEOUT_MS	13
+#define FOLIOBENCH_FIELD_EVICT		14
+#define FOLIOBENCH_FIELD_VERIFY		15
+#define FOLIOBENCH_FIELD_WARMUP		16
+#define FOLIOBENCH_FIELD_ITERATIONS	17
+#define FOLIOBENCH_FIELD_GFP_MOVABLE	18
+#define FOLIOBENCH_FIELD_CPU_LIST	19
+#define FOLIOBENCH_FIELD_SAMPLES	20
+#define FOLIOBENCH_FIELD_CPUS_USED	21
+#define FOLIOBENCH_FIELD_RESERVED	22
+#define FOLIOBENCH_NR_FIELDS		23
+
+/* INFO.flags */
+#define FOLIOBENCH_INFO_F_EVICT		(1U << 0)	/* clflush_cache_range */
+#define FOLIOBENCH_INFO_F_HYPERVISOR	(1U << 1)	/* running in a VM */
+#define FOLIOBENCH_INFO_F_DMA_MORE	(1U << 2)	/* more channels than dma[] */
+#define FOLIOBENCH_INFO_F_FAULT_INJECT	(1U << 3)	/* fail_folio_index set */
+
+struct foliobench_func_info {
+	char name[FOLIOBENCH_NAME_LEN];		/* "folio_copy", ... */
+	char desc[FOLIOBENCH_DESC_LEN];		/* what runs, in words */
+	__u32 func;			/* FOLIOBENCH_FUNC_* */
+	__u32 batched;			/* 0 per page, 1 batched */
+	__u32 impl;			/* FOLIOBENCH_IMPL_* */
+	__u32 inner_impl;		/* impl of the per-folio kernel copy it
+					 * calls (list copy: folio_mc_copy)
+					 */
+};
+
+struct foliobench_dma_chan_info {
+	char chan[FOLIOBENCH_NAME_LEN];		/* dma_chan_name(): "dma0chan1" */
+	char dev[FOLIOBENCH_NAME_LEN];		/* dev_name() of the provider */
+};
+
+struct foliobench_info {
+	__u32 abi_version;		/* in: FOLIOBENCH_ABI_VERSION */
+	__u32 struct_size;		/* in: sizeof(struct foliobench_info) */
+	__u64 llc_ids;			/* in: 0 or user pointer to
+					 * __u32[llc_ids_len]; out: LLC id per
+					 * CPU id, FOLIOBENCH_LLC_NONE if offline
+					 */
+	__u32 llc_ids_len;		/* in: entries at llc_ids */
+	__u32 reserved_in;		/* in: 0 */
+	/* outputs */
+	char release[FOLIOBENCH_RELEASE_LEN];	/* utsname()->release */
+	__u32 nr_funcs;			/* valid entries in funcs[] */
+	__u32 nr_online_cpus;
+	__u32 nr_cpu_ids;		/* CPU ids are 0..nr_cpu_ids-1 */
+	__u32 nr_online_nodes;
+	__u32 max_order;		/* largest folio order RUN accepts */
+	__u32 page_size;
+	__u32 nr_dma_chans;		/* DMA_MEMCPY channels free now */
+	__u32 flags;			/* FOLIOBENCH_INFO_F_* */
+	__u32 cap_pct;			/* module parameter cap_pct */
+	__s32 fail_folio_index;		/* module parameter, -1 off */
+	struct foliobench_func_info funcs[FOLIOBENCH_MAX_FUNCS];
+	struct foliobench_dma_chan_info dma[FOLIOBENCH_MAX_DMA_CHANS];
+	__u64 reserved_out[2];
+};
+
+struct foliobench_run {
+	__u32 abi_version;		/* in: FOLIOBENCH_ABI_VERSION */
+	__u32 struct_size;		/* in: sizeof(struct foliobench_run) */
+	/* inputs; a field the engine does not use must be 0 */
+	__u32 func;			/* FOLIOBENCH_FUNC_* */
+	__u32 batched;			/* 0: per page, as the kernel does;
+					 * 1: batched, as the RFC proposes
+					 */
+	__u32 engine;			/* FOLIOBENCH_ENGINE_* */
+	__u32 order;			/* folio order, 0..INFO.max_order */
+	__u32 nr_folios;		/* 1..FOLIOBENCH_MAX_FOLIOS */
+	__u32 src_node;			/* online node with memory */
+	__u32 dst_node;
+	__u32 gfp_movable;		/* 1: add __GFP_MOVABLE, e.g. for a CXL
+					 * node onlined as ZONE_MOVABLE
+					 */
+	__u32 nr_threads;		/* CPU: 1..min(online CPUs,
+					 * FOLIOBENCH_MAX_THREADS); DMA: 0
+					 */
+	__u32 placement;		/* CPU: FOLIOBENCH_PLACE_*; DMA: 0 */
+	__u32 split;			/* CPU: FOLIOBENCH_SPLIT_*; DMA: 0 */
+	__u32 nr_dma_chans;		/* DMA: 1..FOLIOBENCH_MAX_DMA_CHANS;
+					 * CPU: 0
+					 */
+	__u32 dma_timeout_ms;		/* DMA: 0 (= 10000) or 1..600000 */
+	__u32 evict;			/* FOLIOBENCH_EVICT_* */
+	__u32 verify;			/* 0 or 1: compare every folio after
+					 * every iteration (dst is poisoned
+					 * before it), outside the timing
+					 */
+	__u32 warmup;			/* 0..FOLIOBENCH_MAX_WARMUP untimed */
+	__u32 iterations;		/* 1..FOLIOBENCH_MAX_ITERATIONS */
+	__u32 reserved_in;		/* 0 */
+	__u64 cpu_list;			/* PLACE_LIST: user pointer to
+					 * __u32[nr_threads], distinct online
+					 * CPUs; else 0
+					 */
+	__u64 samples;			/* user pointer to __u64[iterations]:
+					 * wall ns per iteration, start until
+					 * every worker/channel is done
+					 */
+	__u64 cpus_used;		/* CPU: 0 or user pointer to
+					 * __u32[nr_threads] (out); DMA: 0
+					 */
+	/* outputs */
+	__u32 iterations_done;		/* samples written */
+	__u32 folios_obtained;		/* pairs allocated (see ENOSPC) */
+	__u32 impl;			/* FOLIOBENCH_IMPL_* of what ran */
+	__u32 inner_impl;
+	__u32 split_used;		/* FOLIOBENCH_SPLIT_CHUNK or _FOLIO */
+	__u32 threads_active;		/* workers that got work */
+	__u32 dma_chans_used;
+	__u32 flags;			/* FOLIOBENCH_RUN_F_* */
+	__u32 bad_field;		/* FOLIOBENCH_FIELD_* (EINVAL) */
+	__u32 mismatch_folio;		/* EIO: first differing folio, else
+					 * FOLIOBENCH_NO_FOLIO
+					 */
+	__u64 bytes_per_iteration;	/* nr_folios << (order + PAGE_SHIFT) */
+	__u64 dma_fallbacks;		/* folios the CPU copied after a DMA
+					 * error or timeout, all iterations
+					 * (warmup included)
+					 */
+	__u64 list_fallbacks;		/* folios the list copy copied again
+					 * one by one, all iterations
+					 */
+	char func_name[FOLIOBENCH_NAME_LEN];
+	char func_desc[FOLIOBENCH_DESC_LEN];
+	struct foliobench_dma_chan_info dma[FOLIOBENCH_MAX_DMA_CHANS];
+	__u64 reserved_out[2];
+};
+
+#define FOLIOBENCH_IOC_MAGIC	0xfb
+#define FOLIOBENCH_IOC_INFO	_IOWR(FOLIOBENCH_IOC_MAGIC, 1, struct foliobench_info)
+#define FOLIOBENCH_IOC_RUN	_IOWR(FOLIOBENCH_IOC_MAGIC, 2, struct foliobench_run)
+
+#endif /* _UAPI_LINUX_FOLIOBENCH_H */
