@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CPU engine: N workers bound to CPUs (queue_work_on() + flush_work(),
+ * as the mtcopy series does), placed by spreading over or filling LLC
+ * domains, or on an explicit CPU list, with mtcopy's two work splits.
+ */
+#include <linux/cpumask.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/timekeeping.h>
+#include <linux/topology.h>
+#include <linux/workqueue.h>
+#include "foliobench.h"
+
+struct fb_worker {
+	struct work_struct work;
+	struct fb_cpu_engine *e;
+	unsigned int cpu;
+	u32 first, count;		/* SPLIT_FOLIO: folios [first, +count) */
+	size_t off, len;		/* SPLIT_CHUNK: bytes [off, +len) of each */
+	struct list_head src_list;	/* list copy: the block as lists */
+	struct list_head dst_list;
+	int err;
+};
+
+struct fb_cpu_engine {
+	struct fb_run_ctx *ctx;
+	u32 split;
+	u32 nr_workers;
+	u32 nr_active;			/* workers 0..nr_active-1 have work */
+	bool linked;			/* folios are on the workers' lists */
+	struct fb_worker w[];
+};
+
+u32 fb_llc_id(unsigned int cpu)
+{
+#if defined(FB_HAVE_PER_CPU_LLC_ID)
+	u32 id = per_cpu_llc_id(cpu);
+
+	return id == BAD_APICID ? FOLIOBENCH_LLC_NONE : id;
+#elif defined(FB_HAVE_GET_LLC_ID)
+	u32 id = get_llc_id(cpu);
+
+	return id == BAD_APICID ? FOLIOBENCH_LLC_NONE : id;
+#else
+	return cpu_to_node(cpu);	/* no LLC id from this kernel: the node */
+#endif
+}
+
+struct fb_cpu_llc {
+	u32 llc;
+	u32 cpu;
+};
+
+static int fb_cmp_llc(const void *a, const void *b)
+{
+	const struct fb_cpu_llc *x = a, *y = b;
+
+	if (x->llc != y->llc)
+		return x->llc < y->llc ? -1 : 1;
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+/*
+ * Picks @n CPUs into @cpus. The online CPUs are sorted by (LLC id, CPU id);
+ * fill takes them in that order (one LLC domain, then the next), spread
+ * takes the first CPU of every domain, then the second of every domain, ...
+ */
+static int fb_place(u32 placement, u32 n, const u32 *list, u32 *cpus)
+{
+	struct fb_cpu_llc *c;
+	unsigned int cpu;
+	u32 nr = 0, k = 0, round, i, j;
+
+	if (placement == FOLIOBENCH_PLACE_LIST) {
+		memcpy(cpus, list, n * sizeof(*cpus));
+		return 0;
+	}
+
+	c = kvmalloc_array(nr_cpu_ids, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	for_each_online_cpu(cpu) {
+		if (nr == nr_cpu_ids)
+			break;
+		c[nr].llc = fb_llc_id(cpu);
+		c[nr].cpu = cpu;
+		nr++;
+	}
+	if (n > nr) {		/* a CPU went offline since validation */
+		kvfree(c);
+		return -EAGAIN;
+	}
+	sort(c, nr, sizeof(*c), fb_cmp_llc, NULL);
+
+	if (placement == FOLIOBENCH_PLACE_FILL) {
+		for (k = 0; k < n; k++)
+			cpus[k] = c[k].cpu;
+	} else {
+		for (round = 0; k < n; round++) {
+			for (i = 0; i < nr && k < n; i = j) {
+				for (j = i + 1; j < nr && c[j].llc == c[i].llc; j++)
+					;
+				if (round < j - i)
+					cpus[k++] = c[i + round].cpu;
+			}
+		}
+	}
+	kvfree(c);
+	return 0;
+}
+
+static void fb_worker_fn(struct work_struct *work)
+{
+	struct fb_worker *w = container_of(work, struct fb_worker, work);
+	struct fb_run_ctx *ctx = w->e->ctx;
+	const struct fb_func *fn = ctx->fn;
+	struct fb_folios *fs = &ctx->fs;
+	int ret = 0;
+	u32 i;
+
+	if (w->e->split == FOLIOBENCH_SPLIT_CHUNK) {
+		for (i = 0; i < fs->nr && !ret; i++) {
+			ret = fn->copy_range(fs->dst[i], fs->src[i], w->off,
+					     w->len);
+			cond_resched();
+		}
+	} else if (fn->list) {
+		ret = fb_list_copy(ctx, &w->dst_list, &w->src_list, w->first);
+	} else {
+		for (i = w->first; i < w->first + w->count && !ret; i++) {
+			ret = fn->copy(fs->dst[i], fs->src[i]);
+			cond_resched();
+		}
+	}
+	w->err = ret;
+}
+
+/*
+ * mtcopy's split: with fewer folios than workers every folio is cut into
+ * one chunk per worker (whole pages for a per-page function, cache lines
+ * for a batched one); otherwise each worker gets a contiguous block of
+ * whole folios. The list copy works on whole folios only.
+ */
+static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
+{
+	struct fb_folios *fs = &e->ctx->fs;
+	u32 i, first = 0, active = 0;
+
+	if (split == FOLIOBENCH_SPLIT_AUTO)
+		split = fs->nr < n && !e->ctx->fn->list ?
+			FOLIOBENCH_SPLIT_CHUNK : FOLIOBENCH_SPLIT_FOLIO;
+	e->split = split;
+
+	if (split == FOLIOBENCH_SPLIT_CHUNK) {
+		size_t unit = e->ctx->fn->batched ? SMP_CACHE_BYTES : PAGE_SIZE;
+		size_t chunk = roundup(DIV_ROUND_UP(fs->size, n), unit);
+
+		for (i = 0; i < n; i++) {
+			size_t off = chunk * i;
+
+			if (off >= fs->size)
+				break;
+			e->w[i].off = off;
+			e->w[i].len = min(chunk, fs->size - off);
+			active++;
+		}
+		return active;
+	}
+
+	for (i = 0; i < n; i++) {
+		struct fb_worker *w = &e->w[i];
+		u32 k;
+
+		w->first = first;
+		w->count = fs->nr / n + (i < fs->nr % n);
+		first += w->count;
+		if (!w->count)
+			break;
+		active++;
+		if (!e->ctx->fn->list)
+			continue;
+		/* folio->lru is free in folios the module allocated */
+		for (k = w->first; k < w->first + w->count; k++) {
+			list_add_tail(&fs->src[k]->lru, &w->src_list);
+			list_add_tail(&fs->dst[k]->lru, &w->dst_list);
+		}
+		e->linked = true;
+	}
+	return active;
+}
+
+int fb_cpu_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
+		 const u32 *cpu_list, struct fb_cpu_engine **out)
+{
+	struct fb_cpu_engine *e;
+	u32 *cpus, i, n = r->nr_threads;
+	int ret;
+
+	e = kvzalloc(struct_size(e, w, n), GFP_KERNEL);
+	cpus = kvmalloc_array(n, sizeof(*cpus), GFP_KERNEL);
+	if (!e || !cpus) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = fb_place(r->placement, n, cpu_list, cpus);
+	if (ret)
+		goto err;
+
+	e->ctx = ctx;
+	e->nr_workers = n;
+	for (i = 0; i < n; i++) {
+		struct fb_worker *w = &e->w[i];
+
+		INIT_WORK(&w->work, fb_worker_fn);
+		INIT_LIST_HEAD(&w->src_list);
+		INIT_LIST_HEAD(&w->dst_list);
+		w->e = e;
+		w->cpu = cpus[i];
+	}
+	e->nr_active = fb_split(e, r->split, n);
+	kvfree(cpus);
+	*out = e;
+	return 0;
+err:
+	kvfree(cpus);
+	kvfree(e);
+	return ret;
+}
+
+/* One sample: from the common start until every worker is done. */
+int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns)
+{
+	u64 t0, t1;
+	u32 i;
+
+	if (e->ctx->copied)
+		bitmap_zero(e->ctx->copied, e->ctx->fs.nr);
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < e->nr_active; i++)
+		queue_work_on(e->w[i].cpu, fb_wq, &e->w[i].work);
+	for (i = 0; i < e->nr_active; i++)
+		flush_work(&e->w[i].work);
+	t1 = ktime_get_ns();
+	*ns = t1 - t0;
+
+	for (i = 0; i < e->nr_active; i++)
+		if (e->w[i].err)
+			return e->w[i].err;
+	return 0;
+}
+
+void fb_cpu_report(struct fb_cpu_engine *e, struct foliobench_run *r,
+		   u32 *cpus)
+{
+	u32 i;
+
+	r->split_used = e->split;
+	r->threads_active = e->nr_active;
+	for (i = 0; i < e->nr_workers; i++)
+		cpus[i] = e->w[i].cpu;
+}
+
+void fb_cpu_teardown(struct fb_cpu_engine *e)
+{
+	struct fb_folios *fs;
+	u32 i;
+
+	if (!e)
+		return;
+	fs = &e->ctx->fs;
+	/* unlink the folios from the workers' lists before they are freed */
+	for (i = 0; e->linked && i < fs->nr; i++) {
+		list_del_init(&fs->src[i]->lru);
+		list_del_init(&fs->dst[i]->lru);
+	}
+	kvfree(e);
+}

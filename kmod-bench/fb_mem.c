@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The folios of a run: allocation on chosen nodes under a cap, the source
+ * pattern, the destination poison, verification and cache eviction.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmstat.h>
+#include "foliobench.h"
+
+#ifdef FB_HAVE_CLFLUSH_CACHE_RANGE
+#include <asm/cacheflush.h>
+#endif
+
+#define FB_POISON	0x5a
+
+/* Free pages of a node in the zones the allocation can use. */
+static unsigned long fb_node_free_pages(int nid, bool movable)
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
+	unsigned long free = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		if (!movable && zone_idx(zone) == ZONE_MOVABLE)
+			continue;
+		free += zone_page_state(zone, NR_FREE_PAGES);
+	}
+	return free;
+}
+
+static int fb_check_node(int nid, u64 pages, bool movable)
+{
+	u64 free = fb_node_free_pages(nid, movable);
+	u64 allowed = div_u64(free * fb_cap_pct, 100);
+
+	if (pages <= allowed)
+		return 0;
+	pr_warn_ratelimited("foliobench: refusing %llu KiB on node %d: cap is %llu KiB (cap_pct=%u of %llu KiB free)\n",
+			    pages << (PAGE_SHIFT - 10), nid,
+			    allowed << (PAGE_SHIFT - 10), fb_cap_pct,
+			    free << (PAGE_SHIFT - 10));
+	return -ENOMEM;
+}
+
+/* -ENOMEM when the run would take more than cap_pct of a node's free memory. */
+int fb_node_check_cap(int src_nid, int dst_nid, u32 nr, unsigned int order,
+		      bool movable)
+{
+	u64 pages = (u64)nr << order;
+	int ret;
+
+	if (src_nid == dst_nid)
+		return fb_check_node(src_nid, 2 * pages, movable);
+	ret = fb_check_node(src_nid, pages, movable);
+	if (!ret)
+		ret = fb_check_node(dst_nid, pages, movable);
+	return ret;
+}
+
+void fb_folios_free(struct fb_folios *fs)
+{
+	u32 i;
+
+	for (i = 0; i < fs->nr; i++) {
+		folio_put(fs->src[i]);
+		folio_put(fs->dst[i]);
+	}
+	kvfree(fs->src);
+	kvfree(fs->dst);
+	fs->src = NULL;
+	fs->dst = NULL;
+	fs->nr = 0;
+}
+
+/*
+ * Allocates @nr pairs of order-@order folios, sources on @src_nid and
+ * destinations on @dst_nid. On failure everything is freed; *obtained says
+ * how many pairs the nodes gave before it (-ENOSPC: fragmentation or not
+ * enough memory; -EINTR: a signal).
+ */
+int fb_folios_alloc(struct fb_folios *fs, u32 nr, unsigned int order,
+		    int src_nid, int dst_nid, bool movable, u32 *obtained)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN;
+	int ret = 0;
+	u32 i;
+
+	if (movable)
+		gfp |= __GFP_MOVABLE;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->order = order;
+	fs->size = PAGE_SIZE << order;
+	*obtained = 0;
+	fs->src = kvcalloc(nr, sizeof(*fs->src), GFP_KERNEL);
+	fs->dst = kvcalloc(nr, sizeof(*fs->dst), GFP_KERNEL);
+	if (!fs->src || !fs->dst) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	for (i = 0; i < nr; i++) {
+		struct folio *src, *dst;
+
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		src = __folio_alloc_node(gfp, order, src_nid);
+		if (!src) {
+			ret = -ENOSPC;
+			break;
+		}
+		dst = __folio_alloc_node(gfp, order, dst_nid);
+		if (!dst) {
+			folio_put(src);
+			ret = -ENOSPC;
+			break;
+		}
+		fs->src[i] = src;
+		fs->dst[i] = dst;
+		fs->nr = i + 1;
+		cond_resched();
+	}
+	*obtained = fs->nr;
+out:
+	if (ret)
+		fb_folios_free(fs);
+	return ret;
+}
+
+/* A pattern unique to every 8 bytes of every folio, so a misplaced copy shows. */
+void fb_folios_fill(struct fb_folios *fs)
+{
+	size_t words = fs->size / sizeof(u64), j;
+	u32 i;
+
+	for (i = 0; i < fs->nr; i++) {
+		u64 *p = folio_address(fs->src[i]);
+		u64 tag = (u64)(i + 1) << 40;
+
+		for (j = 0; j < words; j++)
+			p[j] = tag | j;
+		cond_resched();
+	}
+}
+
+void fb_folios_poison_dst(struct fb_folios *fs)
+{
+	u32 i;
+
+	for (i = 0; i < fs->nr; i++) {
+		memset(folio_address(fs->dst[i]), FB_POISON, fs->size);
+		cond_resched();
+	}
+}
+
+/* 0 when every dst equals its src; else -EIO and the first bad index. */
+int fb_folios_verify(struct fb_folios *fs, u32 *bad)
+{
+	u32 i;
+
+	for (i = 0; i < fs->nr; i++) {
+		if (memcmp(folio_address(fs->dst[i]),
+			   folio_address(fs->src[i]), fs->size)) {
+			*bad = i;
+			return -EIO;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+bool fb_can_evict(void)
+{
+#ifdef FB_HAVE_CLFLUSH_CACHE_RANGE
+	return true;
+#else
+	return false;
+#endif
+}
+
+/* clflush the sources (and destinations) out of every cache level. */
+int fb_folios_evict(struct fb_folios *fs, bool dst)
+{
+#ifdef FB_HAVE_CLFLUSH_CACHE_RANGE
+	u32 i;
+
+	for (i = 0; i < fs->nr; i++) {
+		clflush_cache_range(folio_address(fs->src[i]), fs->size);
+		if (dst)
+			clflush_cache_range(folio_address(fs->dst[i]), fs->size);
+		cond_resched();
+	}
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}

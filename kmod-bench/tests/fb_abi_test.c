@@ -1,0 +1,1302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fb_abi_test: exercises /dev/foliobench (kmod-bench) through its ioctls and
+ * prints TAP lines. Meant for the VM guests of tests/vm, as root, with
+ * foliobench.ko loaded (and, for the dma commands, the TEST ONLY provider
+ * fb_test_dma.ko). Build it static (kmod-bench/tests/Makefile, abi-test):
+ *   gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -I kmod-bench/uapi
+ *
+ * usage: fb_abi_test [--tap-state FILE] [--nodes N] COMMAND...
+ *   info       INFO: ABI, release, functions native/reimplemented, CPUs
+ *   cpu        RUN of every function, per page and batched, on 1 and 2
+ *              threads, spread and fill, evict on/off, verify on; splits,
+ *              orders, CPU lists, warmup; node 0->1, 1->0 with --nodes 2
+ *   list       the list copy's per-folio fallback (fail_folio_index)
+ *   bad        every input out of range, ABI version, struct size, ioctls
+ *   cap        a run over the memory cap; a partial allocation
+ *   perm       open without CAP_SYS_ADMIN, and as nobody
+ *   busy       EBUSY for a concurrent run; EINTR ends a run
+ *   dma-none   engine DMA without a provider: ENODEV
+ *   dma N      engine DMA on 1..N channels of fb_test_dma (N loaded)
+ *   dma-fail   fb_test_dma fail_desc: the CPU fallback and its count
+ *   dma-skip   fb_test_dma skip_desc: verify catches an uncopied folio
+ *   dma-stall  fb_test_dma stall_desc: the timeout and its fallback
+ * --tap-state FILE holds the last TAP number, read at start and written at
+ * exit, so that a shell script and this program can share one numbering.
+ * Exit: 0 all passed, 1 a test failed, 2 usage or setup error.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* syscall(), usleep() with -std=c11 */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "foliobench_uapi.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAX_ITERS	8
+#define MAX_CPUS	8192
+
+static int tap_n, tap_failed;
+static unsigned int nodes = 1;
+static struct foliobench_info info;
+static uint32_t llc_ids[MAX_CPUS];
+static uint64_t samples[MAX_ITERS];
+static uint32_t cpus_used[64];
+static int fd = -1;
+
+/* ---- TAP ---- */
+
+static void tap(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", ok ? "" : "not ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!ok)
+		tap_failed++;
+}
+
+static void skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %d - ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
+}
+
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* ---- helpers ---- */
+
+static int write_param(const char *mod, const char *name, const char *val)
+{
+	char path[256];
+	int pfd, ok;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", mod, name);
+	pfd = open(path, O_WRONLY);
+	if (pfd < 0)
+		return -1;
+	ok = write(pfd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(pfd);
+	return ok ? 0 : -1;
+}
+
+static int errno_of(int ret)
+{
+	return ret ? errno : 0;
+}
+
+static int get_info(struct foliobench_info *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->abi_version = FOLIOBENCH_ABI_VERSION;
+	in->struct_size = sizeof(*in);
+	in->llc_ids = (uintptr_t)llc_ids;
+	in->llc_ids_len = MAX_CPUS;
+	return errno_of(ioctl(fd, FOLIOBENCH_IOC_INFO, in));
+}
+
+static const struct foliobench_func_info *func_info(uint32_t func,
+						    uint32_t batched)
+{
+	uint32_t i;
+
+	for (i = 0; i < info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
+		if (info.funcs[i].func == func &&
+		    info.funcs[i].batched == batched)
+			return &info.funcs[i];
+	return NULL;
+}
+
+static const char *impl_name(uint32_t impl)
+{
+	switch (impl) {
+	case FOLIOBENCH_IMPL_NATIVE: return "native";
+	case FOLIOBENCH_IMPL_REIMPL: return "module-reimplementation";
+	case FOLIOBENCH_IMPL_MODULE: return "module";
+	default: return "unavailable";
+	}
+}
+
+static const char *mode_name(uint32_t batched)
+{
+	return batched ? "batched" : "per-page";
+}
+
+static void run_init(struct foliobench_run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->abi_version = FOLIOBENCH_ABI_VERSION;
+	r->struct_size = sizeof(*r);
+	r->engine = FOLIOBENCH_ENGINE_CPU;
+	r->order = 2;
+	r->nr_folios = 8;
+	r->nr_threads = 1;
+	r->iterations = 2;
+	r->verify = 1;
+	r->samples = (uintptr_t)samples;
+}
+
+static void dma_init(struct foliobench_run *r, uint32_t chans)
+{
+	run_init(r);
+	r->engine = FOLIOBENCH_ENGINE_DMA;
+	r->nr_threads = 0;
+	r->nr_dma_chans = chans;
+}
+
+static int run(struct foliobench_run *r)
+{
+	memset(samples, 0, sizeof(samples));
+	memset(cpus_used, 0xff, sizeof(cpus_used));
+	return errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, r));
+}
+
+/* NULL when a run that should have succeeded did; else what is wrong. */
+static const char *run_problem(const struct foliobench_run *r, int err)
+{
+	static char why[256];
+	uint32_t i;
+
+	if (err) {
+		snprintf(why, sizeof(why), "errno %d %s, bad_field %u, flags %#x",
+			 err, strerror(err), r->bad_field, r->flags);
+		return why;
+	}
+	if (r->iterations_done != r->iterations) {
+		snprintf(why, sizeof(why), "iterations_done %u of %u",
+			 r->iterations_done, r->iterations);
+		return why;
+	}
+	if (r->folios_obtained != r->nr_folios) {
+		snprintf(why, sizeof(why), "folios_obtained %u of %u",
+			 r->folios_obtained, r->nr_folios);
+		return why;
+	}
+	if (r->verify && !(r->flags & FOLIOBENCH_RUN_F_VERIFIED))
+		return "not verified";
+	if (r->mismatch_folio != FOLIOBENCH_NO_FOLIO)
+		return "mismatch_folio set";
+	if (r->bytes_per_iteration !=
+	    ((uint64_t)r->nr_folios * info.page_size) << r->order)
+		return "bytes_per_iteration wrong";
+	for (i = 0; i < r->iterations && i < MAX_ITERS; i++) {
+		if (!samples[i]) {
+			snprintf(why, sizeof(why), "sample %u is 0", i);
+			return why;
+		}
+	}
+	if (!r->func_name[0] || !r->func_desc[0])
+		return "no func_name/func_desc";
+	return NULL;
+}
+
+/* CPU engine outputs: impl, split, workers, the CPUs they ran on. */
+static const char *cpu_problem(const struct foliobench_run *r,
+			       uint32_t want_split, uint32_t want_active)
+{
+	const struct foliobench_func_info *fi = func_info(r->func, r->batched);
+	static char why[256];
+	uint32_t i, j, want_impl;
+
+	if (!fi)
+		return "function not in INFO";
+	if (strcmp(r->func_name, fi->name))
+		return "func_name differs from INFO";
+	want_impl = fi->impl;
+	if (want_split == FOLIOBENCH_SPLIT_CHUNK && !r->batched)
+		want_impl = FOLIOBENCH_IMPL_REIMPL;
+	if (r->impl != want_impl) {
+		snprintf(why, sizeof(why), "impl %s, expected %s",
+			 impl_name(r->impl), impl_name(want_impl));
+		return why;
+	}
+	if (r->split_used != want_split) {
+		snprintf(why, sizeof(why), "split_used %u, expected %u",
+			 r->split_used, want_split);
+		return why;
+	}
+	if (r->threads_active != want_active) {
+		snprintf(why, sizeof(why), "threads_active %u, expected %u",
+			 r->threads_active, want_active);
+		return why;
+	}
+	for (i = 0; i < r->nr_threads; i++) {
+		if (cpus_used[i] >= info.nr_cpu_ids ||
+		    llc_ids[cpus_used[i]] == FOLIOBENCH_LLC_NONE)
+			return "cpus_used has an offline CPU";
+		for (j = 0; j < i; j++)
+			if (cpus_used[i] == cpus_used[j])
+				return "cpus_used has a CPU twice";
+	}
+	if (r->dma_chans_used || r->dma_fallbacks || r->list_fallbacks)
+		return "DMA or list counters set";
+	return NULL;
+}
+
+static int open_dev(void)
+{
+	fd = open(FOLIOBENCH_DEVICE, O_RDWR);
+	if (fd < 0) {
+		tap(false, "open %s: %s", FOLIOBENCH_DEVICE, strerror(errno));
+		return -1;
+	}
+	if (get_info(&info)) {
+		tap(false, "INFO: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- info ---- */
+
+static int release_at_least(const char *rel, int major, int minor)
+{
+	int ma = 0, mi = 0;
+
+	if (sscanf(rel, "%d.%d", &ma, &mi) != 2)
+		return -1;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+static void cmd_info(const char *arg)
+{
+	struct utsname u;
+	uint32_t i, online = 0, bad = 0;
+	int new_kernel, old_kernel;
+
+	uname(&u);
+	tap(info.abi_version == FOLIOBENCH_ABI_VERSION &&
+	    info.struct_size == sizeof(info),
+	    "INFO abi_version %u struct_size %u", info.abi_version,
+	    info.struct_size);
+	tap(!strcmp(info.release, u.release), "INFO release '%s' is uname -r",
+	    info.release);
+	tap(info.nr_funcs == 6, "INFO has %u functions", info.nr_funcs);
+	for (i = 0; i < info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
+		diag("function %s (%s): %s, per-folio copy %s: %s",
+		     info.funcs[i].name, mode_name(info.funcs[i].batched),
+		     impl_name(info.funcs[i].impl),
+		     impl_name(info.funcs[i].inner_impl), info.funcs[i].desc);
+
+	/* 6.12 exports folio_copy and folio_mc_copy; 6.1 neither */
+	new_kernel = release_at_least(info.release, 6, 12) == 1;
+	old_kernel = release_at_least(info.release, 6, 2) == 0;
+	for (i = 0; i < 2; i++) {
+		const struct foliobench_func_info *fi = func_info(i, 0);
+		const char *name = i ? "folio_mc_copy" : "folio_copy";
+
+		if (!fi) {
+			tap(false, "INFO has %s", name);
+		} else if (new_kernel || old_kernel) {
+			uint32_t want = new_kernel ? FOLIOBENCH_IMPL_NATIVE :
+					FOLIOBENCH_IMPL_REIMPL;
+
+			tap(fi->impl == want && !strcmp(fi->name, name) &&
+			    (want == FOLIOBENCH_IMPL_NATIVE ||
+			     strstr(fi->desc, "reimplementation")),
+			    "INFO %s is %s on %s", name, impl_name(fi->impl),
+			    info.release);
+		} else {
+			skip("no expectation for this kernel", "INFO %s is %s",
+			     name, impl_name(fi->impl));
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		const struct foliobench_func_info *fi = func_info(i, 1);
+
+		tap(fi && fi->impl == FOLIOBENCH_IMPL_MODULE,
+		    "INFO batched %s is the module's RFC helper",
+		    fi ? fi->name : "?");
+	}
+	for (i = 0; i < 2; i++) {
+		const struct foliobench_func_info *fi =
+			func_info(FOLIOBENCH_FUNC_FOLIOS_MC_COPY, i);
+		const struct foliobench_func_info *mc =
+			func_info(FOLIOBENCH_FUNC_FOLIO_MC_COPY, i);
+
+		tap(fi && mc && fi->impl == FOLIOBENCH_IMPL_MODULE &&
+		    fi->inner_impl == mc->impl,
+		    "INFO list copy %s runs over %s", mode_name(i),
+		    mc ? impl_name(mc->impl) : "?");
+	}
+
+	for (i = 0; i < info.nr_cpu_ids && i < MAX_CPUS; i++) {
+		if (llc_ids[i] == FOLIOBENCH_LLC_NONE)
+			continue;
+		online++;
+		diag("cpu %u llc %u", i, llc_ids[i]);
+	}
+	tap(online == info.nr_online_cpus &&
+	    info.nr_online_cpus == (uint32_t)sysconf(_SC_NPROCESSORS_ONLN),
+	    "INFO %u online CPUs, %u with an LLC id", info.nr_online_cpus,
+	    online);
+	tap(info.nr_online_nodes == nodes, "INFO %u online nodes",
+	    info.nr_online_nodes);
+	tap(info.page_size == (uint32_t)sysconf(_SC_PAGESIZE) &&
+	    info.max_order >= 9 && info.max_order <= 10,
+	    "INFO page_size %u max_order %u", info.page_size, info.max_order);
+	tap(info.cap_pct == 50 && info.fail_folio_index == -1,
+	    "INFO cap_pct %u fail_folio_index %d (defaults)", info.cap_pct,
+	    info.fail_folio_index);
+	tap(info.flags & FOLIOBENCH_INFO_F_EVICT, "INFO evict supported");
+	diag("hypervisor %s, %u DMA_MEMCPY channels",
+	     info.flags & FOLIOBENCH_INFO_F_HYPERVISOR ? "yes" : "no",
+	     info.nr_dma_chans);
+	for (i = 0; i < info.nr_dma_chans && i < FOLIOBENCH_MAX_DMA_CHANS; i++)
+		diag("dma %s on %s", info.dma[i].chan, info.dma[i].dev);
+
+	/* LLC ids only for CPU ids asked for */
+	memset(llc_ids, 0xab, sizeof(llc_ids));
+	info.llc_ids_len = 1;
+	if (ioctl(fd, FOLIOBENCH_IOC_INFO, &info))
+		bad++;
+	if (llc_ids[1] != 0xabababab)
+		bad++;
+	tap(!bad, "INFO writes only llc_ids_len entries");
+	get_info(&info);
+}
+
+/* ---- cpu ---- */
+
+static void cpu_case(struct foliobench_run *r, uint32_t want_split,
+		     uint32_t want_active, const char *what)
+{
+	const char *why;
+	int err;
+
+	r->cpus_used = (uintptr_t)cpus_used;
+	err = run(r);
+	why = run_problem(r, err);
+	if (!why)
+		why = cpu_problem(r, want_split, want_active);
+	tap(!why, "RUN %s %s %s%s%s", r->func_name[0] ? r->func_name : "?",
+	    mode_name(r->batched), what, why ? ": " : "", why ? why : "");
+}
+
+static void cmd_cpu(const char *arg)
+{
+	static const char * const places[] = { "spread", "fill", "list" };
+	static const char * const evicts[] = { "none", "src", "both" };
+	uint32_t max_threads = info.nr_online_cpus < 2 ? 1 : 2;
+	struct foliobench_run r;
+	uint32_t f, b, t, p, e, k;
+	char what[160];
+
+	/* every function x mode x threads x spread|fill x evict none|both */
+	for (k = 0; k < FOLIOBENCH_NR_FUNCS * 2 * max_threads * 2 * 2; k++) {
+		f = k / (2 * max_threads * 2 * 2);
+		b = k / (max_threads * 2 * 2) % 2;
+		t = k / (2 * 2) % max_threads + 1;
+		p = k / 2 % 2 ? FOLIOBENCH_PLACE_FILL : FOLIOBENCH_PLACE_SPREAD;
+		e = k % 2 ? FOLIOBENCH_EVICT_BOTH : FOLIOBENCH_EVICT_NONE;
+		run_init(&r);
+		r.func = f;
+		r.batched = b;
+		r.nr_threads = t;
+		r.placement = p;
+		r.evict = e;
+		snprintf(what, sizeof(what), "threads=%u %s evict=%s verify",
+			 t, places[p], evicts[e]);
+		cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, t, what);
+	}
+	if (max_threads < 2)
+		skip("one CPU", "RUN with 2 threads");
+
+	/* mtcopy's chunk split: fewer folios than threads */
+	for (f = 0; f < 2 && max_threads == 2; f++) {
+		for (b = 0; b < 2; b++) {
+			run_init(&r);
+			r.func = f;
+			r.batched = b;
+			r.nr_folios = 1;
+			r.nr_threads = 2;
+			cpu_case(&r, FOLIOBENCH_SPLIT_CHUNK, 2,
+				 "1 folio threads=2 split=auto gives chunks");
+		}
+	}
+	if (max_threads == 2) {
+		run_init(&r);
+		r.nr_threads = 2;
+		r.split = FOLIOBENCH_SPLIT_CHUNK;
+		r.order = 0;
+		cpu_case(&r, FOLIOBENCH_SPLIT_CHUNK, 1,
+			 "order 0 split=chunk: one page, one worker");
+		run_init(&r);
+		r.batched = 1;
+		r.nr_threads = 2;
+		r.split = FOLIOBENCH_SPLIT_CHUNK;
+		cpu_case(&r, FOLIOBENCH_SPLIT_CHUNK, 2, "8 folios split=chunk");
+		run_init(&r);
+		r.nr_folios = 1;
+		r.nr_threads = 2;
+		r.split = FOLIOBENCH_SPLIT_FOLIO;
+		cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 1,
+			 "1 folio threads=2 split=folio: one worker idle");
+		run_init(&r);
+		r.func = FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
+		r.nr_folios = 1;
+		r.nr_threads = 2;
+		cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 1,
+			 "1 folio threads=2 split=auto: list copy keeps folios");
+
+		/* an explicit CPU list, in the order given */
+		for (k = 0; k < 2; k++) {
+			uint32_t list[2] = { 1 - k, k };
+
+			run_init(&r);
+			r.nr_threads = 2;
+			r.placement = FOLIOBENCH_PLACE_LIST;
+			r.cpu_list = (uintptr_t)list;
+			snprintf(what, sizeof(what), "cpu list %u,%u", list[0],
+				 list[1]);
+			cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 2, what);
+			tap(cpus_used[0] == list[0] && cpus_used[1] == list[1],
+			    "cpus_used is the cpu list %u,%u (got %u,%u)",
+			    list[0], list[1], cpus_used[0], cpus_used[1]);
+		}
+	}
+
+	/* folio orders, warmup, more iterations */
+	for (k = 0; k < 3; k++) {
+		static const uint32_t orders[] = { 0, 9, 10 };
+		static const uint32_t counts[] = { 16, 4, 2 };
+
+		if (orders[k] > info.max_order)
+			continue;
+		for (b = 0; b < 2; b++) {
+			run_init(&r);
+			r.func = FOLIOBENCH_FUNC_FOLIO_MC_COPY;
+			r.batched = b;
+			r.order = orders[k];
+			r.nr_folios = counts[k];
+			r.evict = FOLIOBENCH_EVICT_SRC;
+			snprintf(what, sizeof(what), "order %u x %u evict=src",
+				 orders[k], counts[k]);
+			cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 1, what);
+		}
+	}
+	run_init(&r);
+	r.warmup = 2;
+	r.iterations = 3;
+	cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 1, "warmup=2 iterations=3");
+	run_init(&r);
+	r.gfp_movable = 1;
+	cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 1, "gfp_movable=1");
+	run_init(&r);
+	r.verify = 0;
+	cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 1, "verify=0");
+	tap(!(r.flags & FOLIOBENCH_RUN_F_VERIFIED),
+	    "verify=0 does not claim VERIFIED");
+
+	/* across nodes */
+	if (nodes < 2) {
+		skip("one node", "RUN node 0->1 and 1->0");
+		return;
+	}
+	for (k = 0; k < 3; k++) {
+		static const uint32_t src[] = { 0, 1, 1 }, dst[] = { 1, 0, 1 };
+
+		for (f = 0; f < FOLIOBENCH_NR_FUNCS; f++) {
+			for (b = 0; b < 2; b++) {
+				run_init(&r);
+				r.func = f;
+				r.batched = b;
+				r.src_node = src[k];
+				r.dst_node = dst[k];
+				r.nr_threads = max_threads;
+				r.evict = FOLIOBENCH_EVICT_SRC;
+				snprintf(what, sizeof(what),
+					 "node %u->%u threads=%u evict=src",
+					 src[k], dst[k], max_threads);
+				cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO,
+					 max_threads, what);
+			}
+		}
+	}
+}
+
+/* ---- list: the per-folio fallback of the list copy ---- */
+
+static void list_case(uint32_t batched, uint32_t threads, int fail,
+		      uint64_t want)
+{
+	struct foliobench_run r;
+	const char *why;
+	char v[16];
+	int err;
+
+	snprintf(v, sizeof(v), "%d", fail);
+	if (write_param("foliobench", "fail_folio_index", v)) {
+		tap(false, "set fail_folio_index=%d: %s", fail, strerror(errno));
+		return;
+	}
+	run_init(&r);
+	r.func = FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
+	r.batched = batched;
+	r.nr_threads = threads;
+	r.placement = FOLIOBENCH_PLACE_FILL;
+	err = run(&r);
+	why = run_problem(&r, err);
+	if (!why && r.list_fallbacks != want)
+		why = "list_fallbacks differs";
+	if (!why && !!(r.flags & FOLIOBENCH_RUN_F_LIST_FALLBACK) != !!want)
+		why = "flag LIST_FALLBACK wrong";
+	if (!why && !!(r.flags & FOLIOBENCH_RUN_F_FAULT_INJECTED) !=
+	    (fail >= 0 && (uint32_t)fail < r.nr_folios))
+		why = "flag FAULT_INJECTED wrong";
+	tap(!why, "RUN folios_mc_copy %s threads=%u fail_folio_index=%d: %llu fallbacks (want %llu)%s%s",
+	    mode_name(batched), threads, fail,
+	    (unsigned long long)r.list_fallbacks, (unsigned long long)want,
+	    why ? ": " : "", why ? why : "");
+}
+
+static void cmd_list(const char *arg)
+{
+	/* 8 folios, 2 iterations; the batch stops at the failing folio */
+	list_case(0, 1, 3, 2 * 5);
+	list_case(1, 1, 3, 2 * 5);
+	list_case(0, 1, 0, 2 * 8);
+	list_case(1, 1, 7, 2 * 1);
+	if (info.nr_online_cpus >= 2) {
+		/* blocks 0-3 and 4-7: only the first worker falls back */
+		list_case(0, 2, 3, 2 * 1);
+		list_case(1, 2, 4, 2 * 4);
+	}
+	list_case(0, 1, 100, 0);
+	list_case(0, 1, -1, 0);
+	get_info(&info);
+	tap(info.fail_folio_index == -1 &&
+	    !(info.flags & FOLIOBENCH_INFO_F_FAULT_INJECT),
+	    "fault injection off again");
+}
+
+/* ---- bad input ---- */
+
+struct bad_case {
+	const char *name;
+	size_t off;			/* of a __u32 field, or a __u64 one */
+	bool wide;
+	uint64_t val;
+	uint32_t field;			/* expected bad_field */
+	bool dma;			/* on a DMA engine run */
+	int err;			/* expected errno */
+};
+
+#define U32(f, v, id)	{ #f "=" #v, offsetof(struct foliobench_run, f), false, \
+			  (v), FOLIOBENCH_FIELD_##id, false, EINVAL }
+#define D32(f, v, id)	{ "dma " #f "=" #v, offsetof(struct foliobench_run, f), \
+			  false, (v), FOLIOBENCH_FIELD_##id, true, EINVAL }
+#define U64(f, v, id, e) { #f "=" #v, offsetof(struct foliobench_run, f), true, \
+			   (v), FOLIOBENCH_FIELD_##id, false, (e) }
+
+static void set_field(struct foliobench_run *r, const struct bad_case *c)
+{
+	char *p = (char *)r + c->off;
+
+	if (c->wide)
+		memcpy(p, &c->val, 8);
+	else
+		*(uint32_t *)p = (uint32_t)c->val;
+}
+
+static void cmd_bad(const char *arg)
+{
+	static uint32_t dup_list[2] = { 0, 0 }, far_list[2] = { 0, 9999 };
+	const struct bad_case cases[] = {
+		U32(func, 3, FUNC),
+		U32(batched, 2, BATCHED),
+		U32(engine, 2, ENGINE),
+		U32(order, 11, ORDER),
+		U32(order, 0xffffffff, ORDER),
+		U32(nr_folios, 0, NR_FOLIOS),
+		U32(nr_folios, FOLIOBENCH_MAX_FOLIOS + 1, NR_FOLIOS),
+		U32(src_node, 1024, SRC_NODE),
+		U32(src_node, 0xffffffff, SRC_NODE),
+		U32(dst_node, 1024, DST_NODE),
+		U32(gfp_movable, 2, GFP_MOVABLE),
+		U32(nr_threads, 0, NR_THREADS),
+		U32(nr_threads, 0xffffffff, NR_THREADS),
+		U32(placement, 3, PLACEMENT),
+		U32(split, 3, SPLIT),
+		U32(nr_dma_chans, 1, NR_DMA_CHANS),
+		U32(dma_timeout_ms, 5, DMA_TIMEOUT_MS),
+		U32(evict, 3, EVICT),
+		U32(verify, 2, VERIFY),
+		U32(warmup, FOLIOBENCH_MAX_WARMUP + 1, WARMUP),
+		U32(iterations, 0, ITERATIONS),
+		U32(iterations, FOLIOBENCH_MAX_ITERATIONS + 1, ITERATIONS),
+		U32(reserved_in, 1, RESERVED),
+		U32(placement, FOLIOBENCH_PLACE_LIST, CPU_LIST),
+		U64(cpu_list, 4096, CPU_LIST, EINVAL),
+		U64(samples, 0, SAMPLES, EINVAL),
+		U64(samples, 0xffff888000000000ULL, SAMPLES, EFAULT),
+		U64(cpus_used, 0xffff888000000000ULL, CPUS_USED, EFAULT),
+		D32(nr_dma_chans, 0, NR_DMA_CHANS),
+		D32(nr_dma_chans, FOLIOBENCH_MAX_DMA_CHANS + 1, NR_DMA_CHANS),
+		D32(dma_timeout_ms, FOLIOBENCH_MAX_DMA_TIMEOUT_MS + 1,
+		    DMA_TIMEOUT_MS),
+		D32(nr_threads, 1, NR_THREADS),
+		D32(placement, 1, PLACEMENT),
+		D32(split, 1, SPLIT),
+		{ "dma cpu_list set", offsetof(struct foliobench_run, cpu_list),
+		  true, 4096, FOLIOBENCH_FIELD_CPU_LIST, true, EINVAL },
+		{ "dma cpus_used set", offsetof(struct foliobench_run, cpus_used),
+		  true, 4096, FOLIOBENCH_FIELD_CPUS_USED, true, EINVAL },
+	};
+	struct foliobench_run r;
+	struct foliobench_info in;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct bad_case *c = &cases[i];
+
+		if (c->dma)
+			dma_init(&r, 1);
+		else
+			run_init(&r);
+		set_field(&r, c);
+		err = run(&r);
+		tap(err == c->err && r.bad_field == c->field &&
+		    !r.iterations_done && !r.folios_obtained,
+		    "RUN %s: errno %d (want %d) bad_field %u (want %u)",
+		    c->name, err, c->err, r.bad_field, c->field);
+	}
+
+	/* a node that does not exist here */
+	run_init(&r);
+	r.dst_node = nodes;
+	err = run(&r);
+	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_DST_NODE,
+	    "RUN dst_node=%u (absent): errno %d", nodes, err);
+
+	/* threads beyond the online CPUs */
+	run_init(&r);
+	r.nr_threads = info.nr_online_cpus + 1;
+	err = run(&r);
+	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_NR_THREADS,
+	    "RUN nr_threads=%u (online CPUs + 1): errno %d", r.nr_threads,
+	    err);
+
+	/* the list copy cannot split folios */
+	run_init(&r);
+	r.func = FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
+	r.split = FOLIOBENCH_SPLIT_CHUNK;
+	err = run(&r);
+	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_SPLIT,
+	    "RUN folios_mc_copy split=chunk: errno %d", err);
+
+	/* CPU lists: an absent CPU, a CPU twice */
+	run_init(&r);
+	r.nr_threads = 2;
+	r.placement = FOLIOBENCH_PLACE_LIST;
+	r.cpu_list = (uintptr_t)far_list;
+	err = info.nr_online_cpus >= 2 ? run(&r) : EINVAL;
+	tap(err == EINVAL, "RUN cpu_list 0,9999: errno %d", err);
+	r.cpu_list = (uintptr_t)dup_list;
+	err = info.nr_online_cpus >= 2 ? run(&r) : EINVAL;
+	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_CPU_LIST,
+	    "RUN cpu_list 0,0: errno %d", err);
+	r.cpu_list = 8;
+	err = info.nr_online_cpus >= 2 ? run(&r) : EFAULT;
+	tap(err == EFAULT, "RUN cpu_list at an unmapped address: errno %d",
+	    err);
+
+	/* samples at an unmapped user address: the run goes, the copy-out fails */
+	run_init(&r);
+	r.samples = 8;
+	err = run(&r);
+	tap(err == EFAULT && !r.iterations_done,
+	    "RUN samples at an unmapped address: errno %d", err);
+
+	/* ABI version and struct size: the module writes its own back */
+	run_init(&r);
+	r.abi_version = 99;
+	err = run(&r);
+	tap(err == EPROTO && r.abi_version == FOLIOBENCH_ABI_VERSION &&
+	    r.struct_size == sizeof(r),
+	    "RUN abi_version=99: errno %d, module says version %u size %u",
+	    err, r.abi_version, r.struct_size);
+	run_init(&r);
+	r.struct_size = sizeof(r) - 8;
+	err = run(&r);
+	tap(err == EINVAL && r.struct_size == sizeof(r),
+	    "RUN struct_size=%zu: errno %d, module says %u", sizeof(r) - 8,
+	    err, r.struct_size);
+	run_init(&r);
+	r.struct_size = sizeof(r) + 8;
+	err = run(&r);
+	tap(err == EINVAL, "RUN struct_size=%zu: errno %d", sizeof(r) + 8, err);
+
+	memset(&in, 0, sizeof(in));
+	in.abi_version = 0;
+	in.struct_size = sizeof(in);
+	err = errno_of(ioctl(fd, FOLIOBENCH_IOC_INFO, &in));
+	tap(err == EPROTO && in.abi_version == FOLIOBENCH_ABI_VERSION,
+	    "INFO abi_version=0: errno %d", err);
+	memset(&in, 0, sizeof(in));
+	in.abi_version = FOLIOBENCH_ABI_VERSION;
+	in.struct_size = 8;
+	err = errno_of(ioctl(fd, FOLIOBENCH_IOC_INFO, &in));
+	tap(err == EINVAL && in.struct_size == sizeof(in),
+	    "INFO struct_size=8: errno %d", err);
+	memset(&in, 0, sizeof(in));
+	in.abi_version = FOLIOBENCH_ABI_VERSION;
+	in.struct_size = sizeof(in);
+	in.reserved_in = 1;
+	err = errno_of(ioctl(fd, FOLIOBENCH_IOC_INFO, &in));
+	tap(err == EINVAL, "INFO reserved_in=1: errno %d", err);
+	in.reserved_in = 0;
+	in.llc_ids_len = 4;
+	err = errno_of(ioctl(fd, FOLIOBENCH_IOC_INFO, &in));
+	tap(err == EINVAL, "INFO llc_ids_len without llc_ids: errno %d", err);
+
+	err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, NULL));
+	tap(err == EFAULT, "RUN on a NULL pointer: errno %d", err);
+	err = errno_of(ioctl(fd, _IOWR(FOLIOBENCH_IOC_MAGIC, 3,
+				       struct foliobench_run), &r));
+	tap(err == ENOTTY, "unknown ioctl nr 3: errno %d", err);
+	err = errno_of(ioctl(fd, _IOR(FOLIOBENCH_IOC_MAGIC, 2,
+				      struct foliobench_run), &r));
+	tap(err == ENOTTY, "RUN with the wrong direction: errno %d", err);
+	err = errno_of(ioctl(fd, _IOWR('x', 2, struct foliobench_run), &r));
+	tap(err == ENOTTY, "another ioctl type: errno %d", err);
+
+	/* a good run still works after all that */
+	run_init(&r);
+	err = run(&r);
+	tap(!run_problem(&r, err), "RUN after bad input works");
+}
+
+/* ---- cap and partial allocation ---- */
+
+static long node_free_kb(unsigned int node)
+{
+	char path[128], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo",
+		 node);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "MemFree:") &&
+		    sscanf(strstr(line, "MemFree:") + 8, "%ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static void cmd_cap(const char *arg)
+{
+	unsigned int node = nodes - 1;
+	long kb = node_free_kb(node);
+	struct foliobench_run r;
+	uint32_t n;
+	int err;
+
+	run_init(&r);
+	r.order = info.max_order;
+	r.nr_folios = FOLIOBENCH_MAX_FOLIOS;
+	err = run(&r);
+	tap(err == ENOMEM && (r.flags & FOLIOBENCH_RUN_F_OVER_CAP) &&
+	    !r.folios_obtained && !r.iterations_done,
+	    "RUN of %u order-%u folios (over the cap): errno %d flags %#x",
+	    r.nr_folios, r.order, err, r.flags);
+
+	if (kb <= 0) {
+		tap(false, "node %u MemFree", node);
+		return;
+	}
+	/* src and dst on one node: 60 % of its free memory is over 50 % */
+	run_init(&r);
+	r.order = 9;
+	r.src_node = node;
+	r.dst_node = node;
+	r.nr_folios = (uint32_t)(kb * 3 / 10 / 2048);
+	err = run(&r);
+	tap(err == ENOMEM && (r.flags & FOLIOBENCH_RUN_F_OVER_CAP),
+	    "RUN of 60%% of node %u's %ld KiB free: errno %d (cap 50%%)", node,
+	    kb, err);
+
+	/*
+	 * cap_pct=100 and all free memory of the memory-only node asked for:
+	 * the watermarks leave some, so ENOSPC and a count. Not on a node
+	 * with CPUs: emptying it could wake the OOM killer.
+	 */
+	if (nodes < 2) {
+		skip("one node", "RUN of a whole node: ENOSPC and a count");
+	} else if (write_param("foliobench", "cap_pct", "100")) {
+		tap(false, "set cap_pct=100: %s", strerror(errno));
+	} else {
+		kb = node_free_kb(node);
+		n = (uint32_t)(kb / 2048 / 2);
+		run_init(&r);
+		r.order = 9;
+		r.src_node = node;
+		r.dst_node = node;
+		r.nr_folios = n;
+		r.iterations = 1;
+		err = run(&r);
+		tap(err == ENOSPC &&
+		    (r.flags & FOLIOBENCH_RUN_F_PARTIAL_ALLOC) &&
+		    r.folios_obtained > 0 && r.folios_obtained < n &&
+		    !r.iterations_done,
+		    "RUN of all of node %u (%u order-9 pairs, cap_pct=100): errno %d, got %u",
+		    node, n, err, r.folios_obtained);
+	}
+	tap(write_param("foliobench", "cap_pct", "0") != 0,
+	    "cap_pct=0 is refused");
+	tap(!write_param("foliobench", "cap_pct", "50"), "cap_pct back to 50");
+	run_init(&r);
+	err = run(&r);
+	tap(!run_problem(&r, err), "RUN after the partial allocation works");
+}
+
+/* ---- perm ---- */
+
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].inheritable &=
+		~CAP_TO_MASK(CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &h, d) ? -1 : 0;
+}
+
+/* errno of open() in a child that is root without CAP_SYS_ADMIN, or nobody */
+static int open_in_child(bool nobody)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		int e;
+
+		if (nobody ? setgid(65534) || setuid(65534) : drop_sys_admin())
+			_exit(200);
+		e = open(FOLIOBENCH_DEVICE, O_RDWR) < 0 ? errno : 0;
+		_exit(e);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void cmd_perm(const char *arg)
+{
+	int e;
+
+	e = open_in_child(false);
+	tap(e == EPERM, "open as root without CAP_SYS_ADMIN: errno %d (%s)", e,
+	    e > 0 && e < 200 ? strerror(e) : "setup failed");
+	e = open_in_child(true);
+	tap(e == EACCES || e == EPERM, "open as nobody: errno %d (%s)", e,
+	    e > 0 && e < 200 ? strerror(e) : "setup failed");
+}
+
+/* ---- busy and interrupted ---- */
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+struct busy_report {
+	int err;
+	uint32_t done;
+	uint32_t flags;
+	uint32_t last_sample_ok;
+};
+
+static void cmd_busy(const char *arg)
+{
+	int go[2], rep[2], status, err, i;
+	struct busy_report br = { .err = -1 };
+	struct foliobench_run r;
+	struct foliobench_info in;
+	pid_t pid;
+	char c;
+
+	if (pipe(go) || pipe(rep)) {
+		tap(false, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		tap(false, "fork: %s", strerror(errno));
+		return;
+	}
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		uint64_t *s = calloc(FOLIOBENCH_MAX_ITERATIONS, sizeof(*s));
+
+		sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
+		run_init(&r);
+		r.order = 0;
+		r.nr_folios = 16;
+		r.verify = 0;
+		r.iterations = FOLIOBENCH_MAX_ITERATIONS;
+		r.samples = (uintptr_t)s;
+		if (write(go[1], "g", 1) != 1)
+			_exit(2);
+		do {
+			err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
+		} while (err == EBUSY);		/* the parent's INFO probes */
+		br.err = err;
+		br.done = r.iterations_done;
+		br.flags = r.flags;
+		br.last_sample_ok = !r.iterations_done ||
+				    s[r.iterations_done - 1] != 0;
+		if (write(rep[1], &br, sizeof(br)) != sizeof(br))
+			_exit(2);
+		_exit(0);
+	}
+
+	if (read(go[0], &c, 1) != 1) {
+		tap(false, "child did not start");
+		return;
+	}
+	/* wait until the child's run holds the device */
+	for (i = 0, err = 0; i < 500; i++) {
+		usleep(20000);
+		memset(&in, 0, sizeof(in));
+		in.abi_version = FOLIOBENCH_ABI_VERSION;
+		in.struct_size = sizeof(in);
+		err = errno_of(ioctl(fd, FOLIOBENCH_IOC_INFO, &in));
+		if (err == EBUSY)
+			break;
+	}
+	tap(err == EBUSY, "INFO during a run: errno %d", err);
+	run_init(&r);
+	err = run(&r);
+	tap(err == EBUSY, "RUN during a run: errno %d", err);
+
+	usleep(100000);
+	kill(pid, SIGUSR1);
+	if (read(rep[0], &br, sizeof(br)) != sizeof(br))
+		br.err = -1;
+	waitpid(pid, &status, 0);
+	tap(br.err == EINTR && (br.flags & FOLIOBENCH_RUN_F_INTERRUPTED) &&
+	    br.done < FOLIOBENCH_MAX_ITERATIONS && br.last_sample_ok,
+	    "a signal ends the run: errno %d after %u iterations, flags %#x",
+	    br.err, br.done, br.flags);
+	run_init(&r);
+	err = run(&r);
+	tap(!run_problem(&r, err), "RUN after the interrupted run works");
+	close(go[0]);
+	close(go[1]);
+	close(rep[0]);
+	close(rep[1]);
+}
+
+/* ---- dma ---- */
+
+static void cmd_dma_none(const char *arg)
+{
+	struct foliobench_run r;
+	int err;
+
+	tap(info.nr_dma_chans == 0, "INFO: %u DMA_MEMCPY channels (none loaded)",
+	    info.nr_dma_chans);
+	dma_init(&r, 1);
+	err = run(&r);
+	tap(err == ENODEV && r.dma_chans_used == 0,
+	    "RUN engine=dma without a channel: errno %d", err);
+}
+
+static const char *dma_problem(const struct foliobench_run *r, uint32_t n)
+{
+	uint32_t i, j;
+
+	if (r->dma_chans_used != n)
+		return "dma_chans_used differs";
+	for (i = 0; i < n; i++) {
+		if (!r->dma[i].chan[0] || strcmp(r->dma[i].dev, "fb_test_dma"))
+			return "channel or device name wrong";
+		for (j = 0; j < i; j++)
+			if (!strcmp(r->dma[i].chan, r->dma[j].chan))
+				return "a channel twice";
+	}
+	if (r->threads_active || r->split_used)
+		return "CPU outputs set";
+	return NULL;
+}
+
+static void cmd_dma(const char *arg)
+{
+	uint32_t max = (uint32_t)atoi(arg);
+	struct foliobench_run r;
+	const char *why;
+	uint32_t n, f, b;
+	int err;
+
+	tap(info.nr_dma_chans == max, "INFO: %u DMA_MEMCPY channels (want %u)",
+	    info.nr_dma_chans, max);
+	for (n = 0; n < info.nr_dma_chans && n < FOLIOBENCH_MAX_DMA_CHANS; n++)
+		diag("dma %s on %s", info.dma[n].chan, info.dma[n].dev);
+
+	for (n = 1; n <= max; n++) {
+		for (f = 0; f < FOLIOBENCH_NR_FUNCS; f++) {
+			for (b = 0; b < 2; b++) {
+				dma_init(&r, n);
+				r.func = f;
+				r.batched = b;
+				r.evict = n == 1 ? FOLIOBENCH_EVICT_BOTH :
+					FOLIOBENCH_EVICT_NONE;
+				err = run(&r);
+				why = run_problem(&r, err);
+				if (!why)
+					why = dma_problem(&r, n);
+				if (!why && r.dma_fallbacks)
+					why = "fallbacks without a failure";
+				tap(!why, "RUN dma channels=%u fallback %s %s: %s",
+				    n, r.func_name, mode_name(b),
+				    why ? why : r.dma[0].chan);
+			}
+		}
+	}
+	/* fewer folios than channels: one channel per folio */
+	dma_init(&r, max);
+	r.nr_folios = 1;
+	err = run(&r);
+	why = run_problem(&r, err);
+	if (!why)
+		why = dma_problem(&r, 1);
+	tap(!why, "RUN dma channels=%u with 1 folio uses 1 channel%s%s", max,
+	    why ? ": " : "", why ? why : "");
+	if (nodes >= 2) {
+		dma_init(&r, max);
+		r.src_node = 0;
+		r.dst_node = 1;
+		err = run(&r);
+		why = run_problem(&r, err);
+		tap(!why, "RUN dma node 0->1%s%s", why ? ": " : "",
+		    why ? why : "");
+	}
+	dma_init(&r, max + 1);
+	err = run(&r);
+	tap(err == ENODEV && r.dma_chans_used == max,
+	    "RUN dma channels=%u of %u: errno %d, found %u", max + 1, max, err,
+	    r.dma_chans_used);
+}
+
+static void dma_fault_case(const char *param, uint32_t n, uint32_t nr,
+			   uint32_t timeout_ms, uint64_t want, uint32_t flag)
+{
+	struct foliobench_run r;
+	const char *why;
+	int err;
+
+	dma_init(&r, n);
+	r.nr_folios = nr;
+	r.dma_timeout_ms = timeout_ms;
+	err = run(&r);
+	why = run_problem(&r, err);
+	if (!why)
+		why = dma_problem(&r, n);
+	if (!why && r.dma_fallbacks != want)
+		why = "dma_fallbacks differs";
+	if (!why && !(r.flags & flag))
+		why = "flag missing";
+	if (!why && !(r.flags & FOLIOBENCH_RUN_F_DMA_FALLBACK))
+		why = "flag DMA_FALLBACK missing";
+	tap(!why, "RUN dma channels=%u %u folios %s: %llu CPU fallbacks (want %llu), flags %#x%s%s",
+	    n, nr, param, (unsigned long long)r.dma_fallbacks,
+	    (unsigned long long)want, r.flags, why ? ": " : "",
+	    why ? why : "");
+}
+
+static void cmd_dma_fail(const char *arg)
+{
+	/*
+	 * fail_desc=3: in the first iteration each channel's third descriptor
+	 * fails and the rest of its block is aborted; later ones run clean.
+	 */
+	if (write_param("fb_test_dma", "fail_desc", "3")) {
+		tap(false, "set fb_test_dma fail_desc=3: %s", strerror(errno));
+		return;
+	}
+	dma_fault_case("fail_desc=3", 1, 8, 0, 6, FOLIOBENCH_RUN_F_DMA_FALLBACK);
+	dma_fault_case("fail_desc=3", 2, 8, 0, 2 * 2,
+		       FOLIOBENCH_RUN_F_DMA_FALLBACK);
+	/* blocks of 2: the third descriptor is the first of iteration 2 */
+	dma_fault_case("fail_desc=3", 2, 4, 0, 2 * 2,
+		       FOLIOBENCH_RUN_F_DMA_FALLBACK);
+	write_param("fb_test_dma", "fail_desc", "0");
+}
+
+static void cmd_dma_skip(const char *arg)
+{
+	struct foliobench_run r;
+	int err;
+
+	/*
+	 * skip_desc=3: the third descriptor "completes" without copying; the
+	 * verify after the first iteration must catch it: EIO, no sample.
+	 */
+	if (write_param("fb_test_dma", "skip_desc", "3")) {
+		tap(false, "set fb_test_dma skip_desc=3: %s", strerror(errno));
+		return;
+	}
+	dma_init(&r, 1);
+	err = run(&r);
+	tap(err == EIO && r.mismatch_folio == 2 && !r.iterations_done &&
+	    (r.flags & FOLIOBENCH_RUN_F_VERIFY_FAILED) &&
+	    !(r.flags & FOLIOBENCH_RUN_F_VERIFIED) && !samples[0],
+	    "RUN dma skip_desc=3 with verify: errno %d, mismatch_folio %u, %u samples",
+	    err, r.mismatch_folio, r.iterations_done);
+	write_param("fb_test_dma", "skip_desc", "0");
+	dma_init(&r, 1);
+	err = run(&r);
+	tap(!run_problem(&r, err), "RUN dma after skip_desc=0 works");
+}
+
+static void cmd_dma_stall(const char *arg)
+{
+	/* stall_desc=2: the second descriptor hangs; the timeout ends it */
+	if (write_param("fb_test_dma", "stall_desc", "2")) {
+		tap(false, "set fb_test_dma stall_desc=2: %s", strerror(errno));
+		return;
+	}
+	dma_fault_case("stall_desc=2 timeout 200 ms", 1, 4, 200, 3,
+		       FOLIOBENCH_RUN_F_DMA_TIMEOUT);
+	write_param("fb_test_dma", "stall_desc", "0");
+}
+
+/* ---- main ---- */
+
+struct command {
+	const char *name;
+	void (*fn)(const char *arg);
+	bool arg;			/* takes the next word */
+};
+
+static const struct command commands[] = {
+	{ "info", cmd_info, false },
+	{ "cpu", cmd_cpu, false },
+	{ "list", cmd_list, false },
+	{ "bad", cmd_bad, false },
+	{ "cap", cmd_cap, false },
+	{ "perm", cmd_perm, false },
+	{ "busy", cmd_busy, false },
+	{ "dma-none", cmd_dma_none, false },
+	{ "dma", cmd_dma, true },
+	{ "dma-fail", cmd_dma_fail, false },
+	{ "dma-skip", cmd_dma_skip, false },
+	{ "dma-stall", cmd_dma_stall, false },
+};
+
+static const struct command *find_command(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+
+int main(int argc, char **argv)
+{
+	const char *state = NULL;
+	FILE *f;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--tap-state") && i + 1 < argc) {
+			state = argv[++i];
+		} else if (!strcmp(argv[i], "--nodes") && i + 1 < argc) {
+			nodes = (unsigned int)atoi(argv[++i]);
+		} else {
+			fprintf(stderr, "usage: %s [--tap-state FILE] [--nodes N] COMMAND...\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (i == argc || !nodes) {
+		fprintf(stderr, "usage: %s [--tap-state FILE] [--nodes N] COMMAND...\n",
+			argv[0]);
+		return 2;
+	}
+	if (state) {
+		f = fopen(state, "r");
+		if (f) {
+			if (fscanf(f, "%d", &tap_n) != 1)
+				tap_n = 0;
+			fclose(f);
+		}
+	}
+
+	if (!open_dev()) {
+		for (; i < argc; i++) {
+			const struct command *c = find_command(argv[i]);
+
+			diag("fb_abi_test %s", argv[i]);
+			if (!c || (c->arg && i + 1 == argc)) {
+				tap(false, "unknown command or missing argument: %s",
+				    argv[i]);
+				break;
+			}
+			c->fn(c->arg ? argv[++i] : NULL);
+		}
+	}
+
+	if (fd >= 0)
+		close(fd);
+	if (state) {
+		f = fopen(state, "w");
+		if (f) {
+			fprintf(f, "%d\n", tap_n);
+			fclose(f);
+		}
+	}
+	return tap_failed ? 1 : 0;
+}

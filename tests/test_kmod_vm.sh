@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# test_kmod_vm.sh FOLIOBENCH_BIN BUILD_DIR   (ctest entry)
+#
+# Tests kmod-bench in Debian's 6.12 and 6.1 kernels booted under QEMU (this
+# machine cannot load modules into its own kernel). For each kernel: fetch
+# and unpack it (tests/vm/fetch-kernels.sh, cached), build every module in
+# kmod-bench (and kmod-bench/tests), make an initramfs holding the .ko files,
+# the foliobench CLI and the guest scripts of tests/vm/guest, boot it with
+# 1 and with 2 NUMA nodes, and judge each serial log (tests/vm/check-log.sh).
+# Logs: BUILD_DIR/vm-logs/. Work files: BUILD_DIR/vm-work/.
+# Env: FB_VM_CACHE     kernel cache (default BUILD_DIR/vm-cache)
+#      FB_VM_KERNELS   kernels to test (default "6.12 6.1")
+#      FB_VM_NODES     node counts to boot (default "1 2")
+#      FB_VM_TIMEOUT   seconds per boot (default 300)
+#      FB_VM_MODULE_SRC module source tree (default kmod-bench)
+# Prints one line per boot and "N passed, N failed". Exit: 0 all passed,
+# 1 something failed, 4 skipped because this machine cannot run VMs/apt.
+set -euo pipefail
+export LC_ALL=C
+
+prog=test_kmod_vm
+here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+repo=$(cd "$here/.." && pwd -P)
+vm=$here/vm
+skip() { echo "SKIP: $prog: $*"; exit 4; }
+die() { echo "$prog: error: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+[[ $# -eq 2 ]] || { echo "usage: $0 FOLIOBENCH_BIN BUILD_DIR" >&2; exit 2; }
+bin=$1
+mkdir -p "$2" || die "cannot create build dir $2"
+build=$(cd "$2" && pwd -P)
+[[ -n $bin && -x $bin ]] || die "foliobench binary '$bin' not found or not executable"
+bin=$(cd "$(dirname -- "$bin")" && pwd -P)/$(basename -- "$bin")
+
+[[ $(uname -m) == x86_64 ]] || skip "host is $(uname -m); the Debian amd64 kernels and module builds need x86_64"
+command -v apt-get >/dev/null || skip "not a Debian host (no apt-get) to fetch the test kernels"
+
+# The module's ioctl test program (static), built by CMake beside the CLI.
+abi_bin=()
+[[ -x $build/fb_abi_test ]] && abi_bin=("$build/fb_abi_test")
+[[ ${#abi_bin[@]} -gt 0 ]] || echo "# fb_abi_test not built in $build: the ioctl ABI scripts will skip"
+
+cache=${FB_VM_CACHE:-$build/vm-cache}
+logs=$build/vm-logs
+work=$build/vm-work
+kernels=${FB_VM_KERNELS:-6.12 6.1}
+nodes_list=${FB_VM_NODES:-1 2}
+timeout=${FB_VM_TIMEOUT:-300}
+mkdir -p "$logs" "$work"
+t0=$SECONDS
+
+set +e
+"$vm/fetch-kernels.sh" "$cache" 2>"$work/fetch.err" | sed 's/^/# /'
+rc=${PIPESTATUS[0]}
+set -e
+if ((rc == 4)); then
+	skip "$(tail -n 1 "$work/fetch.err")"
+elif ((rc != 0)); then
+	cat "$work/fetch.err" >&2
+	die "fetch-kernels.sh failed (exit $rc)"
+fi
+echo "# kernels ready in $((SECONDS - t0)) s (cache $cache)"
+
+src=${FB_VM_MODULE_SRC:-$repo/kmod-bench}
+have_module=0
+[[ -f $src/Kbuild || -f $src/Makefile ]] && have_module=1
+((have_module)) || echo "# $src has no Kbuild/Makefile yet: booting without modules"
+
+pass=0 fail=0
+for k in $kernels; do
+	kdir=$cache/k-$k
+	[[ -f $kdir/.done ]] || die "kernel $k is not in the cache (fetch-kernels.sh makes 6.12 and 6.1)"
+	rel=$(cat "$kdir/release")
+	wk=$work/$k
+	mkdir -p "$wk"
+	kos=()
+	if ((have_module)); then
+		t=$SECONDS
+		if "$vm/build-module.sh" "$kdir/build" "$src" "$wk/mod" >"$wk/kos.txt" 2>"$logs/$k-build.log" &&
+			mapfile -t kos <"$wk/kos.txt" && ((${#kos[@]})); then
+			echo "# kernel $rel: built ${#kos[@]} module(s) in $((SECONDS - t)) s: $(for f in "${kos[@]}"; do basename "$f"; done | tr '\n' ' ')"
+		else
+			tail -n 30 "$logs/$k-build.log" | sed 's/^/# /'
+			for n in $nodes_list; do
+				echo "not ok - kernel $rel nodes $n: module build failed (log $logs/$k-build.log)"
+				fail=$((fail + 1))
+			done
+			continue
+		fi
+	fi
+	"$vm/mkinitramfs.sh" "$wk/initramfs.cpio.gz" --ko "${kos[@]}" --bin "$bin" "${abi_bin[@]}" \
+		--guest "$vm/guest" 2>"$wk/mkinitramfs.log" ||
+		{ cat "$wk/mkinitramfs.log" >&2; die "mkinitramfs.sh failed for kernel $k"; }
+	for n in $nodes_list; do
+		log=$logs/$k-nodes$n.log
+		t=$SECONDS
+		set +e
+		"$vm/boot.sh" "$kdir/vmlinuz" "$wk/initramfs.cpio.gz" --nodes "$n" \
+			--timeout "$timeout" >"$log" 2>"$log.err"
+		brc=$?
+		verdict=$("$vm/check-log.sh" "$log")
+		crc=$?
+		set -e
+		summary=$(tail -n 1 <<<"$verdict")
+		if ((brc == 0 && crc == 0)); then
+			echo "ok - $summary ($((SECONDS - t)) s)"
+			pass=$((pass + 1))
+		else
+			echo "not ok - $summary ($((SECONDS - t)) s, log $log)"
+			sed '$d' <<<"$verdict" | sed 's/^/# /'
+			[[ -s $log.err ]] && sed 's/^/# /' "$log.err"
+			fail=$((fail + 1))
+		fi
+	done
+done
+echo "# total $((SECONDS - t0)) s, logs in $logs"
+echo "$pass passed, $fail failed"
+((fail == 0))

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# boot.sh VMLINUZ INITRD [--nodes N] [--timeout SECONDS] [--log FILE] [--append "ARGS"]
+#
+# Boots VMLINUZ with INITRD under QEMU software emulation (TCG), 2 CPUs,
+# serial console, no network/display, and prints the serial log to stdout
+# (carriage returns removed; also written to FILE with --log).
+#   --nodes 1 (default): 2 GiB, one NUMA node.
+#   --nodes N (2..8): N memory backends of 1 GiB; node 0 has both CPUs,
+#           nodes 1.. are memory-only (a CXL-like tier).
+#   FB_NODES=N is put on the kernel command line for the guest scripts.
+#   --timeout: the VM is killed after SECONDS (default 300) and boot.sh
+#           exits 3.
+#   --append: extra kernel command line words.
+# Env: FB_VM_ACCEL (default tcg), FB_QEMU (default qemu-system-x86_64).
+# Exit: 0 the VM powered off, 1 QEMU failed, 2 usage, 3 timeout.
+set -euo pipefail
+export LC_ALL=C
+
+prog=boot
+die() { echo "$prog: error: $*" >&2; exit 1; }
+usage() { echo "usage: $0 VMLINUZ INITRD [--nodes N] [--timeout SECONDS] [--log FILE] [--append \"ARGS\"]" >&2; exit 2; }
+
+[[ $# -ge 2 ]] || usage
+kernel=$1 initrd=$2
+shift 2
+nodes=1 timeout=300 log='' extra=''
+while (($#)); do
+	case $1 in
+	--nodes) [[ $# -ge 2 ]] || usage; nodes=$2; shift 2 ;;
+	--timeout) [[ $# -ge 2 ]] || usage; timeout=$2; shift 2 ;;
+	--log) [[ $# -ge 2 ]] || usage; log=$2; shift 2 ;;
+	--append) [[ $# -ge 2 ]] || usage; extra=$2; shift 2 ;;
+	*) echo "$prog: unknown argument $1" >&2; usage ;;
+	esac
+done
+[[ $nodes =~ ^[1-8]$ ]] || die "--nodes must be 1..8, got $nodes"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive number of seconds, got $timeout"
+[[ -f $kernel ]] || die "kernel $kernel not found"
+[[ -f $initrd ]] || die "initrd $initrd not found"
+QEMU=${FB_QEMU:-qemu-system-x86_64}
+command -v "$QEMU" >/dev/null || die "$QEMU not installed (apt-get install qemu-system-x86)"
+bios=/usr/share/qemu/qboot.rom
+[[ -f $bios ]] || die "$bios not found (apt-get install qemu-system-data)"
+
+args=(-machine q35 -accel "${FB_VM_ACCEL:-tcg}" -cpu max -smp 2
+	-bios "$bios" -nic none -vga none -nographic -no-reboot)
+if ((nodes == 1)); then
+	args+=(-m 2G)
+else
+	args+=(-m "${nodes}G")
+	for ((i = 0; i < nodes; i++)); do
+		args+=(-object "memory-backend-ram,id=m$i,size=1G")
+		if ((i == 0)); then
+			args+=(-numa "node,nodeid=0,cpus=0-1,memdev=m0")
+		else
+			args+=(-numa "node,nodeid=$i,memdev=m$i")
+		fi
+	done
+fi
+args+=(-kernel "$kernel" -initrd "$initrd"
+	-append "console=ttyS0 panic=-1 quiet FB_NODES=$nodes${extra:+ $extra}")
+
+if [[ -n $log ]]; then
+	mkdir -p "$(dirname -- "$log")"
+	: >"$log" || die "cannot write $log"
+else
+	log=/dev/null
+fi
+
+set +e
+timeout -k 10 "$timeout" "$QEMU" "${args[@]}" </dev/null 2>&1 | tr -d '\r' | tee -a "$log"
+st=("${PIPESTATUS[@]}")
+set -e
+rc=${st[0]}
+if ((rc == 124 || rc == 137)); then
+	echo "$prog: error: VM killed after the ${timeout} s timeout" >&2
+	exit 3
+fi
+((rc == 0)) || die "$QEMU exited with status $rc"

@@ -1,0 +1,62 @@
+#!/bin/sh
+# foliobench.ko through its ioctls, as root in the VM guest (busybox sh, run
+# by the initramfs /init of tests/vm/mkinitramfs.sh). Prints TAP lines; the
+# ioctl tests are kmod-bench/tests/fb_abi_test (a static program passed with
+# --bin), numbered on from this script through a state file.
+# Env from /init: FB_NODES, FB_KO_DIR, FB_BIN_DIR.
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { # DESC COMMAND...: ok when COMMAND succeeds
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else notok "$d"; fi
+}
+
+ko=${FB_KO_DIR:-/lib/modules-fb}/foliobench.ko
+abi=${FB_BIN_DIR:-/usr/local/bin}/fb_abi_test
+nodes=${FB_NODES:-1}
+state=/tmp/fb-tap-10
+
+if [ ! -f "$ko" ] || [ ! -x "$abi" ]; then
+	skip "foliobench ioctl ABI" "foliobench.ko or fb_abi_test not in the initramfs"
+	exit 0
+fi
+
+if out=$(insmod "$ko" 2>&1); then
+	ok "insmod foliobench"
+else
+	notok "insmod foliobench: $out"
+	exit 1
+fi
+i=0
+while [ ! -c /dev/foliobench ] && [ $i -lt 20 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "/dev/foliobench is a character device" test -c /dev/foliobench
+mode=$(stat -c %a /dev/foliobench 2>/dev/null)
+check "/dev/foliobench mode $mode is 600" test "$mode" = 600
+
+echo "$n" >"$state"
+"$abi" --tap-state "$state" --nodes "$nodes" info cpu list bad cap perm busy dma-none
+n=$(cat "$state")
+
+# each rejected field is named in the kernel log (ratelimited: at least one)
+check "kernel log names an invalid RUN field" \
+	sh -c 'dmesg | grep -q "foliobench: RUN: invalid [a-z_]*="'
+check "kernel log has a line for the memory cap" \
+	sh -c 'dmesg | grep -q "foliobench: refusing .* KiB on node .*cap is"'
+check "kernel log names the ABI mismatch" \
+	sh -c 'dmesg | grep -q "foliobench: RUN: invalid abi_version=99"'
+
+if out=$(rmmod foliobench 2>&1); then ok "rmmod foliobench"; else notok "rmmod foliobench: $out"; fi
+check "/dev/foliobench is gone" test ! -e /dev/foliobench
+# load and unload once more: nothing left behind by the runs above
+if insmod "$ko" 2>/dev/null && rmmod foliobench 2>/dev/null; then
+	ok "insmod + rmmod foliobench again"
+else
+	notok "insmod + rmmod foliobench again"
+fi
+rm -f "$state"

@@ -1,0 +1,158 @@
+#!/bin/sh
+# The foliobench CLI's kmod backend against foliobench.ko in the VM guest
+# (busybox sh, run by the initramfs /init of tests/vm/mkinitramfs.sh):
+# every function per page and batched, 1 and 2 threads, spread and fill,
+# eviction off and on, verify on; both directions with 2 nodes; DMA through
+# the test-only provider with 1..4 channels and a failing descriptor; the
+# skips.  Results are read back with `foliobench show --format csv` and the
+# run.json text.  Timings under emulation mean nothing: correctness only.
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+dir=${FB_KO_DIR:-/lib/modules-fb}
+fb=${FB_BIN_DIR:-/usr/local/bin}/foliobench
+nodes=${FB_NODES:-1}
+out=/tmp/fb-cli
+export FOLIOBENCH_RESULTS=$out/results
+mkdir -p $out
+
+if [ ! -f "$dir/foliobench.ko" ] || [ ! -x "$fb" ]; then
+	skip "foliobench CLI kmod backend" "foliobench.ko or the CLI not in the initramfs"
+	exit 0
+fi
+case $(uname -r) in
+6.1.*) want_impl="module reimplementation" ;;
+*) want_impl="kernel" ;;
+esac
+
+# Module not loaded yet: the CLI says how to build and load it, exit 4.
+$fb copy --backend kmod --folio-count 4 --folio-sizes 64K --reps 1 >/dev/null 2>$out/err
+rc=$?
+if [ $rc -eq 4 ] && grep -q "not loaded" $out/err; then
+	ok "kmod backend without the module: exit 4, says how to load it"
+else
+	notok "kmod backend without the module: exit $rc: $(cat $out/err)"
+fi
+
+if ! insmod "$dir/foliobench.ko" 2>$out/err; then
+	notok "insmod foliobench: $(cat $out/err)"
+	exit 1
+fi
+i=0
+while [ ! -c /dev/foliobench ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+
+# check_run DESC DIR CELLS: CELLS cells, every one ok and verified (counted
+# in the pretty-printed run.json: busybox has no JSON parser)
+check_run() {
+	d=$1 run=$2/run.json want=$3
+	if [ ! -f $run ]; then
+		notok "$d: no run.json ($(tail -1 $out/err))"
+		return
+	fi
+	cells=$(grep -c '"status":"' $run)
+	good=$(grep -c '"status":"ok"' $run)
+	verified=$(grep -c '"verified":true' $run)
+	# the run's own status line counts as one "status"
+	cells=$((cells - 1))
+	if [ "$cells" = "$want" ] && [ "$good" = "$want" ] && [ "$verified" = "$want" ] &&
+		grep -q '"status":"complete"' $run; then
+		ok "$d: $cells cells ok and verified"
+	else
+		notok "$d: $cells cells (want $want), $good ok, $verified verified: $(tail -1 $out/err)"
+	fi
+}
+
+# Every function, per page and batched, 1 and 2 threads, spread and fill,
+# eviction off and on, verify on.
+for fn in folio_copy folio_mc_copy folios_mc_copy; do
+	$fb copy --backend kmod --function $fn --mode per-page,batched --threads 1,2 \
+		--placement spread,fill --evict none,src --folio-sizes 64K,2M --folio-count 8 \
+		--reps 2 --warmup 1 --verify --quiet --output $out/$fn 2>$out/err
+	check_run "$fn per-page+batched x threads 1,2 x spread,fill x evict none,src" $out/$fn 32
+	if grep -q "\"implementation\":\"$want_impl $fn" $out/$fn/run.json ||
+		{ [ $fn = folios_mc_copy ] && grep -q "\"implementation\":\"module" $out/$fn/run.json; }; then
+		ok "$fn on $(uname -r) is reported as: $(grep -m1 '"implementation"' $out/$fn/run.json | cut -d'"' -f4 | cut -c1-60)"
+	else
+		notok "$fn on $(uname -r): implementation not '$want_impl': $(grep -m1 '"implementation"' $out/$fn/run.json)"
+	fi
+	# Real samples: every iteration a positive number of nanoseconds.
+	if grep -A3 '"samples_ns"' $out/$fn/run.json | grep -Eq '^ *[1-9][0-9]*(\.[0-9]+)?,?$'; then
+		ok "$fn: raw samples recorded"
+	else
+		notok "$fn: no samples in run.json"
+	fi
+done
+if grep -q '"cpus_used":\[' $out/folio_copy/run.json && grep -q '"threads_active"' $out/folio_copy/run.json; then
+	ok "kmod cells record the CPUs the module used"
+else
+	notok "kmod cells lack cpus_used"
+fi
+
+# Two nodes (node 1 memory-only): both directions.
+if [ "$nodes" -ge 2 ]; then
+	$fb copy --backend kmod --function folio_copy,folio_mc_copy --nodes 0:1,1:0 \
+		--folio-sizes 2M --folio-count 8 --reps 2 --verify --evict src --quiet \
+		--output $out/nodes 2>$out/err
+	check_run "node 0 -> 1 and 1 -> 0" $out/nodes 8
+else
+	$fb copy --backend kmod --nodes 0:1 --folio-count 8 --reps 1 --quiet --output $out/n1 2>$out/err
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "node 1" $out/err && [ ! -e $out/n1 ]; then
+		ok "one node: --nodes 0:1 refused, exit 2, no result"
+	else
+		notok "one node: --nodes 0:1 gave exit $rc: $(cat $out/err)"
+	fi
+fi
+
+# DMA: no provider -> exit 4 with the message.
+$fb copy --backend kmod --channels 1 --folio-count 4 --folio-sizes 64K --reps 1 --quiet \
+	--output $out/nodma 2>$out/err
+rc=$?
+if [ $rc -eq 4 ] && grep -q "no DMA_MEMCPY channel on this machine" $out/err; then
+	ok "no DMA channel: exit 4, 'no DMA_MEMCPY channel on this machine'"
+else
+	notok "no DMA channel: exit $rc: $(cat $out/err)"
+fi
+
+if [ -f "$dir/fb_test_dma.ko" ] && insmod "$dir/fb_test_dma.ko" nr_channels=4 2>$out/err; then
+	$fb copy --backend kmod --channels 1,2,4 --function folio_copy --mode batched \
+		--folio-sizes 64K,2M --folio-count 8 --reps 2 --verify --quiet --output $out/dma 2>$out/err
+	check_run "DMA 1,2,4 channels x 64K,2M" $out/dma 6
+	if grep -q '"channel":"dma' $out/dma/run.json && grep -q '"dma_fallbacks":0' $out/dma/run.json; then
+		ok "DMA cells name their channels and report no fallback"
+	else
+		notok "DMA cells lack channel names or report fallbacks"
+	fi
+	rmmod fb_test_dma
+	# A failing descriptor: the module falls back to the CPU, counts it, and
+	# the copy is still verified.
+	if insmod "$dir/fb_test_dma.ko" nr_channels=2 fail_desc=3 2>$out/err; then
+		$fb copy --backend kmod --channels 2 --function folio_copy --mode batched \
+			--folio-sizes 64K --folio-count 16 --reps 2 --verify --quiet --output $out/dmafail 2>$out/err
+		check_run "DMA with a failing descriptor" $out/dmafail 1
+		fallbacks=$(grep -m1 '"dma_fallbacks"' $out/dmafail/run.json | tr -dc 0-9)
+		if [ -n "$fallbacks" ] && [ "$fallbacks" -gt 0 ]; then
+			ok "failed descriptor: $fallbacks folios copied by the CPU fallback"
+		else
+			notok "failed descriptor: no fallback counted"
+		fi
+		rmmod fb_test_dma
+	else
+		notok "insmod fb_test_dma fail_desc=3: $(cat $out/err)"
+	fi
+else
+	skip "DMA through the CLI" "fb_test_dma.ko not built"
+fi
+
+# Over the module's cap: a cell error naming the cap, no crash.
+$fb copy --backend kmod --folio-sizes 2M --folio-count 4096 --reps 1 --quiet --output $out/cap 2>$out/err
+rc=$?
+if [ $rc -eq 1 ] && grep -q "cap" $out/err; then
+	ok "8 GiB over the cap: exit 1, the error names the cap"
+else
+	notok "over the cap: exit $rc: $(cat $out/err)"
+fi
+
+if rmmod foliobench 2>$out/err; then ok "rmmod foliobench"; else notok "rmmod foliobench: $(cat $out/err)"; fi
