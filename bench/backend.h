@@ -21,6 +21,10 @@ struct fb_run_opts {
 	unsigned max_reps;
 	struct fb_counters *counters; /* NULL: none requested */
 	unsigned long long llc_bytes; /* largest LLC, for --evict sweep */
+	/* --inject-slowdown: the user backend lengthens every timed iteration
+	 * so its GB/s drops by this percentage (0: off).  Only for testing the
+	 * regression gate; run.json records it in options and notes. */
+	double inject_slowdown_pct;
 };
 
 struct fb_result {
@@ -60,6 +64,7 @@ struct fb_backend {
 
 extern const struct fb_backend fb_backend_user;
 extern const struct fb_backend fb_backend_kmod;
+extern const struct fb_backend fb_backend_migrate; /* move_pages(2), backend_migrate.c */
 const struct fb_backend *fb_backend_find(const char *name);
 
 /* Set by SIGINT/SIGTERM; backends stop between iterations. */

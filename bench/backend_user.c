@@ -3,8 +3,6 @@
  * pthreads over buffers bound to NUMA nodes.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include "memory.h"
 #include "primitives.h"
 #include "util.h"
+#include "workers.h"
 
 /* Buffers are reused across cells with the same nodes and backing. */
 static struct {
@@ -24,16 +23,6 @@ static struct {
 	bool huge_folios;
 } cache;
 
-struct user_ctx;
-
-struct worker {
-	struct user_ctx *u;
-	int index, cpu;
-	pthread_t tid;
-	struct fb_counter_thread ct;
-	double counts[FB_MAX_COUNTERS];
-};
-
 struct user_ctx {
 	const struct fb_cell *c;
 	const struct fb_run_opts *o;
@@ -42,12 +31,8 @@ struct user_ctx {
 	uint64_t bytes;
 	struct fb_sweep sweep;
 	int nworkers;
-	struct worker *w;
-	pthread_barrier_t start, end;
-	volatile int quit;
+	struct fb_workers team;
 	bool warmed;
-	bool counting;           /* false during warm-up: no events counted */
-	cpu_set_t saved_affinity;
 };
 
 /* The source pattern: every 8 bytes differ, so misplaced copies show. */
@@ -112,8 +97,9 @@ static void copy_span(const struct user_ctx *u, uint64_t off, uint64_t len)
 }
 
 /* One worker's share of an iteration, split the way mtcopy splits. */
-static void copy_share(const struct user_ctx *u, int t)
+static void copy_share(void *arg, int t)
 {
+	const struct user_ctx *u = arg;
 	const struct fb_cell *c = u->c;
 	uint64_t fs = c->folio_size, nf = c->folio_count, T = (uint64_t)u->nworkers;
 
@@ -132,63 +118,12 @@ static void copy_share(const struct user_ctx *u, int t)
 	}
 }
 
-static void run_share(struct worker *w)
-{
-	bool count = w->u->o->counters && w->u->counting;
-
-	if (count)
-		fb_counters_thread_start(&w->ct);
-	copy_share(w->u, w->index);
-	if (count)
-		fb_counters_thread_stop(&w->ct, w->counts, w->u->o->counters->n);
-}
-
-static int pin(pthread_t t, int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return pthread_setaffinity_np(t, sizeof(set), &set);
-}
-
-static void *worker_main(void *arg)
-{
-	struct worker *w = arg;
-
-	if (w->u->o->counters)
-		fb_counters_thread_init(w->u->o->counters, &w->ct);
-	for (;;) {
-		pthread_barrier_wait(&w->u->start);
-		if (w->u->quit)
-			break;
-		run_share(w);
-		pthread_barrier_wait(&w->u->end);
-	}
-	if (w->u->o->counters)
-		fb_counters_thread_fini(&w->ct);
-	return NULL;
-}
-
-static void stop_workers(struct user_ctx *u)
-{
-	if (u->nworkers > 1) {
-		u->quit = 1;
-		pthread_barrier_wait(&u->start);
-		for (int i = 1; i < u->nworkers; i++)
-			pthread_join(u->w[i].tid, NULL);
-		pthread_barrier_destroy(&u->start);
-		pthread_barrier_destroy(&u->end);
-	}
-}
-
 static void *user_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 			  struct fb_result *r, char *err, size_t errlen)
 {
 	const struct fb_primitive *p = fb_primitive_find(c->primitive);
 	struct user_ctx *u;
 	json_object *cpus;
-	int rc;
 
 	if (!p) {
 		snprintf(err, errlen, "primitive %s is not built", c->primitive);
@@ -221,34 +156,9 @@ static void *user_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 		snprintf(err, errlen, "--evict sweep: cannot allocate the sweep buffer");
 		goto fail;
 	}
-	u->w = calloc((size_t)u->nworkers, sizeof(*u->w));
-	if (!u->w)
+	if (fb_workers_start(&u->team, u->nworkers, c->cpus, o->counters, copy_share, u,
+			     err, errlen))
 		goto fail;
-	sched_getaffinity(0, sizeof(u->saved_affinity), &u->saved_affinity);
-	/* The calling thread is worker 0, pinned like the others. */
-	if (pin(pthread_self(), c->cpus[0])) {
-		snprintf(err, errlen, "cannot pin to cpu %d", c->cpus[0]);
-		goto fail;
-	}
-	u->w[0] = (struct worker){ .u = u, .index = 0, .cpu = c->cpus[0] };
-	if (o->counters && fb_counters_thread_init(o->counters, &u->w[0].ct)) {
-		snprintf(err, errlen, "--counters: cannot start the event set");
-		goto fail;
-	}
-	if (u->nworkers > 1) {
-		pthread_barrier_init(&u->start, NULL, (unsigned)u->nworkers);
-		pthread_barrier_init(&u->end, NULL, (unsigned)u->nworkers);
-		for (int i = 1; i < u->nworkers; i++) {
-			u->w[i] = (struct worker){ .u = u, .index = i, .cpu = c->cpus[i] };
-			rc = pthread_create(&u->w[i].tid, NULL, worker_main, &u->w[i]);
-			if (rc) {
-				/* Started workers wait on a barrier sized for all. */
-				fprintf(stderr, "foliobench: pthread_create: %s\n", strerror(rc));
-				exit(FB_EXIT_FAIL);
-			}
-			pin(u->w[i].tid, u->w[i].cpu);
-		}
-	}
 	cpus = json_object_new_array();
 	for (int i = 0; i < u->nworkers; i++)
 		json_object_array_add(cpus, json_object_new_int(c->cpus[i]));
@@ -256,10 +166,7 @@ static void *user_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	json_object_object_add(r->extra, "cpus_used", cpus);
 	return u;
 fail:
-	if (u->w && o->counters)
-		fb_counters_thread_fini(&u->w[0].ct);
 	fb_sweep_free(&u->sweep);
-	free(u->w);
 	free(u);
 	return NULL;
 }
@@ -291,27 +198,25 @@ static int user_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,
 		/* Untimed: faults, TLB and the primitive's first-use costs. */
 		for (i = 0; i < u->o->warmup && !fb_interrupted; i++) {
 			evict_before(u);
-			if (u->nworkers > 1)
-				pthread_barrier_wait(&u->start);
-			run_share(&u->w[0]);
-			if (u->nworkers > 1)
-				pthread_barrier_wait(&u->end);
+			fb_workers_pass(&u->team);
 		}
 		u->warmed = true;
-		u->counting = true;
+		u->team.counting = true;
 	}
 	for (i = 0; i < n && !fb_interrupted; i++) {
-		uint64_t t0, t1;
-
 		evict_before(u);
-		t0 = fb_now_ns();
-		if (u->nworkers > 1)
-			pthread_barrier_wait(&u->start);
-		run_share(&u->w[0]);
-		if (u->nworkers > 1)
-			pthread_barrier_wait(&u->end);
-		t1 = fb_now_ns();
-		ns[i] = (double)(t1 - t0);
+		ns[i] = fb_workers_pass(&u->team);
+		if (u->o->inject_slowdown_pct > 0) {
+			/* Spin as if inside the timing: this iteration's copy time T
+			 * becomes T / (1 - pct/100), so its GB/s is pct percent below
+			 * what the copy alone gave. */
+			double pct = u->o->inject_slowdown_pct;
+			uint64_t t0 = fb_now_ns(), extra = (uint64_t)(ns[i] * pct / (100 - pct));
+
+			while (fb_now_ns() - t0 < extra)
+				;
+			ns[i] += (double)(fb_now_ns() - t0);
+		}
 	}
 	return (int)i;
 }
@@ -321,14 +226,8 @@ static int user_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 	struct user_ctx *u = ctx;
 	int rc = 0;
 
-	stop_workers(u);
-	if (u->o->counters) {
-		for (int i = 0; i < u->nworkers; i++)
-			for (size_t k = 0; k < u->o->counters->n; k++)
-				r->counter_totals[k] += u->w[i].counts[k];
-		r->counters_valid = true;
-		fb_counters_thread_fini(&u->w[0].ct);
-	}
+	fb_workers_stop(&u->team, r->counter_totals);
+	r->counters_valid = u->o->counters != NULL;
 	if (u->c->verify && r->n) {
 		const unsigned char *a = u->src, *b = u->dst;
 
@@ -345,9 +244,7 @@ static int user_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 			rc = -1;
 		}
 	}
-	sched_setaffinity(0, sizeof(u->saved_affinity), &u->saved_affinity);
 	fb_sweep_free(&u->sweep);
-	free(u->w);
 	free(u);
 	return rc;
 }

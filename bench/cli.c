@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cpu.h"
+#include "engine.h"
 #include "primitives.h"
 #include "util.h"
 
@@ -34,6 +35,16 @@ unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 	if (*end || v < lo || v > hi)
 		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, s, lo, hi);
 	return v;
+}
+
+const char *fb_parse_format(const char *cmd, const char *s)
+{
+	static const char *const names[] = { "table", "markdown", "csv", "json" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i]))
+			return names[i];
+	fb_usage_error(cmd, "--format %s: allowed table, markdown, csv, json", s);
 }
 
 double fb_parse_positive(const char *cmd, const char *opt, const char *s)
@@ -75,4 +86,104 @@ void fb_print_primitives(FILE *f)
 		fprintf(f, "%-16s %-12s %s%s%s\n", p[i].name, ok ? "yes" : "no", p[i].description,
 			ok ? "" : " -- ", ok ? "" : (why ? why : ""));
 	}
+}
+
+bool fb_parse_measure_opt(const char *cmd, int opt, const char *arg, struct fb_run_opts *ro)
+{
+	switch (opt) {
+	case FB_O_REPS:
+		if (!strcmp(arg, "auto"))
+			ro->adaptive = true;
+		else
+			ro->reps = (unsigned)fb_parse_count(cmd, "--reps", arg, 1, 100000);
+		return true;
+	case FB_O_WARMUP:
+		ro->warmup = (unsigned)fb_parse_count(cmd, "--warmup", arg, 0, 100000);
+		return true;
+	case FB_O_CI:
+		ro->ci_target_pct = fb_parse_positive(cmd, "--ci-target", arg);
+		return true;
+	case FB_O_BUDGET:
+		ro->time_budget_s = fb_parse_positive(cmd, "--time-budget", arg);
+		return true;
+	case FB_O_MAXREPS:
+		ro->max_reps = (unsigned)fb_parse_count(cmd, "--max-reps", arg, 2, 1000000);
+		return true;
+	}
+	return false;
+}
+
+json_object *fb_measure_options_json(const struct fb_run_opts *ro)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "warmup", json_object_new_int((int)ro->warmup));
+	json_object_object_add(o, "reps", ro->adaptive ? json_object_new_string("auto") :
+			       json_object_new_int((int)ro->reps));
+	json_object_object_add(o, "ci_target_pct", json_object_new_double(ro->ci_target_pct));
+	json_object_object_add(o, "time_budget_s", json_object_new_double(ro->time_budget_s));
+	json_object_object_add(o, "max_reps", json_object_new_int((int)ro->max_reps));
+	json_object_object_add(o, "gb", json_object_new_string("1e9 bytes"));
+	return o;
+}
+
+int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
+		 const struct fb_backend *be, const struct fb_cell *cells, size_t n,
+		 const struct fb_run_opts *ro, struct fb_result *results, bool progress)
+{
+	const char *base = getenv("FOLIOBENCH_RESULTS");
+	int rc;
+
+	snprintf(run->id, sizeof(run->id), "%s", fb_run_id(cmd));
+	if (output)
+		snprintf(run->dir, sizeof(run->dir), "%s", output);
+	else
+		snprintf(run->dir, sizeof(run->dir), "%s/%s", base ? base : "results", run->id);
+	run->cells = cells;
+	run->results = results;
+	run->nplanned = n;
+	fb_engine_trap_signals();
+	clock_gettime(CLOCK_REALTIME, &run->started);
+	rc = fb_engine_run(be, cells, n, ro, results, &run->ndone, progress);
+	clock_gettime(CLOCK_REALTIME, &run->finished);
+	run->status = fb_interrupted ? "interrupted" : rc ? "failed" : "complete";
+	return rc;
+}
+
+bool fb_run_emit(const struct fb_run *run, const char *cmd, json_object *doc,
+		 const char *format, bool quiet, bool *table)
+{
+	char err[512];
+
+	*table = false;
+	if (fb_run_write(run, doc, err, sizeof(err))) {
+		fprintf(stderr, "foliobench %s: cannot write results: %s\n", cmd, err);
+		return false;
+	}
+	if (!strcmp(format, "json")) {
+		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else if (!strcmp(format, "csv")) {
+		char *csv = fb_cells_csv(doc);
+
+		fputs(csv ? csv : "", stdout);
+		free(csv);
+	} else {
+		*table = !quiet;
+	}
+	return true;
+}
+
+void fb_run_summary(const struct fb_run *run, const char *cmd, const struct fb_result *results,
+		    bool quiet)
+{
+	fflush(stdout);
+	for (size_t i = 0; i < run->ndone; i++)
+		if (results[i].status)
+			fprintf(stderr, "foliobench %s: cell %zu %s: %s\n", cmd, i,
+				results[i].status == FB_EXIT_SKIP ? "skipped" : "failed",
+				results[i].message);
+	if (!quiet)
+		fprintf(stderr, "results: %s/run.json, %s/cells.csv%s\n", run->dir, run->dir,
+			fb_interrupted ? " (interrupted: completed cells kept)" : "");
 }

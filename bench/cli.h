@@ -1,11 +1,19 @@
 /* What the subcommands share: one-line usage errors and option parsers. */
 #ifndef FB_CLI_H
 #define FB_CLI_H
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <json-c/json.h>
+
+#include "backend.h"
+#include "results.h"
 
 /* Print "foliobench CMD: <message>" on one line and exit 2. */
 void fb_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+/* --format: table, markdown, csv or json, else a usage error. */
+const char *fb_parse_format(const char *cmd, const char *s);
 /* A whole number lo..hi, else a usage error naming opt and s. */
 unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 			     unsigned long lo, unsigned long hi);
@@ -15,9 +23,51 @@ const char *fb_run_id(const char *cmd);
 /* The primitive table with this CPU's support, for --primitive help and info. */
 void fb_print_primitives(FILE *f);
 
+/*
+ * The repetition options every measuring subcommand takes (--reps,
+ * --warmup, --ci-target, --time-budget, --max-reps): put FB_MEASURE_LONGOPTS
+ * in the getopt table and hand unknown codes to fb_parse_measure_opt.
+ */
+enum { FB_O_REPS = 0x1000, FB_O_WARMUP, FB_O_CI, FB_O_BUDGET, FB_O_MAXREPS };
+#define FB_MEASURE_LONGOPTS \
+	{ "reps", required_argument, NULL, FB_O_REPS }, \
+	{ "warmup", required_argument, NULL, FB_O_WARMUP }, \
+	{ "ci-target", required_argument, NULL, FB_O_CI }, \
+	{ "time-budget", required_argument, NULL, FB_O_BUDGET }, \
+	{ "max-reps", required_argument, NULL, FB_O_MAXREPS }
+/* Store a repetition option in ro; false when opt is not one of them. */
+bool fb_parse_measure_opt(const char *cmd, int opt, const char *arg, struct fb_run_opts *ro);
+/* run.json's options object, holding the repetition options. */
+json_object *fb_measure_options_json(const struct fb_run_opts *ro);
+
+/*
+ * Name the run and its folder (--output DIR, else $FOLIOBENCH_RESULTS or
+ * results/, plus the run id), run the cells with signals trapped, and set
+ * the times, ndone and status.  Returns what fb_engine_run returned.
+ */
+int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
+		 const struct fb_backend *be, const struct fb_cell *cells, size_t n,
+		 const struct fb_run_opts *ro, struct fb_result *results, bool progress);
+/*
+ * Write run.json and cells.csv, then print the document when format is json
+ * or csv.  Returns false (after a one-line error) when the files could not
+ * be written; *table tells whether the caller should render its tables.
+ */
+bool fb_run_emit(const struct fb_run *run, const char *cmd, json_object *doc,
+		 const char *format, bool quiet, bool *table);
+/* Name the cells that failed or were skipped, and where the results are. */
+void fb_run_summary(const struct fb_run *run, const char *cmd, const struct fb_result *results,
+		    bool quiet);
+
 /* Subcommands: argv[0] is the subcommand's name. */
 int fb_cmd_copy(int argc, char **argv);
 int fb_cmd_info(int argc, char **argv);
 int fb_cmd_show(int argc, char **argv);
+int fb_cmd_compare(int argc, char **argv);
+int fb_cmd_ab(int argc, char **argv);
+int fb_cmd_report(int argc, char **argv);
+int fb_cmd_migrate(int argc, char **argv);
+int fb_cmd_paths(int argc, char **argv);
+int fb_cmd_stores(int argc, char **argv);
 
 #endif

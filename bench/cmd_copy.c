@@ -64,11 +64,15 @@ static const char copy_usage[] =
 "  --max-reps N               cap for auto [200]\n"
 "  --verify                   compare destination with source after each cell\n"
 "  --counters LIST            PAPI events (e.g. PAPI_L3_TCM,perf::TASK-CLOCK)\n"
+"  --inject-slowdown PCT      testing the regression gate only: lengthen each\n"
+"                             timed iteration so GB/s drops by PCT%% (0<PCT<=90,\n"
+"                             user backend); recorded in options and notes\n"
 "Output:\n"
 "  --format table|markdown|csv|json   what goes to stdout [table]\n"
 "  --rows AXIS --cols AXIS    table layout [threads x folio_size]; axes: threads\n"
 "                             channels folio_size folio_count mode placement\n"
-"                             function primitive kernel_model evict direction\n"
+"                             function primitive kernel_model kernel_path\n"
+"                             evict direction backend backing total_bytes\n"
 "  --output DIR               write run.json and cells.csv here\n"
 "                             [results/<run-id>]\n"
 "  --quiet                    no table and no progress line\n"
@@ -79,9 +83,8 @@ static const char copy_usage[] =
 enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
 	O_COUNT, O_THREADS, O_CHANNELS, O_SPLIT, O_PLACEMENT, O_CPUS, O_OVERSUB,
-	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_REPS, O_WARMUP, O_CI, O_BUDGET,
-	O_MAXREPS, O_VERIFY, O_COUNTERS, O_FORMAT, O_ROWS, O_COLS, O_OUTPUT, O_QUIET,
-	O_HELP,
+	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_VERIFY, O_COUNTERS, O_FORMAT, O_ROWS, O_COLS, O_OUTPUT, O_QUIET,
+	O_INJECT, O_HELP,
 };
 
 static const struct option copy_opts[] = {
@@ -105,11 +108,7 @@ static const struct option copy_opts[] = {
 	{ "nodes", required_argument, NULL, O_NODES },
 	{ "evict", required_argument, NULL, O_EVICT },
 	{ "backing", required_argument, NULL, O_BACKING },
-	{ "reps", required_argument, NULL, O_REPS },
-	{ "warmup", required_argument, NULL, O_WARMUP },
-	{ "ci-target", required_argument, NULL, O_CI },
-	{ "time-budget", required_argument, NULL, O_BUDGET },
-	{ "max-reps", required_argument, NULL, O_MAXREPS },
+	FB_MEASURE_LONGOPTS,
 	{ "verify", no_argument, NULL, O_VERIFY },
 	{ "counters", required_argument, NULL, O_COUNTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
@@ -117,6 +116,7 @@ static const struct option copy_opts[] = {
 	{ "cols", required_argument, NULL, O_COLS },
 	{ "output", required_argument, NULL, O_OUTPUT },
 	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "inject-slowdown", required_argument, NULL, O_INJECT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -142,7 +142,6 @@ static int parse_node(const char *cmd, const char *opt, const char *s)
 		fb_free_list(tok_, nt_);                                               \
 	} while (0)
 
-static const char *const fmt_names[] = { "table", "markdown", "csv", "json" };
 
 int fb_cmd_copy(int argc, char **argv)
 {
@@ -159,9 +158,9 @@ int fb_cmd_copy(int argc, char **argv)
 	const char *format = "table", *rows = NULL, *cols = "folio_size", *output = NULL;
 	const char *counters_list = NULL;
 	char err[FB_ERRLEN];
-	size_t ncells = 0, ndone = 0;
+	size_t ncells = 0;
 	int src = 0, dst = 0, opt, rc;
-	bool quiet = false;
+	bool quiet = false, table;
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
 
 	spec.backend = "user";
@@ -266,40 +265,15 @@ int fb_cmd_copy(int argc, char **argv)
 			if (fb_backing_parse(optarg, &spec.backing))
 				fb_usage_error(cmd, "--backing %s: allowed auto, 4k, thp, hugetlb", optarg);
 			break;
-		case O_REPS:
-			if (!strcmp(optarg, "auto"))
-				ro.adaptive = true;
-			else
-				ro.reps = (unsigned)fb_parse_count(cmd, "--reps", optarg, 1, 100000);
-			break;
-		case O_WARMUP:
-			ro.warmup = (unsigned)fb_parse_count(cmd, "--warmup", optarg, 0, 100000);
-			break;
-		case O_CI:
-			ro.ci_target_pct = fb_parse_positive(cmd, "--ci-target", optarg);
-			break;
-		case O_BUDGET:
-			ro.time_budget_s = fb_parse_positive(cmd, "--time-budget", optarg);
-			break;
-		case O_MAXREPS:
-			ro.max_reps = (unsigned)fb_parse_count(cmd, "--max-reps", optarg, 2, 1000000);
-			break;
 		case O_VERIFY:
 			spec.verify = true;
 			break;
 		case O_COUNTERS:
 			counters_list = optarg;
 			break;
-		case O_FORMAT: {
-			size_t i;
-
-			for (i = 0; i < 4 && strcmp(optarg, fmt_names[i]); i++)
-				;
-			if (i == 4)
-				fb_usage_error(cmd, "--format %s: allowed table, markdown, csv, json", optarg);
-			format = optarg;
+		case O_FORMAT:
+			format = fb_parse_format(cmd, optarg);
 			break;
-		}
 		case O_ROWS:
 		case O_COLS:
 			if (!fb_table_axis_valid(optarg))
@@ -313,18 +287,28 @@ int fb_cmd_copy(int argc, char **argv)
 		case O_QUIET:
 			quiet = true;
 			break;
+		case O_INJECT:
+			ro.inject_slowdown_pct = fb_parse_positive(cmd, "--inject-slowdown", optarg);
+			if (ro.inject_slowdown_pct > 90)
+				fb_usage_error(cmd, "--inject-slowdown %s: allowed a percentage above 0, at most 90",
+					    optarg);
+			break;
 		case 'h':
 		case O_HELP:
 			fputs(copy_usage, stdout);
 			return FB_EXIT_OK;
 		default:
-			fb_usage_error(cmd, "unknown option %s (see foliobench copy --help)", argv[optind - 1]);
+			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro))
+				fb_usage_error(cmd, "unknown option %s (see foliobench copy --help)",
+					    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench copy --help)", argv[optind]);
 	if (spec.nprimitives && (spec.nfunctions || spec.nkmodels))
 		fb_usage_error(cmd, "--primitive runs primitives directly: drop --function/--kernel-model");
+	if (ro.inject_slowdown_pct > 0 && strcmp(spec.backend, "user"))
+		fb_usage_error(cmd, "--inject-slowdown: allowed with --backend user only");
 	if (spec.ncounts && spec.total_given)
 		fb_usage_error(cmd, "--folio-count and --total both set the cell size: give one");
 
@@ -443,69 +427,40 @@ int fb_cmd_copy(int argc, char **argv)
 
 	results = calloc(ncells, sizeof(*results));
 	machine = fb_machine_json(fb_this_cpu(), &topo);
-	options = json_object_new_object();
-	json_object_object_add(options, "warmup", json_object_new_int((int)ro.warmup));
-	json_object_object_add(options, "reps", ro.adaptive ? json_object_new_string("auto") :
-			       json_object_new_int((int)ro.reps));
-	json_object_object_add(options, "ci_target_pct", json_object_new_double(ro.ci_target_pct));
-	json_object_object_add(options, "time_budget_s", json_object_new_double(ro.time_budget_s));
-	json_object_object_add(options, "max_reps", json_object_new_int((int)ro.max_reps));
-	json_object_object_add(options, "gb", json_object_new_string("1e9 bytes"));
+	options = fb_measure_options_json(&ro);
+	if (ro.inject_slowdown_pct > 0) {
+		/* Never to be mistaken for a measurement: options and notes say so. */
+		json_object_object_add(options, "inject_slowdown_pct",
+				       json_object_new_double(ro.inject_slowdown_pct));
+		snprintf(err, sizeof(err),
+			 "injected slowdown of %g%%: GB/s deliberately lowered to test the regression gate, not a measurement",
+			 ro.inject_slowdown_pct);
+		json_object_array_add(notes, json_object_new_string(err));
+	}
 
-	snprintf(run.id, sizeof(run.id), "%s", fb_run_id(cmd));
-	if (output)
-		snprintf(run.dir, sizeof(run.dir), "%s", output);
-	else
-		snprintf(run.dir, sizeof(run.dir), "%s/%s",
-			 getenv("FOLIOBENCH_RESULTS") ? getenv("FOLIOBENCH_RESULTS") : "results", run.id);
 	run.argc = argc;
 	run.argv = argv;
 	run.machine = machine;
 	run.options = options;
 	run.backend_info = be->describe ? be->describe() : NULL;
-	run.cells = cells;
-	run.results = results;
-	run.nplanned = ncells;
 	run.counters = ro.counters;
 	run.notes = json_object_array_length(notes) ? notes : NULL;
 
-	fb_engine_trap_signals();
-	clock_gettime(CLOCK_REALTIME, &run.started);
-	rc = fb_engine_run(be, cells, ncells, &ro, results, &ndone, !quiet && isatty(2));
-	clock_gettime(CLOCK_REALTIME, &run.finished);
+	rc = fb_run_cells(&run, cmd, output, be, cells, ncells, &ro, results,
+			  !quiet && isatty(2));
 	if (be->shutdown)
 		be->shutdown();
-	run.ndone = ndone;
-	run.status = fb_interrupted ? "interrupted" : rc ? "failed" : "complete";
 
 	doc = fb_run_json(&run);
-	if (fb_run_write(&run, doc, err, sizeof(err))) {
-		fprintf(stderr, "%s %s: cannot write results: %s\n", prog, cmd, err);
+	if (!fb_run_emit(&run, cmd, doc, format, quiet, &table))
 		return FB_EXIT_FAIL;
+	if (table) {
+		printf("GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n");
+		fb_table_render(stdout, doc, rows, cols,
+				strcmp(format, "markdown") ? FB_TABLE_TEXT : FB_TABLE_MARKDOWN);
 	}
-	if (!strcmp(format, "json")) {
-		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
-	} else if (!strcmp(format, "csv")) {
-		char *csv = fb_cells_csv(doc);
-
-		fputs(csv ? csv : "", stdout);
-		free(csv);
-	} else if (!quiet) {
-		bool md = !strcmp(format, "markdown");
-
-		printf(md ? "GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n" :
-			    "GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n");
-		fb_table_render(stdout, doc, rows, cols, md ? FB_TABLE_MARKDOWN : FB_TABLE_TEXT);
-	}
-	fflush(stdout);
-	for (size_t i = 0; i < ndone; i++)
-		if (results[i].status)
-			fprintf(stderr, "%s %s: cell %zu failed: %s\n", prog, cmd, i, results[i].message);
-	if (!quiet)
-		fprintf(stderr, "results: %s/run.json, %s/cells.csv%s\n", run.dir, run.dir,
-			fb_interrupted ? " (interrupted: completed cells kept)" : "");
-	for (size_t i = 0; i < ndone; i++)
+	fb_run_summary(&run, cmd, results, quiet);
+	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);
 	json_object_put(machine);

@@ -1,32 +1,183 @@
-/* foliobench info: this machine and the kernel copy paths it selects. */
+/* foliobench info: a CPU (this one, or a dump of another) and the kernel
+ * copy paths it selects. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cpuid_dump.h"
 #include "kpath.h"
 #include "machine.h"
 #include "util.h"
 
 static const char info_usage[] =
-"usage: foliobench info [--format text|json]\n"
+"usage: foliobench info [--cpuid-dump FILE] [--format text|json]\n"
 "\n"
 "Describe this machine as every result records it: CPU and the flags that\n"
 "decide copy paths, hypervisor, kernel, THP, LLC domains, NUMA nodes; which\n"
 "implementation kernel 6.1 and 6.12+ select for memcpy, copy_page,\n"
-"copy_mc_to_kernel, memcpy_flushcache and clflush_cache_range on this CPU, and\n"
-"which primitives this CPU can run.\n";
+"copy_mc_to_kernel, memcpy_flushcache and clflush_cache_range on this CPU and\n"
+"why; what per-page and batched folio copies run; which primitives this CPU\n"
+"can run.\n"
+"\n"
+"  --cpuid-dump FILE   the same for another machine's CPU: FILE is the output\n"
+"                      of `cpuid -r` (Debian's cpuid package; the first CPU is\n"
+"                      used) or its /proc/cpuinfo; '-' reads standard input\n"
+"  --format text|json  [text]\n"
+"\n"
+"Exit: 0 ok, 2 bad usage or a malformed dump, 4 a dump of a CPU that is not\n"
+"x86 (the x86 path rules do not apply).\n";
+
+/* What the three folio copies run on one kernel line, short. */
+struct folio_paths {
+	struct fb_kpath page, batched, mc;
+};
+
+static int folio_paths(const struct fb_cpu *cpu, const struct fb_kboot *boot,
+		       enum fb_kernel_model km, struct folio_paths *fp)
+{
+	return fb_kpath_select_boot(cpu, km, FB_KR_COPY_PAGE, boot, &fp->page) ||
+	       fb_kpath_select_boot(cpu, km, FB_KR_MEMCPY, boot, &fp->batched) ||
+	       fb_kpath_select_boot(cpu, km, FB_KR_COPY_MC, boot, &fp->mc);
+}
+
+static void print_paths(const struct fb_cpu *cpu, const struct fb_kboot *boot,
+			const char *which)
+{
+	bool any_seed000 = false;
+
+	for (int km = 0; km < FB_KM_COUNT; km++) {
+		char why[200];
+		bool rg = fb_kernel_rep_good(cpu, km, why, sizeof(why));
+
+		printf("\nkernel %s copy paths on %s (REP_GOOD %s: %s)\n",
+		       fb_kernel_model_name(km), which, rg ? "set" : "clear", why);
+		for (int r = 0; r < FB_KR_COUNT; r++) {
+			struct fb_kpath kp;
+
+			fb_kpath_select_boot(cpu, km, r, boot, &kp);
+			printf("  %-20s %-29s %s\n", fb_kroutine_name(r), kp.impl, kp.why);
+		}
+	}
+
+	printf("\nfolio copies on %s (per page: copy_page per 4K page; batched, the RFC:\n"
+	       "one memcpy over the folio; folio_mc_copy: copy_mc_to_kernel either way)\n", which);
+	for (int km = 0; km < FB_KM_COUNT; km++) {
+		struct folio_paths fp;
+
+		folio_paths(cpu, boot, km, &fp);
+		printf("  %-5s per-page folio_copy  copy_page          %s (%s)\n",
+		       fb_kernel_model_name(km), fp.page.impl, fp.page.brief);
+		printf("  %-5s batched folio_copy   memcpy             %s (%s)\n", "",
+		       fp.batched.impl, fp.batched.brief);
+		printf("  %-5s folio_mc_copy        copy_mc_to_kernel  %s (%s)\n", "",
+		       fp.mc.impl, fp.mc.brief);
+		if (fb_kpath_seed000(fp.batched.impl, fp.page.impl)) {
+			printf("  %-5s ! batched folio_copy runs %s while per-page runs %s: seed 000's\n"
+			       "  %-5s   pattern (its Zen 3 had no FSRM), where batching lost to per-page copies\n",
+			       "", fp.batched.impl, fp.page.impl, "");
+			any_seed000 = true;
+		}
+	}
+	if (!any_seed000)
+		printf("  batched and per-page folio_copy both run string copies here on 6.1 and 6.12+\n");
+}
+
+static json_object *folio_paths_json(const struct fb_cpu *cpu, const struct fb_kboot *boot)
+{
+	json_object *all = json_object_new_object();
+
+	for (int km = 0; km < FB_KM_COUNT; km++) {
+		struct folio_paths fp;
+		json_object *o = json_object_new_object();
+		char buf[160];
+
+		folio_paths(cpu, boot, km, &fp);
+		snprintf(buf, sizeof(buf), "%s (%s)", fp.page.impl, fp.page.brief);
+		json_object_object_add(o, "per-page folio_copy", json_object_new_string(buf));
+		snprintf(buf, sizeof(buf), "%s (%s)", fp.batched.impl, fp.batched.brief);
+		json_object_object_add(o, "batched folio_copy", json_object_new_string(buf));
+		snprintf(buf, sizeof(buf), "%s (%s)", fp.mc.impl, fp.mc.brief);
+		json_object_object_add(o, "folio_mc_copy", json_object_new_string(buf));
+		json_object_object_add(o, "seed000_pattern", json_object_new_boolean(
+			fb_kpath_seed000(fp.batched.impl, fp.page.impl)));
+		json_object_object_add(all, fb_kernel_model_name(km), o);
+	}
+	return all;
+}
+
+static void print_json(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The CPU of a dump: no host, kernel or topology of its own. */
+static int info_dump(const char *path, bool json)
+{
+	struct fb_cpu cpu;
+	struct fb_cpuid_dump d;
+	char err[FB_ERRLEN + 256];
+	int rc = fb_cpuid_dump_load(path, &cpu, &d, err, sizeof(err));
+
+	if (rc == FB_EXIT_USAGE)
+		fb_usage_error("info", "--cpuid-dump %s", err);
+	if (rc) {
+		fprintf(stderr, "foliobench info: --cpuid-dump %s\n", err);
+		return rc;
+	}
+	if (json) {
+		/* the cpu block exactly as results record one */
+		json_object *m = fb_machine_json(&cpu, NULL), *o = json_object_new_object();
+		json_object *src = json_object_new_object(), *c = NULL;
+
+		json_object_object_add(src, "file", json_object_new_string(path));
+		json_object_object_add(src, "format", json_object_new_string(d.format));
+		json_object_object_add(src, "cpus", json_object_new_int((int)d.blocks));
+		json_object_object_add(o, "source", src);
+		json_object_object_get_ex(m, "cpu", &c);
+		json_object_object_add(o, "cpu", json_object_get(c));
+		json_object_object_add(o, "kernel_paths", fb_kpaths_json(&cpu, &d.boot));
+		json_object_object_add(o, "folio_copies", folio_paths_json(&cpu, &d.boot));
+		print_json(o);
+		json_object_put(o);
+		json_object_put(m);
+		return FB_EXIT_OK;
+	}
+	printf("dump       %s (%s", path, d.format);
+	if (d.leaves)
+		printf(", first of %u CPU block%s, %zu leaves", d.blocks, d.blocks == 1 ? "" : "s",
+		       d.leaves);
+	printf(")\ncpu        %s (%s family 0x%x model 0x%x stepping %u)\n",
+	       cpu.name[0] ? cpu.name : "(no brand string)", cpu.vendor, cpu.family, cpu.model,
+	       cpu.stepping);
+	if (cpu.flag[FB_F_HYPERVISOR])
+		printf("hypervisor %s: CPUID bits may be hidden or changed by the VM's CPU model\n",
+		       cpu.hypervisor);
+	printf("flags     ");
+	for (int i = 0; i < FB_F_COUNT; i++)
+		if (i != FB_F_HYPERVISOR)
+			printf(" %s%s", cpu.flag[i] ? "+" : "-", fb_cpu_flag_name(i));
+	printf("\nboot       not in a dump: mce=recovery (taken as off)%s; where they decide\n"
+	       "           a path, its reason says so or says 'guess'\n",
+	       d.boot.fast_strings < 0 ? ", and on Xeons the RAS PCI quirk and BIOS fast strings" :
+	       ", and on Xeons the RAS PCI quirk");
+	print_paths(&cpu, &d.boot, "that CPU");
+	return FB_EXIT_OK;
+}
 
 int fb_cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "cpuid-dump", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct fb_cpu *cpu = fb_this_cpu();
 	struct fb_topology topo;
 	bool json = false, have_topo;
+	const char *dump = NULL;
 	char err[FB_ERRLEN];
 	int opt;
 
@@ -37,9 +188,14 @@ int fb_cmd_info(int argc, char **argv)
 			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 				fb_usage_error("info", "--format %s: allowed text, json", optarg);
 			json = !strcmp(optarg, "json");
+		} else if (opt == 'd') {
+			dump = optarg;
 		} else if (opt == 'h') {
 			fputs(info_usage, stdout);
 			return FB_EXIT_OK;
+		} else if (optopt == 'd' || optopt == 'f') {
+			fb_usage_error("info", "%s needs a value (see foliobench info --help)",
+				    argv[optind - 1]);
 		} else {
 			fb_usage_error("info", "unknown option %s (see foliobench info --help)",
 				    argv[optind - 1]);
@@ -47,35 +203,24 @@ int fb_cmd_info(int argc, char **argv)
 	}
 	if (optind < argc)
 		fb_usage_error("info", "unexpected argument '%s'", argv[optind]);
+	if (dump)
+		return info_dump(dump, json);
+
 	have_topo = !fb_topology_load(&topo, NULL, err, sizeof(err));
 	if (!have_topo)
 		fprintf(stderr, "foliobench info: topology: %s\n", err);
 	if (json) {
 		json_object *m = fb_machine_json(cpu, have_topo ? &topo : NULL);
 
-		puts(json_object_to_json_string_ext(m, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		print_json(m);
 		json_object_put(m);
 	} else {
 		fb_machine_print(stdout, cpu, have_topo ? &topo : NULL);
-		for (int km = 0; km < FB_KM_COUNT; km++) {
-			char why[200];
-			bool rg = fb_kernel_rep_good(cpu, km, why, sizeof(why));
-
-			printf("\nkernel %s copy paths on this CPU (REP_GOOD %s: %s)\n",
-			       fb_kernel_model_name(km), rg ? "set" : "clear", why);
-			for (int r = 0; r < FB_KR_COUNT; r++) {
-				struct fb_kpath kp;
-
-				if (fb_kpath_select_boot(cpu, km, r, fb_this_kboot(), &kp)) {
-					printf("  x86 path rules do not apply to this CPU\n");
-					break;
-				}
-				printf("  %-20s %-32s %s\n", fb_kroutine_name(r), kp.impl, kp.why);
-			}
-		}
-		printf("\nfolio_copy per page runs copy_page per 4K page; batched (the RFC) runs\n"
-		       "memcpy over the whole folio; folio_mc_copy runs copy_mc_to_kernel.\n\n");
+		if (!cpu->x86)
+			printf("\nthe x86 kernel copy-path rules do not apply to this CPU\n");
+		else
+			print_paths(cpu, fb_this_kboot(), "this CPU");
+		printf("\n");
 		fb_print_primitives(stdout);
 	}
 	if (have_topo)

@@ -246,18 +246,60 @@ int fb_cpu_flags_format(const struct fb_cpu *cpu, char *buf, size_t len)
 	return total;
 }
 
-#if defined(__x86_64__)
-
-/* XCR0: which register states the OS saves (needs CPUID.1:ECX.OSXSAVE). */
-static unsigned long long xgetbv0(void)
+int fb_cpuid_set_add(struct fb_cpuid_set *s, uint32_t leaf, uint32_t subleaf,
+		     uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx)
 {
-	unsigned a, d;
+	if (fb_cpuid_set_find(s, leaf, subleaf))
+		return 1;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct fb_cpuid_leaf *v = realloc(s->v, cap * sizeof(*v));
 
-	__asm__ volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
-	return ((unsigned long long)d << 32) | a;
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct fb_cpuid_leaf){ leaf, subleaf, eax, ebx, ecx, edx };
+	return 0;
 }
 
-static void regs_to_str(char *out, unsigned r0, unsigned r1, unsigned r2)
+const struct fb_cpuid_leaf *fb_cpuid_set_find(const struct fb_cpuid_set *s,
+					      uint32_t leaf, uint32_t subleaf)
+{
+	for (size_t i = 0; s && i < s->n; i++)
+		if (s->v[i].leaf == leaf && s->v[i].subleaf == subleaf)
+			return &s->v[i];
+	return NULL;
+}
+
+void fb_cpuid_set_free(struct fb_cpuid_set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* One leaf's registers; zeros when the leaf is above the maximum the CPU
+ * reports for its range (basic, hypervisor, extended) or not in the set. */
+static void leaf_regs(const struct fb_cpuid_set *s, uint32_t leaf, uint32_t sub,
+		      uint32_t r[4])
+{
+	const struct fb_cpuid_leaf *max = fb_cpuid_set_find(s, leaf & 0xf0000000u, 0);
+	const struct fb_cpuid_leaf *l = fb_cpuid_set_find(s, leaf, sub);
+
+	r[0] = r[1] = r[2] = r[3] = 0;
+	/* the hypervisor range (0x4000xxxx) has its own maximum in 0x40000000 */
+	if ((leaf & 0xf0000000u) == 0x40000000u)
+		max = fb_cpuid_set_find(s, 0x40000000u, 0);
+	if (!l || (leaf != (leaf & 0xf0000000u) && (!max || max->eax < leaf)))
+		return;
+	r[0] = l->eax;
+	r[1] = l->ebx;
+	r[2] = l->ecx;
+	r[3] = l->edx;
+}
+
+static void regs_to_str(char *out, uint32_t r0, uint32_t r1, uint32_t r2)
 {
 	memcpy(out, &r0, 4);
 	memcpy(out + 4, &r1, 4);
@@ -265,27 +307,30 @@ static void regs_to_str(char *out, unsigned r0, unsigned r1, unsigned r2)
 	out[12] = '\0';
 }
 
-int fb_cpu_detect(struct fb_cpu *cpu)
+int fb_cpu_from_cpuid(struct fb_cpu *cpu, const struct fb_cpuid_set *s)
 {
-	unsigned a, b, c, d, max, maxext;
+	uint32_t r[4];
 	bool avx = false, osxsave = false;
 	unsigned long long xcr0 = 0;
 
 	memset(cpu, 0, sizeof(*cpu));
 	cpu->x86 = true;
 	cpu->clflush_line = 64;
+	if (!fb_cpuid_set_find(s, 0, 0))
+		return -1;
 
-	__cpuid(0, max, b, c, d);
-	regs_to_str(cpu->vendor, b, d, c);      /* EBX, EDX, ECX order */
+	leaf_regs(s, 0, 0, r);
+	/* raw 12 bytes, untrimmed: Zhaoxin's is "  Shanghai  " */
+	regs_to_str(cpu->vendor, r[1], r[3], r[2]);     /* EBX, EDX, ECX order */
 
-	if (max >= 1) {
-		unsigned base_family;
+	leaf_regs(s, 1, 0, r);
+	{
+		uint32_t a = r[0], b = r[1], c = r[2], d = r[3];
+		unsigned base_family = (a >> 8) & 0xf;
 
-		__cpuid(1, a, b, c, d);
 		/* display family/model as the kernel computes them
 		 * (arch/x86/lib/cpu.c x86_family/x86_model): extended family
 		 * added for family 0xf, extended model for family >= 6 */
-		base_family = (a >> 8) & 0xf;
 		cpu->family = base_family;
 		if (base_family == 0xf)
 			cpu->family += (a >> 20) & 0xff;
@@ -301,14 +346,20 @@ int fb_cpu_detect(struct fb_cpu *cpu)
 		cpu->flag[FB_F_HYPERVISOR] = c & (1u << 31);
 		osxsave = c & (1u << 27);
 		avx = c & (1u << 28);
-		if (osxsave)
-			xcr0 = xgetbv0();
+	}
+	if (s->have_xcr0) {
+		xcr0 = s->xcr0;
+	} else if (osxsave) {
+		/* a dump: the OS that took it had XSAVE on; Linux enables every
+		 * user state the CPU offers, i.e. leaf 0xD.0 EDX:EAX */
+		leaf_regs(s, 0xd, 0, r);
+		xcr0 = ((unsigned long long)r[3] << 32) | r[0];
 	}
 
-	if (max >= 7) {
-		unsigned maxsub;
+	leaf_regs(s, 7, 0, r);
+	{
+		uint32_t maxsub = r[0], b = r[1], c = r[2], d = r[3];
 
-		__cpuid_count(7, 0, maxsub, b, c, d);
 		cpu->flag[FB_F_ERMS] = b & (1u << 9);
 		cpu->flag[FB_F_CLFLUSHOPT] = b & (1u << 23);
 		cpu->flag[FB_F_CLWB] = b & (1u << 24);
@@ -322,35 +373,104 @@ int fb_cpu_detect(struct fb_cpu *cpu)
 		cpu->flag[FB_F_AVX512F] = (b & (1u << 16)) && osxsave &&
 					  (xcr0 & 0xe6) == 0xe6;
 		if (maxsub >= 1) {
-			__cpuid_count(7, 1, a, b, c, d);
-			cpu->flag[FB_F_FSRS] = a & (1u << 11);
+			leaf_regs(s, 7, 1, r);
+			cpu->flag[FB_F_FSRS] = r[0] & (1u << 11);
 		}
 	}
 
-	maxext = __get_cpuid_max(0x80000000, NULL);
-	if (maxext >= 0x80000004) {
+	leaf_regs(s, 0x80000000u, 0, r);
+	if (r[0] >= 0x80000004u) {
 		char brand[49];
-		unsigned r[12];
+		uint32_t w[12];
 
 		for (unsigned i = 0; i < 3; i++)
-			__cpuid(0x80000002 + i, r[4 * i], r[4 * i + 1], r[4 * i + 2],
-				r[4 * i + 3]);
-		memcpy(brand, r, 48);
+			leaf_regs(s, 0x80000002u + i, 0, w + 4 * i);
+		memcpy(brand, w, 48);
 		brand[48] = '\0';
 		trim(brand);
 		copy_str(cpu->name, sizeof(cpu->name), brand);
 	}
 
-	/* Hypervisor vendor leaf: valid only when the hypervisor bit is set
-	 * (not reachable through __get_cpuid, which checks the basic max). */
+	/* Hypervisor vendor leaf: meaningful only with the hypervisor bit. */
 	if (cpu->flag[FB_F_HYPERVISOR]) {
-		__cpuid(0x40000000, a, b, c, d);
-		regs_to_str(cpu->hypervisor, b, c, d);  /* EBX, ECX, EDX order */
+		const struct fb_cpuid_leaf *h = fb_cpuid_set_find(s, 0x40000000u, 0);
+
+		if (h)
+			regs_to_str(cpu->hypervisor, h->ebx, h->ecx, h->edx);
 		trim(cpu->hypervisor);
 		if (!cpu->hypervisor[0])
 			copy_str(cpu->hypervisor, sizeof(cpu->hypervisor), "unknown");
 	}
 	return 0;
+}
+
+#if defined(__x86_64__)
+
+/* XCR0: which register states the OS saves (needs CPUID.1:ECX.OSXSAVE). */
+static unsigned long long xgetbv0(void)
+{
+	unsigned a, d;
+
+	__asm__ volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
+	return ((unsigned long long)d << 32) | a;
+}
+
+/* Read the leaves the decoder uses into s. */
+static void read_this_cpuid(struct fb_cpuid_set *s)
+{
+	unsigned a, b, c, d, max, maxext;
+
+	__cpuid(0, max, b, c, d);
+	fb_cpuid_set_add(s, 0, 0, max, b, c, d);
+	if (max >= 1) {
+		__cpuid(1, a, b, c, d);
+		fb_cpuid_set_add(s, 1, 0, a, b, c, d);
+		if (c & (1u << 27)) {
+			s->have_xcr0 = true;
+			s->xcr0 = xgetbv0();
+		}
+	}
+	if (max >= 7) {
+		unsigned maxsub;
+
+		__cpuid_count(7, 0, maxsub, b, c, d);
+		fb_cpuid_set_add(s, 7, 0, maxsub, b, c, d);
+		if (maxsub >= 1) {
+			__cpuid_count(7, 1, a, b, c, d);
+			fb_cpuid_set_add(s, 7, 1, a, b, c, d);
+		}
+	}
+	if (max >= 0xd) {
+		__cpuid_count(0xd, 0, a, b, c, d);
+		fb_cpuid_set_add(s, 0xd, 0, a, b, c, d);
+	}
+	maxext = __get_cpuid_max(0x80000000, NULL);
+	fb_cpuid_set_add(s, 0x80000000u, 0, maxext, 0, 0, 0);
+	for (unsigned i = 0x80000002u; i <= 0x80000004u && maxext >= i; i++) {
+		__cpuid(i, a, b, c, d);
+		fb_cpuid_set_add(s, i, 0, a, b, c, d);
+	}
+	/* The hypervisor leaves exist only with the hypervisor bit (not
+	 * reachable through __get_cpuid, which checks the basic max). */
+	{
+		const struct fb_cpuid_leaf *l1 = fb_cpuid_set_find(s, 1, 0);
+
+		if (l1 && (l1->ecx & (1u << 31))) {
+			__cpuid(0x40000000, a, b, c, d);
+			fb_cpuid_set_add(s, 0x40000000u, 0, a, b, c, d);
+		}
+	}
+}
+
+int fb_cpu_detect(struct fb_cpu *cpu)
+{
+	struct fb_cpuid_set s = { 0 };
+	int rc;
+
+	read_this_cpuid(&s);
+	rc = fb_cpu_from_cpuid(cpu, &s);
+	fb_cpuid_set_free(&s);
+	return rc;
 }
 
 #else /* !__x86_64__ */

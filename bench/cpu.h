@@ -3,6 +3,7 @@
 #define FB_CPU_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum fb_cpu_flag {
 	FB_F_SSE2,
@@ -28,6 +29,41 @@ struct fb_cpu {
 	unsigned clflush_line;   /* bytes; 64 when CPUID does not say */
 	bool flag[FB_F_COUNT];
 };
+
+/*
+ * Raw CPUID values, one per leaf/subleaf: read from this CPU or from a dump
+ * of another machine (bench/cpuid_dump.c).  Both go through the same
+ * decoder, fb_cpu_from_cpuid(), so a dump is judged exactly like this CPU.
+ */
+struct fb_cpuid_leaf {
+	uint32_t leaf, subleaf, eax, ebx, ecx, edx;
+};
+
+struct fb_cpuid_set {
+	struct fb_cpuid_leaf *v;
+	size_t n, cap;
+	/* XCR0 (which register states the OS saves): read with XGETBV on this
+	 * CPU; a dump has none and leaf 0xD.0 (the CPU's XCR0 mask) stands in. */
+	bool have_xcr0;
+	unsigned long long xcr0;
+};
+
+/* Add one leaf; 1 when that leaf/subleaf is already there, -1 out of memory. */
+int fb_cpuid_set_add(struct fb_cpuid_set *s, uint32_t leaf, uint32_t subleaf,
+		     uint32_t eax, uint32_t ebx, uint32_t ecx, uint32_t edx);
+/* The leaf, or NULL when the set does not hold it. */
+const struct fb_cpuid_leaf *fb_cpuid_set_find(const struct fb_cpuid_set *s,
+					      uint32_t leaf, uint32_t subleaf);
+void fb_cpuid_set_free(struct fb_cpuid_set *s);
+
+/*
+ * Decode a leaf set the way the kernel reads CPUID at boot: vendor (leaf 0),
+ * display family/model/stepping (leaf 1, arch/x86/lib/cpu.c), brand string
+ * (0x80000002..4), hypervisor vendor (0x40000000), and the copy-path flags
+ * (leaf 1, 7.0, 7.1).  Leaves above the reported maximum, or missing from a
+ * dump, count as zeros.  0 on success; -1 without leaf 0.
+ */
+int fb_cpu_from_cpuid(struct fb_cpu *cpu, const struct fb_cpuid_set *s);
 
 /* Fill *cpu from this machine's CPUID (or /proc/cpuinfo off x86). 0 on success. */
 int fb_cpu_detect(struct fb_cpu *cpu);

@@ -307,10 +307,22 @@ static const char *vm_note(const struct fb_cpu *cpu)
 	return "";
 }
 
-static void set(struct fb_kpath *out, const char *impl, const char *prim)
+/*
+ * Every selection fills impl, brief and why.  why always reads
+ * "BRIEF -> what runs (source file)[, details]": the part before " -> " is
+ * the brief, so a recorded why can be shortened again (fb_kpath_brief_of).
+ */
+static void set(struct fb_kpath *out, const char *impl, const char *prim,
+		const char *brief)
 {
+	size_t n = strlen(brief);
+
 	out->impl = impl;
 	out->primitive = prim;
+	if (n >= sizeof(out->brief))
+		n = sizeof(out->brief) - 1;
+	memcpy(out->brief, brief, n);
+	out->brief[n] = '\0';
 }
 
 static void sel_memcpy(const struct fb_cpu *cpu, enum fb_kernel_model km,
@@ -323,14 +335,14 @@ static void sel_memcpy(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		 *   ALTERNATIVE "jmp memcpy_orig", "", X86_FEATURE_FSRM
 		 * then movq %rdx,%rcx; rep movsb.  ERMS and REP_GOOD unused. */
 		if (kernel_fsrm(cpu)) {
-			set(out, "rep movsb (memcpy FSRM)", "rep_movsb");
+			set(out, "rep movsb", "rep_movsb", "FSRM");
 			say(out->why, sizeof(out->why),
 			    "FSRM -> rep movsb (arch/x86/lib/memcpy_64.S, 6.12)");
 		} else {
-			set(out, "memcpy_orig", "memcpy_orig");
+			set(out, "memcpy_orig", "memcpy_orig", "no FSRM");
 			say(out->why, sizeof(out->why),
-			    "no FSRM -> memcpy_orig%s (arch/x86/lib/memcpy_64.S, 6.12)%s",
-			    kernel_erms(cpu, b) ? ", ERMS ignored" : "", vm_note(cpu));
+			    "no FSRM -> memcpy_orig, a 4x8-byte movq loop (arch/x86/lib/memcpy_64.S, 6.12)%s%s",
+			    kernel_erms(cpu, b) ? "; ERMS is not consulted" : "", vm_note(cpu));
 		}
 		return;
 	}
@@ -340,19 +352,18 @@ static void sel_memcpy(const struct fb_cpu *cpu, enum fb_kernel_model km,
 	 * the later alternative wins; the fall-through body is
 	 * rep movsq of len/8 then rep movsb of len%8. */
 	if (kernel_erms(cpu, b)) {
-		set(out, "memcpy_erms (rep movsb)", "rep_movsb");
+		set(out, "rep movsb", "rep_movsb", "ERMS");
 		say(out->why, sizeof(out->why),
-		    "ERMS -> memcpy_erms (arch/x86/lib/memcpy_64.S, 6.1)");
+		    "ERMS -> memcpy_erms, rep movsb (arch/x86/lib/memcpy_64.S, 6.1)");
 	} else if (rep_good(cpu, b, rg, sizeof(rg))) {
-		set(out, "rep movsq (memcpy REP_GOOD)", "rep_movsq");
+		set(out, "rep movsq", "rep_movsq", "no ERMS, REP_GOOD");
 		say(out->why, sizeof(out->why),
-		    "no ERMS, REP_GOOD [%s] -> rep movsq (arch/x86/lib/memcpy_64.S, 6.1)%s",
-		    rg, vm_note(cpu));
+		    "no ERMS, REP_GOOD -> rep movsq + rep movsb tail (arch/x86/lib/memcpy_64.S, 6.1); "
+		    "REP_GOOD: %s%s", rg, vm_note(cpu));
 	} else {
-		set(out, "memcpy_orig", "memcpy_orig");
+		set(out, "memcpy_orig", "memcpy_orig", "no ERMS, no REP_GOOD");
 		say(out->why, sizeof(out->why),
-		    "no ERMS, no REP_GOOD [%s] -> memcpy_orig (arch/x86/lib/memcpy_64.S, 6.1)",
-		    rg);
+		    "no ERMS, no REP_GOOD -> memcpy_orig (arch/x86/lib/memcpy_64.S, 6.1); %s", rg);
 	}
 }
 
@@ -366,7 +377,7 @@ int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
 
 	if (!out)
 		return -1;
-	set(out, "none", NULL);
+	set(out, "none", NULL, "");
 	out->why[0] = '\0';
 	if (!cpu || !cpu->x86) {
 		say(out->why, sizeof(out->why), "not x86: the x86 kernel copy paths do not apply");
@@ -385,13 +396,13 @@ int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		 *   ALTERNATIVE "jmp copy_page_regs", "", X86_FEATURE_REP_GOOD
 		 * then rep movsq of 4096/8 quadwords. */
 		if (rep_good(cpu, b, w, sizeof(w))) {
-			set(out, "rep movsq", "rep_movsq");
+			set(out, "rep movsq", "rep_movsq", "REP_GOOD");
 			say(out->why, sizeof(out->why),
-			    "REP_GOOD [%s] -> rep movsq (arch/x86/lib/copy_page_64.S)", w);
+			    "REP_GOOD -> rep movsq (arch/x86/lib/copy_page_64.S); REP_GOOD: %s", w);
 		} else {
-			set(out, "copy_page_regs", "copy_page_regs");
+			set(out, "copy_page_regs", "copy_page_regs", "no REP_GOOD");
 			say(out->why, sizeof(out->why),
-			    "no REP_GOOD [%s] -> copy_page_regs (arch/x86/lib/copy_page_64.S)", w);
+			    "no REP_GOOD -> copy_page_regs (arch/x86/lib/copy_page_64.S); %s", w);
 		}
 		return 0;
 
@@ -401,22 +412,27 @@ int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		 * copy_mc_enhanced_fast_string (rep movsb, copy_mc_64.S);
 		 * else plain memcpy(), whose own rules then apply. */
 		if (fb_kernel_copy_mc_fragile(cpu, b, w, sizeof(w))) {
-			set(out, "copy_mc_fragile", "copy_mc_fragile");
+			set(out, "copy_mc_fragile", "copy_mc_fragile", "MCE-recovery key");
 			say(out->why, sizeof(out->why),
-			    "copy_mc_fragile_key on: %s (arch/x86/lib/copy_mc.c)", w);
+			    "MCE-recovery key -> copy_mc_fragile (arch/x86/lib/copy_mc.c); key on: %s", w);
 		} else if (kernel_erms(cpu, b)) {
-			set(out, "copy_mc_enhanced_fast_string", "rep_movsb");
+			set(out, "copy_mc_enhanced_fast_string", "rep_movsb", "ERMS");
 			say(out->why, sizeof(out->why),
-			    "key off (%s), ERMS -> copy_mc_enhanced_fast_string, rep movsb "
-			    "(arch/x86/lib/copy_mc.c)", w);
+			    "ERMS -> copy_mc_enhanced_fast_string, rep movsb (arch/x86/lib/copy_mc.c); "
+			    "MCE-recovery key off: %s", w);
 		} else {
 			struct fb_kpath m;
+			char brief[96];
 
 			sel_memcpy(cpu, km, b, &m);
-			set(out, m.impl, m.primitive);
+			/* memcpy's own brief starts "no ERMS, " on 6.1: say it once */
+			snprintf(brief, sizeof(brief), "no ERMS; memcpy: %.40s",
+				 strncmp(m.brief, "no ERMS, ", 9) ? m.brief : m.brief + 9);
+			set(out, m.impl, m.primitive, brief);
 			say(out->why, sizeof(out->why),
-			    "key off, no ERMS -> memcpy() = %s (arch/x86/lib/copy_mc.c, memcpy_64.S %s)%s",
-			    m.impl, fb_kernel_model_name(km), vm_note(cpu));
+			    "%s -> memcpy() = %s (arch/x86/lib/copy_mc.c, memcpy_64.S %s); "
+			    "MCE-recovery key off%s", brief, m.impl, fb_kernel_model_name(km),
+			    vm_note(cpu));
 		}
 		return 0;
 
@@ -426,12 +442,17 @@ int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		 * clflushopt, else clflush: special_insns.h); 4x8-byte movnti
 		 * loop; 8- and 4-byte movnti; byte tail like the head.  No
 		 * fence.  string_64.h inlines constant sizes 4, 8, 16. */
-		set(out, "movnti loop", "movnti");
-		say(out->why, sizeof(out->why),
-		    "__memcpy_flushcache: 4x8-byte movnti loop, head/tail flushed with %s "
-		    "(arch/x86/lib/usercopy_64.c)",
-		    cpu->flag[FB_F_CLWB] ? "clwb" :
-		    cpu->flag[FB_F_CLFLUSHOPT] ? "clflushopt" : "clflush");
+		{
+			const char *wb = cpu->flag[FB_F_CLWB] ? "clwb" :
+					 cpu->flag[FB_F_CLFLUSHOPT] ? "clflushopt" : "clflush";
+
+			set(out, "movnti loop", "movnti",
+			    cpu->flag[FB_F_CLWB] ? "CLWB" : cpu->flag[FB_F_CLFLUSHOPT] ?
+			    "no CLWB, CLFLUSHOPT" : "no CLWB, no CLFLUSHOPT");
+			say(out->why, sizeof(out->why),
+			    "%s -> 4x8-byte movnti loop, unaligned head/tail written back with %s "
+			    "(arch/x86/lib/usercopy_64.c), no fence", out->brief, wb);
+		}
 		return 0;
 
 	case FB_KR_CLFLUSH_RANGE:
@@ -440,13 +461,12 @@ int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		 * clflushopt() is ALTERNATIVE clflush -> clflushopt on
 		 * X86_FEATURE_CLFLUSHOPT (asm/special_insns.h). */
 		if (cpu->flag[FB_F_CLFLUSHOPT])
-			set(out, "clflushopt", NULL);
+			set(out, "clflushopt", NULL, "CLFLUSHOPT");
 		else
-			set(out, "clflush", NULL);
+			set(out, "clflush", NULL, "no CLFLUSHOPT");
 		say(out->why, sizeof(out->why),
 		    "%s -> mb; %s per %u-byte line; mb (arch/x86/mm/pat/set_memory.c)",
-		    cpu->flag[FB_F_CLFLUSHOPT] ? "CLFLUSHOPT" : "no CLFLUSHOPT",
-		    out->impl, cpu->clflush_line ? cpu->clflush_line : 64);
+		    out->brief, out->impl, cpu->clflush_line ? cpu->clflush_line : 64);
 		return 0;
 
 	default:
@@ -458,6 +478,144 @@ int fb_kpath_select(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		    enum fb_kroutine r, struct fb_kpath *out)
 {
 	return fb_kpath_select_boot(cpu, km, r, NULL, out);
+}
+
+/* ---- recorded paths, shortened for tables and reports ---- */
+
+/* What fb_kpath_select_boot() can name, and older spellings of the same. */
+static const struct {
+	const char *recorded, *shown;
+} impl_names[] = {
+	{ "rep movsb (memcpy FSRM)", "rep movsb" },     /* before issue 7 */
+	{ "memcpy_erms (rep movsb)", "rep movsb" },
+	{ "rep movsq (memcpy REP_GOOD)", "rep movsq" },
+	{ "copy_mc_enhanced_fast_string", "copy_mc_enhanced_fast_string" },
+	{ "copy_mc_fragile", "copy_mc_fragile" },
+	{ "copy_page_regs", "copy_page_regs" },
+	{ "memcpy_orig", "memcpy_orig" },
+	{ "movnti loop", "movnti loop" },
+	{ "rep movsb", "rep movsb" },
+	{ "rep movsq", "rep movsq" },
+	{ "clflushopt", "clflushopt" },
+	{ "clflush", "clflush" },
+};
+
+/* Older whys said why before their arrow in other words. */
+static const struct {
+	const char *old, *now;
+} brief_prefixes[] = {
+	{ "key off, ", "" },
+	{ "copy_mc_fragile_key on", "MCE-recovery key" },
+	{ "__memcpy_flushcache", "movnti" },
+};
+
+const char *fb_kpath_brief_of(const char *why, char *buf, size_t len)
+{
+	const char *end = why ? strstr(why, " -> ") : NULL;
+	size_t n = 0;
+	int depth = 0;
+
+	if (!len)
+		return buf;
+	if (!why)
+		why = "";
+	if (!end)
+		end = why + strlen(why);
+	/* copy, dropping [..] and (..) groups and the blank before each */
+	for (const char *p = why; p < end && n + 1 < len; p++) {
+		if (*p == '[' || *p == '(') {
+			depth++;
+			while (n && buf[n - 1] == ' ')
+				n--;
+			continue;
+		}
+		if (depth && (*p == ']' || *p == ')')) {
+			depth--;
+			continue;
+		}
+		if (depth || (*p == ' ' && (!n || buf[n - 1] == ' ')))
+			continue;
+		buf[n++] = *p;
+	}
+	while (n && strchr(" ,;:", buf[n - 1]))
+		n--;
+	buf[n] = '\0';
+	for (size_t i = 0; i < sizeof(brief_prefixes) / sizeof(brief_prefixes[0]); i++) {
+		size_t k = strlen(brief_prefixes[i].old);
+
+		if (!strncmp(buf, brief_prefixes[i].old, k)) {
+			char rest[128];
+
+			/* a prefix replaced whole; its own tail (": mce=...") goes */
+			snprintf(rest, sizeof(rest), "%s%s", brief_prefixes[i].now,
+				 *brief_prefixes[i].now ? "" : buf + k);
+			snprintf(buf, len, "%s", rest);
+			break;
+		}
+	}
+	return buf;
+}
+
+int fb_kpath_parse_recorded(const char *recorded, struct fb_kpath_text *t)
+{
+	const char *colon, *rest, *why = NULL;
+	size_t best = 0, bi = 0;
+	char whybuf[256];
+
+	memset(t, 0, sizeof(*t));
+	if (!recorded || !(colon = strstr(recorded, ": ")) || colon == recorded)
+		return -1;
+	snprintf(t->prefix, sizeof(t->prefix), "%.*s", (int)(colon - recorded), recorded);
+	rest = colon + 2;
+	for (size_t i = 0; i < sizeof(impl_names) / sizeof(impl_names[0]); i++) {
+		size_t k = strlen(impl_names[i].recorded);
+
+		if (k > best && !strncmp(rest, impl_names[i].recorded, k) &&
+		    (!rest[k] || !strncmp(rest + k, " (", 2))) {
+			best = k;
+			bi = i;
+		}
+	}
+	if (best) {
+		snprintf(t->impl, sizeof(t->impl), "%s", impl_names[bi].shown);
+		if (rest[best])
+			why = rest + best + 2;
+	} else {
+		const char *open = strstr(rest, " (");
+
+		snprintf(t->impl, sizeof(t->impl), "%.*s",
+			 (int)(open ? (size_t)(open - rest) : strlen(rest)), rest);
+		if (open)
+			why = open + 2;
+	}
+	if (why) {
+		size_t n = strlen(why);
+
+		if (n && why[n - 1] == ')')
+			n--;        /* the parenthesis that opened the why */
+		snprintf(whybuf, sizeof(whybuf), "%.*s", (int)n, why);
+		fb_kpath_brief_of(whybuf, t->brief, sizeof(t->brief));
+	}
+	return 0;
+}
+
+bool fb_kpath_seed000(const char *batched_impl, const char *per_page_impl)
+{
+	return batched_impl && per_page_impl && !strcmp(batched_impl, "memcpy_orig") &&
+	       !strcmp(per_page_impl, "rep movsq");
+}
+
+const char *fb_kpath_concise(const char *recorded, char *buf, size_t len)
+{
+	struct fb_kpath_text t;
+
+	if (fb_kpath_parse_recorded(recorded, &t))
+		snprintf(buf, len, "%s", recorded ? recorded : "");
+	else if (t.brief[0])
+		snprintf(buf, len, "%s: %s (%s)", t.prefix, t.impl, t.brief);
+	else
+		snprintf(buf, len, "%s: %s", t.prefix, t.impl);
+	return buf;
 }
 
 /* ---- what this machine says about its running kernel ---- */

@@ -21,9 +21,10 @@ enum fb_kroutine {
 };
 
 struct fb_kpath {
-	const char *impl;      /* kernel's name: "memcpy_orig", "rep movsq", ... */
+	const char *impl;      /* what runs: "memcpy_orig", "rep movsq", ... */
 	const char *primitive; /* userspace primitive that reproduces it, or NULL */
-	char why[200];         /* the deciding flags and the source file */
+	char brief[48];        /* the deciding flags only: "no FSRM", "REP_GOOD" */
+	char why[200];         /* "BRIEF -> what runs (source file); details" */
 };
 
 const char *fb_kernel_model_name(enum fb_kernel_model km); /* "6.1", "6.12" */
@@ -86,5 +87,30 @@ bool fb_kernel_copy_mc_fragile(const struct fb_cpu *cpu,
  * (amd.c init_amd).  Used by 6.12's clear_user (rep_stos_alternative). */
 bool fb_kernel_fsrs(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		    char *why, size_t whylen);
+
+/*
+ * A cell records its path as "PREFIX: IMPL (WHY)" (plan.c: PREFIX is
+ * "batched 6.12"); these give it back short for tables and reports:
+ * "batched 6.12: memcpy_orig (no FSRM)".  Strings written by older
+ * versions (impl names such as "rep movsb (memcpy FSRM)") are understood.
+ */
+struct fb_kpath_text {
+	char prefix[64];       /* "batched 6.12" */
+	char impl[64];         /* "memcpy_orig" */
+	char brief[64];        /* "no FSRM" */
+};
+/* 0 on success; -1 when the string is not "PREFIX: IMPL (...)". */
+int fb_kpath_parse_recorded(const char *recorded, struct fb_kpath_text *t);
+/* The brief of a why: the text before " -> ", without [..] and (..). */
+const char *fb_kpath_brief_of(const char *why, char *buf, size_t len);
+/*
+ * Seed 000's regression pattern: the batched copy (memcpy over the folio)
+ * runs memcpy_orig while the per-page copy (copy_page) keeps rep movsq,
+ * a microcoded string copy, so batching can lose.  Takes impl names as
+ * fb_kpath or fb_kpath_text give them.
+ */
+bool fb_kpath_seed000(const char *batched_impl, const char *per_page_impl);
+/* "PREFIX: IMPL (BRIEF)"; a string that does not parse is copied as is. */
+const char *fb_kpath_concise(const char *recorded, char *buf, size_t len);
 
 #endif

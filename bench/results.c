@@ -190,7 +190,7 @@ static const char *const csv_cols[] = {
 	"config.mode", "config.folio_size", "config.folio_count", "config.total_bytes",
 	"config.threads", "config.channels", "config.split", "config.placement",
 	"config.src_node", "config.dst_node", "config.evict", "config.backing",
-	"implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
+	"config.batch", "config.load", "implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
 	"stats.n", "stats.mean", "stats.sd", "stats.median", "stats.min", "stats.max",
 	"stats.ci95_lo", "stats.ci95_hi",
 };
@@ -260,7 +260,34 @@ char *fb_cells_csv(json_object *doc)
 		sb_add(&b, ",");
 		sb_add(&b, name);
 	}
-	sb_add(&b, ",cpus\n");
+	sb_add(&b, ",cpus");
+	/* Counter events per KiB copied or written, one column per event any
+	 * cell counted ("perf::TASK-CLOCK_per_kib"): the summary to compare
+	 * cached and non-temporal stores by. */
+	const char *events[FB_MAX_COUNTERS * 2];
+	size_t nev = 0;
+
+	for (size_t c = 0; cells && c < json_object_array_length(cells); c++) {
+		json_object *ctr = fb_json_path(json_object_array_get_idx(cells, c), "counters");
+
+		if (!ctr || !json_object_is_type(ctr, json_type_object))
+			continue;
+		json_object_object_foreach(ctr, ev, val) {
+			size_t k = 0;
+
+			(void)val;
+			while (k < nev && strcmp(events[k], ev))
+				k++;
+			if (k == nev && nev < sizeof(events) / sizeof(events[0]))
+				events[nev++] = ev;
+		}
+	}
+	for (size_t k = 0; k < nev; k++) {
+		sb_add(&b, ",");
+		sb_field(&b, events[k]);
+		sb_add(&b, "_per_kib");
+	}
+	sb_add(&b, "\n");
 	for (size_t c = 0; cells && c < json_object_array_length(cells); c++) {
 		json_object *cell = json_object_array_get_idx(cells, c);
 		char idx[32];
@@ -285,6 +312,14 @@ char *fb_cells_csv(json_object *doc)
 				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d", i ? " " : "",
 					json_object_get_int(json_object_array_get_idx(cpus, i)));
 			sb_field(&b, list);
+		}
+		for (size_t k = 0; k < nev; k++) {
+			json_object *ctr = fb_json_path(cell, "counters"), *e = NULL, *v = NULL;
+
+			sb_add(&b, ",");
+			if (ctr && json_object_object_get_ex(ctr, events[k], &e) &&
+			    json_object_object_get_ex(e, "per_kib", &v) && v)
+				sb_field(&b, json_object_get_string(v));
 		}
 		sb_add(&b, "\n");
 	}
@@ -319,6 +354,7 @@ int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen)
 	int version;
 
 	*doc = NULL;
+	errno = 0; /* json-c leaves errno alone on a parse error */
 	d = json_object_from_file(path);
 	if (!d) {
 		snprintf(err, errlen, "%s: not readable as JSON (%s)", path,

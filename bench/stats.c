@@ -78,3 +78,349 @@ double fb_stats_ci_pct(const struct fb_stats *s)
 		return INFINITY;
 	return 100.0 * (s->ci_hi - s->mean) / fabs(s->mean);
 }
+
+/* ---- Tests for the regression gate (compare, ab) ---- */
+
+double fb_normal_sf(double z)
+{
+	return 0.5 * erfc(z / sqrt(2.0));
+}
+
+struct ranked {
+	double v;
+	size_t i;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	double x = ((const struct ranked *)a)->v, y = ((const struct ranked *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * 1-based ranks of v[0..n) into r[], ties given their average rank (as
+ * scipy's rankdata); returns the tie term sum(t^3 - t) over tie groups.
+ */
+static double rank_average(const double *v, size_t n, double *r)
+{
+	struct ranked *s = malloc((n ? n : 1) * sizeof(*s));
+	double tie = 0;
+
+	if (!s)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		s[i] = (struct ranked){ v[i], i };
+	qsort(s, n, sizeof(*s), cmp_ranked);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j + 1 < n && s[j + 1].v == s[i].v)
+			j++;
+		/* Positions i..j (0-based) share the mean of ranks i+1..j+1. */
+		for (size_t k = i; k <= j; k++)
+			r[s[k].i] = (double)(i + j + 2) / 2.0;
+		if (j > i) {
+			double t = (double)(j - i + 1);
+
+			tie += t * t * t - t;
+		}
+		i = j + 1;
+	}
+	free(s);
+	return tie;
+}
+
+/*
+ * P(U >= u) for samples of m and n values without ties.  The counts of U
+ * are the coefficients of the Gaussian binomial [m+n choose m](q), built as
+ * prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i); each step is scaled by i/(n+i)
+ * so the coefficients stay probabilities and never overflow.
+ */
+static double mwu_exact_sf(size_t m, size_t n, double u)
+{
+	size_t deg = 0, len = m * n + m + 2;
+	double *c, sf = 0;
+
+	if (m > n) {
+		size_t t = m;
+
+		m = n;
+		n = t;
+	}
+	c = calloc(len, sizeof(*c));
+	if (!c)
+		return NAN;
+	c[0] = 1;
+	for (size_t i = 1; i <= m; i++) {
+		size_t k = n + i, top = deg + k;
+
+		for (size_t j = top; j >= k; j--)   /* times (1 - q^k) */
+			c[j] -= c[j - k];
+		for (size_t j = i; j <= top; j++)   /* divided by (1 - q^i) */
+			c[j] += c[j - i];
+		deg += n;
+		for (size_t j = 0; j <= top; j++)
+			c[j] = j <= deg ? c[j] * (double)i / (double)k : 0;
+	}
+	for (size_t j = 0; j <= deg; j++)
+		if ((double)j >= u - 1e-9)
+			sf += c[j];
+	free(c);
+	return sf;
+}
+
+double fb_mann_whitney(const double *a, size_t na, const double *b, size_t nb, double *p)
+{
+	size_t n = na + nb;
+	double *v, *r, tie, r1 = 0, u1, u2, u;
+
+	*p = NAN;
+	if (!na || !nb)
+		return NAN;
+	v = malloc(n * sizeof(*v));
+	r = malloc(n * sizeof(*r));
+	if (!v || !r) {
+		free(v);
+		free(r);
+		return NAN;
+	}
+	memcpy(v, a, na * sizeof(*v));
+	memcpy(v + na, b, nb * sizeof(*v));
+	tie = rank_average(v, n, r);
+	for (size_t i = 0; i < na; i++)
+		r1 += r[i];
+	u1 = r1 - (double)na * (double)(na + 1) / 2.0;
+	u2 = (double)na * (double)nb - u1;
+	u = u1 > u2 ? u1 : u2;
+	if ((na <= 8 || nb <= 8) && tie == 0) {
+		*p = 2 * mwu_exact_sf(na, nb, u);
+	} else {
+		double mu = (double)na * (double)nb / 2.0, dn = (double)n;
+		double s = sqrt((double)na * (double)nb / 12.0 * ((dn + 1) - tie / (dn * (dn - 1))));
+
+		/* Every value equal: no evidence of any difference. */
+		*p = s > 0 ? 2 * fb_normal_sf((u - mu - 0.5) / s) : 1.0;
+	}
+	if (*p > 1)
+		*p = 1;
+	free(v);
+	free(r);
+	return u1;
+}
+
+double fb_mann_whitney_min_p(size_t na, size_t nb)
+{
+	double c = 1;
+
+	/* 2 / C(na+nb, na): only the most extreme arrangement, either way. */
+	for (size_t i = 1; i <= na; i++)
+		c = c * (double)(nb + i) / (double)i;
+	return na && nb ? fmin(1.0, 2.0 / c) : 1.0;
+}
+
+double fb_wilcoxon(const double *d, size_t n, double *p)
+{
+	double *nz = malloc((n ? n : 1) * sizeof(*nz)), *absd, *r, tie, wp = 0, wm = 0, t;
+	size_t m = 0;
+
+	*p = NAN;
+	if (!nz)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		if (d[i] != 0)
+			nz[m++] = d[i];
+	if (!m) {
+		free(nz);
+		return NAN;
+	}
+	absd = malloc(m * sizeof(*absd));
+	r = malloc(m * sizeof(*r));
+	if (!absd || !r) {
+		free(nz);
+		free(absd);
+		free(r);
+		return NAN;
+	}
+	for (size_t i = 0; i < m; i++)
+		absd[i] = fabs(nz[i]);
+	tie = rank_average(absd, m, r);
+	for (size_t i = 0; i < m; i++)
+		*(nz[i] > 0 ? &wp : &wm) += r[i];
+	t = wp < wm ? wp : wm;
+	if (m <= 50 && m == n && tie == 0) {
+		/* Counts of subsets of ranks 1..m by sum: at most 2^50, exact in a double. */
+		size_t top = m * (m + 1) / 2;
+		double *c = calloc(top + 1, sizeof(*c)), tail = 0;
+
+		if (c) {
+			c[0] = 1;
+			for (size_t k = 1; k <= m; k++)
+				for (size_t s = top; s >= k; s--)
+					c[s] += c[s - k];
+			/* P(W+ <= t) by symmetry equals P(W+ >= top - t). */
+			for (size_t s = 0; s <= (size_t)t; s++)
+				tail += c[s];
+			*p = 2 * tail / ldexp(1.0, (int)m);
+			/* The centre of the distribution: no evidence either way. */
+			if (2 * t == (double)top)
+				*p = 1;
+			free(c);
+		}
+	} else {
+		double dm = (double)m, mn = dm * (dm + 1) / 4;
+		/* Each tie group of size g removes (g^3 - g)/2 from the sum of squares. */
+		double se = sqrt((dm * (dm + 1) * (2 * dm + 1) - 0.5 * tie) / 24);
+
+		*p = se > 0 ? 2 * fb_normal_sf(fabs((t - mn) / se)) : 1.0;
+	}
+	if (*p > 1)
+		*p = 1;
+	free(nz);
+	free(absd);
+	free(r);
+	return t;
+}
+
+/* xoshiro256** seeded through splitmix64: small, fast, and the same
+ * sequence on every machine, so a bootstrap CI is reproducible. */
+struct fb_rng {
+	unsigned long long s[4];
+};
+
+static unsigned long long rotl(unsigned long long x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static void rng_seed(struct fb_rng *g, unsigned long long seed)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned long long z = (seed += 0x9e3779b97f4a7c15ULL);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		g->s[i] = z ^ (z >> 31);
+	}
+}
+
+static unsigned long long rng_next(struct fb_rng *g)
+{
+	unsigned long long *s = g->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return r;
+}
+
+/* A uniform index 0..n-1 (53 random bits: the bias is far below noise). */
+static size_t rng_index(struct fb_rng *g, size_t n)
+{
+	size_t i = (size_t)((double)(rng_next(g) >> 11) * 0x1.0p-53 * (double)n);
+
+	return i < n ? i : n - 1;
+}
+
+static double resample_mean(struct fb_rng *g, const double *x, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += x[rng_index(g, n)];
+	return sum / (double)n;
+}
+
+/* Linear-interpolated quantile q of sorted v[0..n). */
+static double quantile_sorted(const double *v, size_t n, double q)
+{
+	double h = q * (double)(n - 1);
+	size_t lo = (size_t)floor(h);
+
+	if (lo + 1 >= n)
+		return v[n - 1];
+	return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+static void percentile_ci(double *v, size_t n, double level, double *lo, double *hi)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	*lo = quantile_sorted(v, n, (1 - level) / 2);
+	*hi = quantile_sorted(v, n, 1 - (1 - level) / 2);
+}
+
+void fb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+			   unsigned iters, double level, unsigned long long seed,
+			   double *lo, double *hi)
+{
+	double *v = malloc((iters ? iters : 1) * sizeof(*v));
+	struct fb_rng g;
+
+	*lo = *hi = NAN;
+	if (!v || !na || !nb || !iters) {
+		free(v);
+		return;
+	}
+	rng_seed(&g, seed);
+	for (unsigned i = 0; i < iters; i++) {
+		double ma = resample_mean(&g, a, na);
+
+		v[i] = resample_mean(&g, b, nb) / ma;
+	}
+	percentile_ci(v, iters, level, lo, hi);
+	free(v);
+}
+
+double fb_mean(const double *x, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += x[i];
+	return n ? sum / (double)n : NAN;
+}
+
+double fb_hodges_lehmann(const double *x, size_t n)
+{
+	size_t m = n * (n + 1) / 2, k = 0;
+	double *w, med;
+
+	if (!n)
+		return NAN;
+	w = malloc(m * sizeof(*w));
+	if (!w)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i; j < n; j++)
+			w[k++] = (x[i] + x[j]) / 2;
+	qsort(w, m, sizeof(*w), cmp_double);
+	med = m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2;
+	free(w);
+	return med;
+}
+
+void fb_bootstrap_ci(const double *x, size_t n, double (*stat)(const double *, size_t),
+		     unsigned iters, double level, unsigned long long seed,
+		     double *lo, double *hi)
+{
+	double *v = malloc((iters ? iters : 1) * sizeof(*v));
+	double *r = malloc((n ? n : 1) * sizeof(*r));
+	struct fb_rng g;
+
+	*lo = *hi = NAN;
+	if (!v || !r || !n || !iters)
+		goto out;
+	rng_seed(&g, seed);
+	for (unsigned i = 0; i < iters; i++) {
+		for (size_t j = 0; j < n; j++)
+			r[j] = x[rng_index(&g, n)];
+		v[i] = stat(r, n);
+	}
+	percentile_ci(v, iters, level, lo, hi);
+out:
+	free(v);
+	free(r);
+}

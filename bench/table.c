@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpath.h"
 #include "results.h"
 #include "util.h"
 
@@ -26,6 +27,10 @@ static const struct {
 	{ "folio_size", "Folio size", true },
 	{ "folio_count", "Folio count", true },
 	{ "total_bytes", "Total", true },
+	{ "batch", "Batch (pages)", true },   /* migrate: pages per move_pages call */
+	{ "load", "Load", false },            /* migrate: none, rw */
+	/* what the modelled kernel runs, short: "batched 6.12: memcpy_orig (no FSRM)" */
+	{ "kernel_path", "Kernel path", false },
 };
 #define NAXES (sizeof(axes) / sizeof(axes[0]))
 
@@ -62,6 +67,8 @@ const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t
 	if (!strcmp(key, "direction")) {
 		snprintf(buf, len, "%d->%d", (int)fb_json_num(cfg, "src_node", -1),
 			 (int)fb_json_num(cfg, "dst_node", -1));
+	} else if (!strcmp(key, "kernel_path")) {
+		fb_kpath_concise(fb_json_str(cell, "kernel_path", "-"), buf, len);
 	} else if (!strcmp(key, "folio_size") || !strcmp(key, "total_bytes")) {
 		fb_size_str((uint64_t)fb_json_num(cfg, key, 0), buf, len);
 	} else {
@@ -100,7 +107,7 @@ static void collect(json_object *cells, const char *key, struct values *vs)
 {
 	size_t n = json_object_array_length(cells);
 	int ai = axis_index(key);
-	char buf[128];
+	char buf[160];
 
 	if (ai >= 0 && axes[ai].numeric) {
 		double *v = malloc(n * sizeof(*v));
@@ -149,6 +156,9 @@ static size_t group_keys(json_object *doc, json_object *cells, const char *rows,
 		/* A count derived from one total and the folio size is no axis. */
 		if (!strcmp(k, "folio_count") && total.n == 1)
 			continue;
+		/* The kernel path follows from function, mode and kernel model. */
+		if (!strcmp(k, "kernel_path"))
+			continue;
 		/* A function's primitive follows from its mode and kernel model. */
 		if (!strcmp(k, "primitive") &&
 		    fb_json_path(json_object_array_get_idx(cells, 0), "config.function"))
@@ -164,7 +174,7 @@ static size_t group_keys(json_object *doc, json_object *cells, const char *rows,
 
 static bool cell_in_group(json_object *cell, const char **keys, char **vals, size_t n)
 {
-	char buf[128];
+	char buf[160];
 
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(fb_table_value(cell, keys[i], buf, sizeof(buf)), vals[i]))
@@ -196,11 +206,48 @@ static int width(const char *s)
 	return w;
 }
 
-static void pad(FILE *f, const char *s, int w)
+void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *cells, size_t nrows,
+		   int ncols, const bool *right)
 {
-	fputs(s, f);
-	for (int i = width(s); i < w; i++)
-		fputc(' ', f);
+	bool md = fmt == FB_TABLE_MARKDOWN;
+	int *w = calloc((size_t)ncols, sizeof(*w)), total = 0;
+
+	if (!w)
+		return;
+	for (size_t r = 0; r < nrows; r++)
+		for (int c = 0; c < ncols; c++)
+			if (width(cells[r * ncols + c]) > w[c])
+				w[c] = width(cells[r * ncols + c]);
+	for (size_t r = 0; r < nrows; r++) {
+		for (int c = 0; c < ncols; c++) {
+			const char *s = cells[r * ncols + c];
+			/* markdown aligns by its rule line: no padding */
+			int pad = md ? 0 : w[c] - width(s);
+			bool ralign = r && right && right[c];
+
+			fputs(c ? " | " : md ? "| " : "", f);
+			for (int k = 0; ralign && k < pad; k++)
+				fputc(' ', f);
+			fputs(s, f);
+			for (int k = 0; !ralign && k < pad; k++)
+				fputc(' ', f);
+		}
+		fputs(" |\n", f);
+		if (r)
+			continue;
+		if (md) {
+			fputc('|', f);
+			for (int c = 0; c < ncols; c++)
+				fputs(c && (!right || right[c]) ? "---:|" : "---|", f);
+		} else {
+			for (int c = 0; c < ncols; c++)
+				total += w[c] + (c ? 3 : 2);
+			for (int k = 0; k < total; k++)
+				fputc('=', f);
+		}
+		fputc('\n', f);
+	}
+	free(w);
 }
 
 /* gnuplot blocks: a quoted header naming the series, then x mean sd rows. */
@@ -209,7 +256,7 @@ static void render_series(FILE *f, json_object *sub, const char **gk, char **gv,
 			  const struct values *cv, bool first)
 {
 	int ai = axis_index(rows);
-	char rb[64], cb[64];
+	char rb[160], cb[160];
 
 	for (size_t c = 0; c < cv->n; c++) {
 		/* Blank-line pairs only between blocks: gnuplot counts a trailing one. */
@@ -247,16 +294,18 @@ static void render_one(FILE *f, json_object *cells, const char **gk, char **gv, 
 {
 	struct values rv = { 0 }, cv = { 0 }, paths = { 0 };
 	json_object *sub = json_object_new_array();
-	char head[160], buf[128];
-	int *w = NULL, ncols;
+	char head[160], buf[160], **grid;
+	int ncols;
 
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		json_object *c = json_object_array_get_idx(cells, i);
 
 		if (cell_in_group(c, gk, gv, ng)) {
 			json_object_array_add(sub, json_object_get(c));
-			if (fb_json_str(c, "kernel_path", NULL))
-				add_value(&paths, fb_json_str(c, "kernel_path", ""));
+			/* short forms unless the paths are an axis of the table */
+			if (fb_json_str(c, "kernel_path", NULL) && strcmp(rows, "kernel_path") &&
+			    strcmp(cols, "kernel_path"))
+				add_value(&paths, fb_table_value(c, "kernel_path", buf, sizeof(buf)));
 		}
 	}
 	collect(sub, rows, &rv);
@@ -266,71 +315,33 @@ static void render_one(FILE *f, json_object *cells, const char **gk, char **gv, 
 		render_series(f, sub, gk, gv, ng, rows, cols, &rv, &cv, first);
 		goto out;
 	}
-	w = calloc((size_t)ncols + 1, sizeof(*w));
-
 	if (ng) {
 		fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**" : "\n");
 		for (size_t i = 0; i < ng; i++)
 			fprintf(f, "%s%s=%s", i ? " · " : "", gk[i], gv[i]);
 		fprintf(f, fmt == FB_TABLE_MARKDOWN ? "**\n\n" : "\n");
 	}
+	/* One line: "kernel path: batched 6.12: memcpy_orig (no FSRM)" */
+	if (paths.n && !ng && fmt == FB_TABLE_MARKDOWN)
+		fputc('\n', f);        /* its own paragraph */
 	for (size_t i = 0; i < paths.n; i++)
-		fprintf(f, "%skernel path: %s\n", fmt == FB_TABLE_MARKDOWN ? "- " : "  ", paths.v[i]);
-	if (paths.n && fmt == FB_TABLE_MARKDOWN)
-		fputc('\n', f);
+		fprintf(f, "%s%s%s", i ? " · " : fmt == FB_TABLE_MARKDOWN ? "_kernel " : "  kernel ",
+			i ? "" : paths.n > 1 ? "paths: " : "path: ", paths.v[i]);
+	if (paths.n)
+		fputs(fmt == FB_TABLE_MARKDOWN ? "_\n\n" : "\n", f);
 
+	/* row 0 the header, column 0 the row values */
+	grid = calloc((rv.n + 1) * (size_t)(ncols + 1), sizeof(*grid));
 	snprintf(head, sizeof(head), "%s \\ %s", axes[axis_index(rows)].title,
 		 axes[axis_index(cols)].title);
-	w[0] = width(head);
-	for (size_t r = 0; r < rv.n; r++)
-		if (width(rv.v[r]) > w[0])
-			w[0] = width(rv.v[r]);
+	grid[0] = strdup(head);
 	for (int c = 0; c < ncols; c++)
-		w[c + 1] = width(cv.v[c]);
-	/* Cell widths: measure every rendered value first. */
-	for (size_t i = 0; i < json_object_array_length(sub); i++) {
-		json_object *cell = json_object_array_get_idx(sub, i);
-
-		fb_table_value(cell, cols, head + 100, 60);
-		for (int c = 0; c < ncols; c++) {
-			if (strcmp(cv.v[c], head + 100))
-				continue;
-			format_cell(cell, buf, sizeof(buf));
-			if (width(buf) > w[c + 1])
-				w[c + 1] = width(buf);
-		}
-	}
-	snprintf(head, sizeof(head), "%s \\ %s", axes[axis_index(rows)].title,
-		 axes[axis_index(cols)].title);
-	if (fmt == FB_TABLE_MARKDOWN)
-		fputs("| ", f);
-	pad(f, head, w[0]);
-	for (int c = 0; c < ncols; c++) {
-		fputs(" | ", f);
-		pad(f, cv.v[c], w[c + 1]);
-	}
-	fputs(fmt == FB_TABLE_MARKDOWN ? " |\n" : " |\n", f);
-	if (fmt == FB_TABLE_MARKDOWN) {
-		fputs("|", f);
-		for (int c = 0; c <= ncols; c++)
-			fputs(c ? "---:|" : "---|", f);
-		fputc('\n', f);
-	} else {
-		int total = w[0] + 2;
-
-		for (int c = 0; c < ncols; c++)
-			total += w[c + 1] + 3;
-		for (int i = 0; i < total; i++)
-			fputc('=', f);
-		fputc('\n', f);
-	}
+		grid[c + 1] = strdup(cv.v[c]);
 	for (size_t r = 0; r < rv.n; r++) {
-		if (fmt == FB_TABLE_MARKDOWN)
-			fputs("| ", f);
-		pad(f, rv.v[r], w[0]);
+		grid[(r + 1) * (size_t)(ncols + 1)] = strdup(rv.v[r]);
 		for (int c = 0; c < ncols; c++) {
 			json_object *hit = NULL;
-			char rb[64], cb[64];
+			char rb[160], cb[160];
 
 			for (size_t i = 0; i < json_object_array_length(sub) && !hit; i++) {
 				json_object *cell = json_object_array_get_idx(sub, i);
@@ -343,13 +354,14 @@ static void render_one(FILE *f, json_object *cells, const char **gk, char **gv, 
 				format_cell(hit, buf, sizeof(buf));
 			else
 				snprintf(buf, sizeof(buf), "-");
-			fputs(" | ", f);
-			pad(f, buf, w[c + 1]);
+			grid[(r + 1) * (size_t)(ncols + 1) + (size_t)c + 1] = strdup(buf);
 		}
-		fputs(" |\n", f);
 	}
+	fb_grid_print(f, fmt, (const char *const *)grid, rv.n + 1, ncols + 1, NULL);
+	for (size_t i = 0; i < (rv.n + 1) * (size_t)(ncols + 1); i++)
+		free(grid[i]);
+	free(grid);
 out:
-	free(w);
 	free_values(&rv);
 	free_values(&cv);
 	free_values(&paths);
@@ -362,7 +374,7 @@ static void print_constants(FILE *f, json_object *cells, const char *rows, const
 {
 	static const char *const shown[] = { "backend", "function", "primitive", "kernel_model",
 		"mode", "direction", "evict", "placement", "backing", "threads", "channels",
-		"folio_size", "total_bytes" };
+		"folio_size", "total_bytes", "batch", "load" };
 	bool first = true;
 
 	for (size_t a = 0; a < sizeof(shown) / sizeof(shown[0]); a++) {
@@ -372,7 +384,9 @@ static void print_constants(FILE *f, json_object *cells, const char *rows, const
 
 		for (size_t g = 0; g < ng; g++)
 			grouped |= !strcmp(gk[g], k);
-		if (grouped)
+		/* an axis of other experiments (migrate's batch in a copy run) */
+		if (grouped || (strcmp(k, "direction") &&
+				!fb_json_path(fb_json_path(json_object_array_get_idx(cells, 0), "config"), k)))
 			continue;
 		collect(cells, k, &vs);
 		if (vs.n == 1 && strcmp(vs.v[0], "-") && strcmp(vs.v[0], "(null)") &&
@@ -405,7 +419,7 @@ int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *col
 		print_constants(f, cells, rows, cols, gk, ng, fmt);
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		json_object *cell = json_object_array_get_idx(cells, i);
-		char *gv[NAXES], key[1024] = "", buf[128];
+		char *gv[NAXES], key[1024] = "", buf[160];
 		size_t off = 0;
 
 		for (size_t g = 0; g < ng; g++) {

@@ -5,6 +5,8 @@
  */
 #ifndef FB_TABLE_H
 #define FB_TABLE_H
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <json-c/json.h>
 
@@ -20,5 +22,14 @@ const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t
 /* Render; returns the number of tables printed. */
 int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *cols,
 		    enum fb_table_fmt fmt);
+
+/*
+ * The look of every table foliobench prints: cells[r * ncols + c], row 0 the
+ * header; " | " between columns and a '=' rule under the header (text), or
+ * a pipe table (markdown).  right[c] right-aligns column c (markdown "---:");
+ * NULL right-aligns every column but the first in markdown only.
+ */
+void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *cells, size_t nrows,
+		   int ncols, const bool *right);
 
 #endif

@@ -39,7 +39,10 @@ static void expect(const char *cpuname, const struct fb_cpu *cpu,
 	struct fb_kpath kp;
 	char what[512];
 	int rc = fb_kpath_select_boot(cpu, km, r, boot, &kp);
-	int ok = rc == 0 && streq(kp.impl, impl) && streq(kp.primitive, prim);
+	char brief[64];
+	/* the why must start with the brief, so recorded whys shorten again */
+	int ok = rc == 0 && streq(kp.impl, impl) && streq(kp.primitive, prim) &&
+		 kp.brief[0] && streq(fb_kpath_brief_of(kp.why, brief, sizeof(brief)), kp.brief);
 
 	snprintf(what, sizeof(what), "%s %s %s -> %s / %s%s%s (%s)", cpuname,
 		 fb_kernel_model_name(km), fb_kroutine_name(r), impl,
@@ -71,9 +74,9 @@ static void expect_all(const char *name, const struct fb_cpu *cpu,
 	}
 }
 
-#define RSB_FSRM "rep movsb (memcpy FSRM)", "rep_movsb"
-#define RSB_ERMS "memcpy_erms (rep movsb)", "rep_movsb"
-#define RSQ_MEMCPY "rep movsq (memcpy REP_GOOD)", "rep_movsq"
+#define RSB_FSRM "rep movsb", "rep_movsb"
+#define RSB_ERMS "rep movsb", "rep_movsb"
+#define RSQ_MEMCPY "rep movsq", "rep_movsq"
 #define ORIG "memcpy_orig", "memcpy_orig"
 #define RSQ_PAGE "rep movsq", "rep_movsq"
 #define REGS_PAGE "copy_page_regs", "copy_page_regs"
@@ -211,6 +214,59 @@ int main(void)
 	fb_cpu_from_flags(&c, "GenuineIntel", 6, 0x3f, "sse2 clflush avx2 erms");
 	expect("Haswell-EP", &c, NULL, FB_KM_6_12, FB_KR_CLFLUSH_RANGE, "clflush", NULL);
 	expect("Haswell-EP", &c, NULL, FB_KM_6_12, FB_KR_COPY_MC, MC_EFS);
+
+	/* ---- short forms for tables: briefs, recorded strings old and new ---- */
+	{
+		struct fb_kpath kp;
+		struct fb_kpath_text t;
+		char rec[300], out[160];
+
+		fb_cpu_from_flags(&c, "GenuineIntel", 6, 0x55,
+				  "sse2 clflush avx2 avx512f erms clflushopt clwb");
+		fb_kpath_select(&c, FB_KM_6_12, FB_KR_MEMCPY, &kp);
+		check(streq(kp.brief, "no FSRM"), "Cascade Lake 6.12 memcpy brief 'no FSRM'");
+		/* the string plan.c records for a cell */
+		snprintf(rec, sizeof(rec), "batched 6.12: %s (%s)", kp.impl, kp.why);
+		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+			    "batched 6.12: memcpy_orig (no FSRM)"), "concise batched 6.12 Cascade Lake");
+		fb_kpath_select(&c, FB_KM_6_12, FB_KR_COPY_PAGE, &kp);
+		snprintf(rec, sizeof(rec), "per-page 6.12: %s (%s)", kp.impl, kp.why);
+		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+			    "per-page 6.12: rep movsq (REP_GOOD)"), "concise per-page 6.12 Cascade Lake");
+		fb_kpath_select(&c, FB_KM_6_1, FB_KR_COPY_MC, &kp);
+		snprintf(rec, sizeof(rec), "batched 6.1: %s (%s)", kp.impl, kp.why);
+		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+			    "batched 6.1: copy_mc_fragile (MCE-recovery key)"), "concise copy_mc_fragile");
+		fb_cpu_from_flags(&c, "AuthenticAMD", 0x19, 0x01, "sse2 clflush avx2 hypervisor");
+		fb_kpath_select(&c, FB_KM_6_12, FB_KR_COPY_MC, &kp);
+		snprintf(rec, sizeof(rec), "batched 6.12: %s (%s)", kp.impl, kp.why);
+		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+			    "batched 6.12: memcpy_orig (no ERMS; memcpy: no FSRM)"),
+		      "concise copy_mc_to_kernel falling back to memcpy");
+
+		/* strings recorded before the short forms existed */
+		check(streq(fb_kpath_concise("batched 6.12: rep movsb (memcpy FSRM) (FSRM -> rep movsb "
+					     "(arch/x86/lib/memcpy_64.S, 6.12))", out, sizeof(out)),
+			    "batched 6.12: rep movsb (FSRM)"), "legacy FSRM string");
+		check(streq(fb_kpath_concise("batched 6.1: memcpy_erms (rep movsb) (ERMS -> memcpy_erms "
+					     "(arch/x86/lib/memcpy_64.S, 6.1))", out, sizeof(out)),
+			    "batched 6.1: rep movsb (ERMS)"), "legacy ERMS string");
+		check(streq(fb_kpath_concise("per-page 6.1: rep movsq (REP_GOOD [AMD family 0x19 >= 0x10 "
+					     "(amd.c)] -> rep movsq (arch/x86/lib/copy_page_64.S))",
+					     out, sizeof(out)),
+			    "per-page 6.1: rep movsq (REP_GOOD)"), "legacy REP_GOOD string");
+		check(streq(fb_kpath_concise("batched 6.12: copy_mc_enhanced_fast_string (key off (no "
+					     "mce=recovery, no Xeon RAS PCI quirk), ERMS -> "
+					     "copy_mc_enhanced_fast_string, rep movsb (arch/x86/lib/copy_mc.c))",
+					     out, sizeof(out)),
+			    "batched 6.12: copy_mc_enhanced_fast_string (ERMS)"), "legacy copy_mc string");
+		check(fb_kpath_parse_recorded("batched 6.12: memcpy_orig (no FSRM -> memcpy_orig)", &t) == 0 &&
+		      streq(t.prefix, "batched 6.12") && streq(t.impl, "memcpy_orig") &&
+		      streq(t.brief, "no FSRM"), "parse_recorded fields");
+		check(fb_kpath_parse_recorded("no colon here", &t) == -1 &&
+		      streq(fb_kpath_concise("no colon here", out, sizeof(out)), "no colon here"),
+		      "unparsable string copied as is");
+	}
 
 	/* ---- boot inputs ---- */
 	check(fb_kboot_cmdline_mce_recovery("ro quiet mce=recovery\n") == 1, "cmdline mce=recovery");

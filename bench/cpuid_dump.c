@@ -1,0 +1,343 @@
+/*
+ * CPU dumps of other machines: `cpuid -r` output or /proc/cpuinfo text.
+ *
+ * `cpuid -r` (Debian's cpuid 20230120) prints, per logical CPU,
+ *     CPU 0:
+ *        0x00000000 0x00: eax=0x00000010 ebx=0x68747541 ecx=0x444d4163 edx=0x69746e65
+ * ("CPU:" alone with -1).  The first block's leaves go through the same
+ * decoder as this machine's CPUID (cpu.c fb_cpu_from_cpuid), so a dump is
+ * judged bit for bit like a live CPU.  Lines starting with '#' are comments
+ * (the test dumps say how they were built); anything else is an error that
+ * names the line, so a truncated or mangled dump is never half-read.
+ */
+#include "cpuid_dump.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define MAX_DUMP (4u << 20)     /* a full dump of 512 CPUs is ~4 MiB */
+
+/* A line for a message: at most 60 characters, unprintables as '?'. */
+static const char *shown(const char *line, size_t len, char *buf, size_t buflen)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 4 < buflen && i < 60; i++)
+		buf[n++] = line[i] == '\t' ? ' ' : isprint((unsigned char)line[i]) ? line[i] : '?';
+	if (len > 60 && n + 4 < buflen) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* "0x" and 1..8 hex digits; advances *p. */
+static bool hex32(const char **p, uint32_t *v)
+{
+	const char *s = *p;
+	uint32_t x = 0;
+	int n = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	s += 2;
+	while (isxdigit((unsigned char)*s) && n < 9) {
+		x = x << 4 | (uint32_t)(isdigit((unsigned char)*s) ? *s - '0' :
+					 tolower((unsigned char)*s) - 'a' + 10);
+		s++;
+		n++;
+	}
+	if (n < 1 || n > 8)
+		return false;
+	*v = x;
+	*p = s;
+	return true;
+}
+
+static bool lit(const char **p, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncmp(*p, word, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+static void blanks(const char **p)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+}
+
+/* "   0xLEAF 0xSUB: eax=0x.. ebx=0x.. ecx=0x.. edx=0x.." */
+static bool leaf_line(const char *s, uint32_t v[6])
+{
+	static const char *const regs[4] = { "eax=", "ebx=", "ecx=", "edx=" };
+
+	blanks(&s);
+	if (!hex32(&s, &v[0]) || (*s != ' ' && *s != '\t'))
+		return false;
+	blanks(&s);
+	if (!hex32(&s, &v[1]) || !lit(&s, ":"))
+		return false;
+	for (int i = 0; i < 4; i++) {
+		blanks(&s);
+		if (!lit(&s, regs[i]) || !hex32(&s, &v[2 + i]))
+			return false;
+	}
+	blanks(&s);
+	return !*s;
+}
+
+/* "CPU:" or "CPU 12:" */
+static bool cpu_header(const char *s)
+{
+	if (!lit(&s, "CPU"))
+		return false;
+	if (*s == ' ') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (!lit(&s, ":"))
+		return false;
+	blanks(&s);
+	return !*s;
+}
+
+/* "key<blanks>: value": the key trimmed into key[], false without a colon. */
+static bool cpuinfo_line(const char *s, char *key, size_t keylen)
+{
+	const char *colon = strchr(s, ':');
+	size_t n;
+
+	if (!colon)
+		return false;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = (size_t)(colon - s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!n)
+		return false;
+	snprintf(key, keylen, "%.*s", (int)n, s);
+	return true;
+}
+
+/* Whether the value after the colon holds word as a whole word. */
+static bool has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = strchr(line, ':');
+
+	for (p = p ? p + 1 : line; (p = strstr(p, word)); p += n)
+		if ((p == line || isspace((unsigned char)p[-1])) &&
+		    (!p[n] || isspace((unsigned char)p[n])))
+			return true;
+	return false;
+}
+
+enum fmt { FMT_UNKNOWN, FMT_CPUID, FMT_CPUINFO };
+
+int fb_cpuid_dump_parse(const char *text, const char *name, struct fb_cpu *cpu,
+			struct fb_cpuid_dump *info, char *err, size_t errlen)
+{
+	struct fb_cpuid_set set = { 0 };
+	enum fmt fmt = FMT_UNKNOWN;
+	unsigned lineno = 0, blocks = 0;
+	unsigned at_flags = 0, at_vendor = 0, at_family = 0, at_model = 0;
+	char flags_line[64] = "";
+	bool rep_good = false;
+	const char *p = text;
+	char show[80];
+	int rc = FB_EXIT_USAGE;
+
+	memset(info, 0, sizeof(*info));
+	fb_kboot_unknown(&info->boot);
+	memset(cpu, 0, sizeof(*cpu));
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char line[8192], key[64];
+		uint32_t v[6];
+
+		lineno++;
+		if (len >= sizeof(line)) {
+			snprintf(err, errlen, "%s:%u: line longer than %zu characters: '%s'", name,
+				 lineno, sizeof(line) - 1, shown(p, len, show, sizeof(show)));
+			goto out;
+		}
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		p = eol ? eol + 1 : p + len;
+		{
+			const char *q = line;
+
+			blanks(&q);
+			if (!*q || *q == '#')
+				continue;       /* blank or a comment */
+		}
+		if (fmt == FMT_UNKNOWN)
+			fmt = cpu_header(line) || leaf_line(line, v) ? FMT_CPUID :
+			      cpuinfo_line(line, key, sizeof(key)) ? FMT_CPUINFO : FMT_UNKNOWN;
+		if (fmt == FMT_UNKNOWN) {
+			snprintf(err, errlen,
+				 "%s:%u: '%s' is neither a `cpuid -r` line (0xLEAF 0xSUB: eax=0x.. ebx=0x.. "
+				 "ecx=0x.. edx=0x..) nor a /proc/cpuinfo 'key : value' line",
+				 name, lineno, shown(line, len, show, sizeof(show)));
+			goto out;
+		}
+		if (fmt == FMT_CPUID) {
+			if (cpu_header(line)) {
+				blocks++;
+				continue;
+			}
+			if (!leaf_line(line, v)) {
+				snprintf(err, errlen,
+					 "%s:%u: '%s' is not a `cpuid -r` line (CPU N: or 0xLEAF 0xSUB: "
+					 "eax=0x.. ebx=0x.. ecx=0x.. edx=0x..)",
+					 name, lineno, shown(line, len, show, sizeof(show)));
+				goto out;
+			}
+			if (!blocks)
+				blocks = 1;     /* leaves without a header: one CPU */
+			if (blocks > 1)
+				continue;       /* the first CPU describes the machine */
+			{
+				int r = fb_cpuid_set_add(&set, v[0], v[1], v[2], v[3], v[4], v[5]);
+
+				if (r == 1) {
+					snprintf(err, errlen, "%s:%u: leaf 0x%08x subleaf 0x%02x appears twice "
+						 "for the first CPU", name, lineno, v[0], v[1]);
+					goto out;
+				}
+				if (r < 0) {
+					snprintf(err, errlen, "%s: out of memory", name);
+					goto out;
+				}
+			}
+			continue;
+		}
+		/* /proc/cpuinfo */
+		if (!cpuinfo_line(line, key, sizeof(key))) {
+			snprintf(err, errlen, "%s:%u: '%s' is not a /proc/cpuinfo 'key : value' line",
+				 name, lineno, shown(line, len, show, sizeof(show)));
+			goto out;
+		}
+		if (!strcmp(key, "processor"))
+			blocks++;
+		else if (!strcmp(key, "flags") && !at_flags) {
+			at_flags = lineno;
+			rep_good = has_word(line, "rep_good");
+			snprintf(flags_line, sizeof(flags_line), "%s", shown(line, len, show, sizeof(show)));
+		} else if (!strcmp(key, "vendor_id") && !at_vendor)
+			at_vendor = lineno;
+		else if (!strcmp(key, "cpu family") && !at_family)
+			at_family = lineno;
+		else if (!strcmp(key, "model") && !at_model)
+			at_model = lineno;
+	}
+
+	if (fmt == FMT_UNKNOWN) {
+		snprintf(err, errlen, "%s: empty: no `cpuid -r` or /proc/cpuinfo lines", name);
+		goto out;
+	}
+	info->blocks = blocks;
+	if (fmt == FMT_CPUID) {
+		info->format = "cpuid -r";
+		info->leaves = set.n;
+		if (fb_cpu_from_cpuid(cpu, &set)) {
+			snprintf(err, errlen, "%s: the first CPU has no leaf 0x00000000 (vendor, "
+				 "highest leaf): not a complete `cpuid -r` dump", name);
+			goto out;
+		}
+		rc = FB_EXIT_OK;
+		goto out;
+	}
+
+	info->format = "/proc/cpuinfo";
+	if (at_flags && !at_vendor) {
+		snprintf(err, errlen, "%s:%u: a flags line without vendor_id, cpu family and model "
+			 "lines ('%s'): the rules depend on vendor, family and model; give the "
+			 "whole processor block", name, at_flags, flags_line);
+		goto out;
+	}
+	if (fb_cpu_from_cpuinfo(cpu, text) || !cpu->x86) {
+		snprintf(err, errlen, "%s: CPU '%s%s%s' is not x86: the x86 kernel copy-path rules "
+			 "do not apply", name, cpu->vendor, cpu->vendor[0] && cpu->name[0] ? " " : "",
+			 cpu->name[0] || cpu->vendor[0] ? cpu->name : "unknown");
+		rc = FB_EXIT_SKIP;
+		goto out;
+	}
+	if (!at_family || !at_model) {
+		snprintf(err, errlen, "%s:%u: vendor_id without %s line: the rules depend on "
+			 "family and model", name, at_vendor,
+			 !at_family ? "a 'cpu family'" : "a 'model'");
+		goto out;
+	}
+	/* intel.c: REP_GOOD (shown as rep_good) is set on family 6 unless the
+	 * BIOS turned fast strings off, which also clears ERMS */
+	if (!strcmp(cpu->vendor, "GenuineIntel") && cpu->family == 6 && cpu->model >= 0xd)
+		info->boot.fast_strings = rep_good ? 1 : 0;
+	rc = FB_EXIT_OK;
+out:
+	fb_cpuid_set_free(&set);
+	return rc;
+}
+
+int fb_cpuid_dump_load(const char *path, struct fb_cpu *cpu, struct fb_cpuid_dump *info,
+		       char *err, size_t errlen)
+{
+	bool in = !strcmp(path, "-");
+	FILE *f = in ? stdin : fopen(path, "r");
+	const char *name = in ? "(stdin)" : path;
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
+		return FB_EXIT_USAGE;
+	}
+	buf = malloc(MAX_DUMP + 1);
+	if (!buf) {
+		if (!in)
+			fclose(f);
+		snprintf(err, errlen, "%s: out of memory", name);
+		return FB_EXIT_USAGE;
+	}
+	n = fread(buf, 1, MAX_DUMP + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
+		rc = FB_EXIT_USAGE;
+	} else if (n > MAX_DUMP) {
+		snprintf(err, errlen, "%s: larger than %u MiB: not a CPU dump", name, MAX_DUMP >> 20);
+		rc = FB_EXIT_USAGE;
+	} else {
+		buf[n] = '\0';
+		/* an embedded NUL ends the text early: say so rather than half-read */
+		if (strlen(buf) != n) {
+			snprintf(err, errlen, "%s: binary data, not a text dump", name);
+			rc = FB_EXIT_USAGE;
+		} else {
+			rc = fb_cpuid_dump_parse(buf, name, cpu, info, err, errlen);
+		}
+	}
+	free(buf);
+	if (!in)
+		fclose(f);
+	return rc;
+}
