@@ -12,6 +12,8 @@ static const struct {
 	{ "copy", "measure folio copies per page vs batched", fb_cmd_copy },
 	{ "info", "describe this machine and the kernel copy paths it selects", fb_cmd_info },
 	{ "show", "render the tables of a saved run.json", fb_cmd_show },
+	{ "paths", "batched/per-page speedups and kernel paths across result files", fb_cmd_paths },
+	{ "stores", "write-once records: cached vs non-temporal stores (seed 004)", fb_cmd_stores },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
