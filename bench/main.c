@@ -12,6 +12,8 @@ static const struct {
 	{ "copy", "measure folio copies per page vs batched", fb_cmd_copy },
 	{ "info", "describe this machine and the kernel copy paths it selects", fb_cmd_info },
 	{ "show", "render the tables of a saved run.json", fb_cmd_show },
+	{ "compare", "regression gate: compare two results (exit 1 on a regression)", fb_cmd_compare },
+	{ "ab", "regression gate on interleaved A/B runs (for noisy CI machines)", fb_cmd_ab },
 	{ "paths", "batched/per-page speedups and kernel paths across result files", fb_cmd_paths },
 	{ "stores", "write-once records: cached vs non-temporal stores (seed 004)", fb_cmd_stores },
 };

@@ -1,0 +1,217 @@
+/* foliobench compare: the regression gate over saved results. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "compare.h"
+#include "util.h"
+
+static const char compare_usage[] =
+"usage: foliobench compare BASE NEW [options]      gate NEW against BASE\n"
+"       foliobench compare AB-RUN [options]        re-gate a saved `foliobench ab` run\n"
+"       foliobench compare --machines RESULT... [--format table|markdown|json]\n"
+"\n"
+"BASE, NEW and RESULT are run.json files or run directories; AB-RUN is the\n"
+"directory `ab` wrote (or its ab.json).  Cells are matched by configuration\n"
+"(function or primitive, kernel model, mode, folio size and count, threads,\n"
+"channels, split, placement, nodes, evict, backing; not the CPUs that\n"
+"spread/fill picked on each machine).  Per cell: the change of mean GB/s, a\n"
+"Mann-Whitney U test on the raw samples, and a bootstrap CI of the ratio of\n"
+"means (an ab run: per-pair ratios, Wilcoxon signed-rank test).\n"
+"\n"
+"  --threshold PCT   a cell regresses (or improves) only when its change is\n"
+"                    beyond PCT percent [5]\n"
+"  --alpha A         and the test's p-value is below A [0.05]; the CI is at\n"
+"                    1 - A\n"
+"  --stat best|median|mean   re-gating an ab run: what each run contributes\n"
+"                    to a pair ratio [the run's own, normally best]\n"
+"  --format table|markdown|junit|json   report format [table]\n"
+"  --output FILE     write the report to FILE (atomically) instead of stdout\n"
+"  --machines        results of several machines side by side, columns named\n"
+"                    by CPU and kernel; no verdict\n"
+"\n"
+"Verdicts: regressed, improved, unchanged, too few samples (fewer than 3, or\n"
+"too few for the test to ever reach A), failed, only in base, only in new.\n"
+"Exit: 0 no cell regressed, 1 a cell regressed, 2 bad usage or bad input.\n";
+
+/* Shared with ab: parse the gate's options; 0 when opt is not one of them. */
+int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o)
+{
+	char *end;
+	double v;
+
+	switch (opt) {
+	case 'T':
+		v = strtod(arg, &end);
+		if (*end || end == arg || !(v >= 0 && v < 100))
+			fb_usage_error(cmd, "--threshold %s: allowed a percentage from 0 to below 100", arg);
+		o->threshold_pct = v;
+		return 1;
+	case 'A':
+		v = strtod(arg, &end);
+		if (*end || end == arg || !(v > 0 && v <= 0.5))
+			fb_usage_error(cmd, "--alpha %s: allowed a probability above 0, at most 0.5", arg);
+		o->alpha = v;
+		return 1;
+	case 'S':
+		if (fb_run_stat_parse(arg, &o->run_stat))
+			fb_usage_error(cmd, "--stat %s: allowed best, median, mean", arg);
+		return 1;
+	}
+	return 0;
+}
+
+/* Write text to path atomically, or to stdout; a one-line error otherwise. */
+int fb_report_write(const char *cmd, const char *path, const char *text)
+{
+	char err[FB_ERRLEN];
+
+	if (!text) {
+		fprintf(stderr, "foliobench %s: out of memory for the report\n", cmd);
+		return FB_EXIT_FAIL;
+	}
+	if (!path) {
+		fputs(text, stdout);
+		fflush(stdout);
+		return FB_EXIT_OK;
+	}
+	if (fb_write_atomic(path, text, strlen(text), err, sizeof(err))) {
+		fprintf(stderr, "foliobench %s: --output %s: %s\n", cmd, path, err);
+		return FB_EXIT_USAGE;
+	}
+	return FB_EXIT_OK;
+}
+
+static int machines(char **paths, int n, enum fb_report_fmt fmt, const char *output)
+{
+	struct fb_cmp_file *f = calloc((size_t)n, sizeof(*f));
+	char err[FB_ERRLEN + 1100], *text;
+	int rc;
+
+	if (fmt == FB_REPORT_JUNIT)
+		fb_usage_error("compare", "--format junit: --machines gives no verdicts; allowed table, markdown, json");
+	if (n < 2)
+		fb_usage_error("compare", "--machines: give two or more result files");
+	for (int i = 0; i < n; i++)
+		if (fb_cmp_file_load(paths[i], &f[i], err, sizeof(err)))
+			fb_usage_error("compare", "%s", err);
+	text = fb_cmp_machines_render(f, (size_t)n, fmt);
+	rc = fb_report_write("compare", output, text);
+	free(text);
+	for (int i = 0; i < n; i++)
+		fb_cmp_file_free(&f[i]);
+	free(f);
+	return rc;
+}
+
+int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
+		       const char *output)
+{
+	char *text = fb_cmp_report_render(r, fmt);
+	int rc = fb_report_write(cmd, output, text);
+
+	free(text);
+	if (rc)
+		return rc;
+	/* With the report in a file, the verdict still shows in the log. */
+	if (output)
+		fprintf(stderr, "foliobench %s: %s: %zu of %zu cells regressed (report: %s)\n", cmd,
+			r->fail ? "FAIL" : "PASS", r->count[FB_V_REGRESSED], r->nrows, output);
+	return r->fail ? FB_EXIT_FAIL : FB_EXIT_OK;
+}
+
+int fb_cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "alpha", required_argument, NULL, 'A' },
+		{ "stat", required_argument, NULL, 'S' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "machines", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fb_gate_opts o = FB_GATE_DEFAULTS;
+	enum fb_report_fmt fmt = FB_REPORT_TABLE;
+	const char *output = NULL;
+	bool many = false, stat_given = false;
+	char err[FB_ERRLEN + 2200];
+	struct fb_cmp_report r;
+	int opt, npos, rc;
+
+	optind = 1;
+	opterr = 0; /* our own one-line messages */
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		stat_given |= opt == 'S';
+		if (fb_gate_option("compare", opt, optarg, &o))
+			continue;
+		switch (opt) {
+		case 'f':
+			if (fb_report_fmt_parse(optarg, &fmt))
+				fb_usage_error("compare", "--format %s: allowed table, markdown, junit, json", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'm':
+			many = true;
+			break;
+		case 'h':
+			fputs(compare_usage, stdout);
+			return FB_EXIT_OK;
+		default:
+			fb_usage_error("compare", "unknown option %s (see foliobench compare --help)",
+				    argv[optind - 1]);
+		}
+	}
+	npos = argc - optind;
+	if (many)
+		return machines(argv + optind, npos, fmt, output);
+	if (npos == 1) {
+		struct fb_cmp_file *a, *b;
+		char base[sizeof(r.base)], new_[sizeof(r.new_)];
+		size_t n;
+
+		if (!fb_cmp_is_ab(argv[optind]))
+			fb_usage_error("compare", "%s: give BASE and NEW (two results), or one ab run",
+				    argv[optind]);
+		enum fb_run_stat saved;
+
+		if (fb_cmp_ab_load(argv[optind], &a, &b, &n, base, new_, sizeof(base), &saved, err,
+				   sizeof(err)))
+			fb_usage_error("compare", "%s", err);
+		if (!stat_given)
+			o.run_stat = saved; /* re-gate as ab gated, unless told otherwise */
+		if (fb_cmp_pairs(a, b, n, &o, &r, err, sizeof(err)))
+			fb_usage_error("compare", "%s", err);
+		memcpy(r.base, base, sizeof(base));
+		memcpy(r.new_, new_, sizeof(new_));
+		rc = fb_cmp_gate_output("compare", &r, fmt, output);
+		for (size_t i = 0; i < n; i++) {
+			fb_cmp_file_free(&a[i]);
+			fb_cmp_file_free(&b[i]);
+		}
+		free(a);
+		free(b);
+	} else if (npos == 2) {
+		struct fb_cmp_file a, b;
+
+		if (fb_cmp_file_load(argv[optind], &a, err, sizeof(err)))
+			fb_usage_error("compare", "%s", err);
+		if (fb_cmp_file_load(argv[optind + 1], &b, err, sizeof(err)))
+			fb_usage_error("compare", "%s", err);
+		if (fb_cmp_files(&a, &b, &o, &r, err, sizeof(err)))
+			fb_usage_error("compare", "%s", err);
+		rc = fb_cmp_gate_output("compare", &r, fmt, output);
+		fb_cmp_file_free(&a);
+		fb_cmp_file_free(&b);
+	} else {
+		fb_usage_error("compare", "give BASE and NEW result files, one ab run, or --machines FILE... (got %d arguments)",
+			    npos);
+	}
+	fb_cmp_report_free(&r);
+	return rc;
+}

@@ -1,0 +1,142 @@
+/*
+ * The regression gate: result files loaded and checked, cells matched by
+ * configuration, a test and a verdict per cell, and the reports (terminal
+ * table, markdown, JUnit XML, JSON).  Used by `compare` (two result files,
+ * or an `ab` run re-gated) and `ab` (interleaved pairs of runs).
+ */
+#ifndef FB_COMPARE_H
+#define FB_COMPARE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+#define FB_REPORT_SCHEMA "foliobench-compare"
+#define FB_REPORT_SCHEMA_VERSION 1
+
+/* Gate defaults: see README "Regression gate" for the measured rates. */
+#define FB_GATE_THRESHOLD_PCT 5.0
+#define FB_GATE_ALPHA 0.05
+#define FB_GATE_BOOT_ITERS 2000
+#define FB_GATE_MIN_N 3          /* samples per side, before the test's own floor */
+#define FB_AB_PAIRS 20
+
+enum fb_verdict {
+	FB_V_UNCHANGED, FB_V_IMPROVED, FB_V_REGRESSED, FB_V_TOO_FEW,
+	FB_V_FAILED,                 /* a side's cell did not run (status not ok) */
+	FB_V_ONLY_BASE, FB_V_ONLY_NEW,
+};
+const char *fb_verdict_name(enum fb_verdict v);
+
+enum fb_report_fmt { FB_REPORT_TABLE, FB_REPORT_MARKDOWN, FB_REPORT_JUNIT, FB_REPORT_JSON };
+int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f);
+
+/* What one run contributes to a pair ratio (ab).  best: its fastest
+ * iteration, which the machine's other work can only slow down, so it is
+ * the steadiest figure on a shared machine; median; mean. */
+enum fb_run_stat { FB_RUN_BEST, FB_RUN_MEDIAN, FB_RUN_MEAN };
+const char *fb_run_stat_name(enum fb_run_stat s);
+int fb_run_stat_parse(const char *s, enum fb_run_stat *out);
+
+struct fb_gate_opts {
+	double threshold_pct;        /* a change within +-threshold is never a verdict */
+	double alpha;                /* significance level; the CI level is 1 - alpha */
+	unsigned boot_iters;
+	enum fb_run_stat run_stat;   /* ab only */
+};
+#define FB_GATE_DEFAULTS { FB_GATE_THRESHOLD_PCT, FB_GATE_ALPHA, FB_GATE_BOOT_ITERS, FB_RUN_BEST }
+
+/* A cell of a loaded result: its configuration and GB/s per sample. */
+struct fb_cmp_cell {
+	json_object *cell, *config;  /* borrowed from the file's document */
+	char key[512];               /* full matching key */
+	const char *status;          /* "ok", "failed", "skipped" */
+	double *gbps;
+	size_t n;
+	double mean, sd, median, best;
+};
+
+struct fb_cmp_file {
+	char path[1024];             /* the run.json actually read */
+	json_object *doc;
+	char machine[256];           /* "CPU name · kernel release" */
+	double injected_pct;         /* options.inject_slowdown_pct, 0 if none */
+	struct fb_cmp_cell *cells;
+	size_t ncells;
+};
+
+/* Load a run.json (or a run directory holding one) and check every cell;
+ * -1 with "PATH: problem" in err. */
+int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t errlen);
+void fb_cmp_file_free(struct fb_cmp_file *f);
+
+/* Matching key of a configuration.  mask: bit k set drops key axis k (ab
+ * drops the axes its two sides deliberately differ in). */
+void fb_cmp_key(json_object *config, unsigned mask, char *buf, size_t len);
+
+struct fb_cmp_row {
+	char label[256];             /* short: the axes that vary between rows */
+	char full[256];              /* every axis: stable name for JUnit */
+	json_object *config;         /* borrowed: base side's, else new side's */
+	enum fb_verdict verdict;
+	size_t na, nb;               /* samples (compare) or runs (ab) per side */
+	double mean_a, sd_a, mean_b, sd_b;
+	double change_pct, ci_lo_pct, ci_hi_pct, p;
+	char note[160];              /* e.g. the primitive changed */
+	double *ratios;              /* ab: per pair new/base, else NULL */
+	size_t npairs;
+};
+
+struct fb_cmp_report {
+	const char *mode;            /* "compare" or "ab" */
+	struct fb_gate_opts opts;
+	char base[1024], new_[1024]; /* what was compared (paths or bins) */
+	char base_machine[256], new_machine[256];
+	char common[256];            /* axes every row shares, as text */
+	char differ[256];            /* ab: axes the sides differ in ("" if none) */
+	json_object *notes;          /* array of strings */
+	struct fb_cmp_row *rows;
+	size_t nrows;
+	size_t count[FB_V_ONLY_NEW + 1];
+	bool fail;                   /* some cell regressed: exit 1 */
+};
+
+/* Two result files: Mann-Whitney U on the samples, bootstrap CI of the
+ * ratio of means.  -1 (message naming the files) when no cell matches. */
+int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
+		 const struct fb_gate_opts *o, struct fb_cmp_report *r, char *err, size_t errlen);
+/* n interleaved pairs: a[i] and b[i] ran back to back.  Per cell the ratios
+ * new/base of the runs' o->run_stat GB/s; Wilcoxon signed-rank on their logs, the
+ * Hodges-Lehmann estimate and its bootstrap CI. */
+int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_t n,
+		 const struct fb_gate_opts *o, struct fb_cmp_report *r, char *err, size_t errlen);
+void fb_cmp_report_free(struct fb_cmp_report *r);
+
+/* An `ab` run's directory layout: DIR/ab.json (the report plus "runs"),
+ * DIR/runs/A-01/run.json, DIR/runs/B-01/run.json, ... */
+void fb_cmp_ab_run_dir(char side, size_t pair, char *buf, size_t len);
+/* Load an ab run (DIR or DIR/ab.json) and its runs: n pairs into *a, *b
+ * (malloc'ed arrays, free each with fb_cmp_file_free); the commands of the
+ * two sides into base/new (len each); the run statistic it was gated on.  -1 with "PATH: problem" in err. */
+int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file **b,
+		   size_t *n, char *base, char *new_, size_t len, enum fb_run_stat *stat,
+		   char *err, size_t errlen);
+/* Whether path is an ab run (a directory with ab.json, or such a file). */
+bool fb_cmp_is_ab(const char *path);
+
+json_object *fb_cmp_report_json(const struct fb_cmp_report *r);
+/* The report as text in fmt (malloc'ed). */
+char *fb_cmp_report_render(const struct fb_cmp_report *r, enum fb_report_fmt fmt);
+
+/* Several machines side by side, no verdict: table, markdown or JSON. */
+char *fb_cmp_machines_render(const struct fb_cmp_file *f, size_t n, enum fb_report_fmt fmt);
+
+/* CLI helpers shared by compare and ab (cmd_compare.c).  Parse --threshold
+ * ('T') and --alpha ('A'): 1 when opt was one of them, usage error if bad. */
+int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o);
+/* Text to path atomically (or stdout when path is NULL): an exit status. */
+int fb_report_write(const char *cmd, const char *path, const char *text);
+/* Render, write, and return the gate's exit status (0 pass, 1 regressed). */
+int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
+		       const char *output);
+
+#endif
