@@ -14,6 +14,7 @@ static const struct {
 	{ "show", "render the tables of a saved run.json", fb_cmd_show },
 	{ "compare", "regression gate: compare two results (exit 1 on a regression)", fb_cmd_compare },
 	{ "ab", "regression gate on interleaved A/B runs (for noisy CI machines)", fb_cmd_ab },
+	{ "report", "a run in a seed's table layout beside the published table", fb_cmd_report },
 	{ "paths", "batched/per-page speedups and kernel paths across result files", fb_cmd_paths },
 	{ "stores", "write-once records: cached vs non-temporal stores (seed 004)", fb_cmd_stores },
 };

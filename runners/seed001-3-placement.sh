@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Seed 001 tables 3a and 3b: GB/s by thread count (1, 2, 4, 8, 16) with the
+# threads spread round-robin over LLC domains (3a, the post's "across CCDs")
+# or filling one LLC domain before the next (3b), 2 MB folios, 1 GB per
+# cell.  Threads above the online CPUs are left out; with one LLC domain
+# spread and fill place threads alike, which the runner says.  Shape check:
+# does spread beat fill.  Plot: GB/s vs threads, spread and fill lines.
+. "$(dirname "$0")/lib.sh"
+fb_start seed001-3-placement "Seed 001 tables 3a/3b: threads spread over LLC domains vs filling one" "$@"
+
+fb_fit_list 1,2,4,8,16 "$NCPUS" "threads" "this machine has $NCPUS online CPUs"
+threads=$FIT
+fb_fit_total "$(fb_pick 512M 1G 8M)" 0
+total=$FIT
+[ "$MODE" = full ] || fb_left_out "the seed's 1 GB per cell: $total per cell in $MODE mode (--full for 1 GB)"
+[ "$NLLC" -gt 1 ] || fb_note "this machine has $NLLC LLC domain: spread and fill place the threads on the same CPUs, so expect no difference"
+
+fb_copy copy --backend "$BACKEND" --function folio_copy --mode batched --threads "$threads" \
+	--placement spread,fill --folio-sizes 2M --total "$total" \
+	--reps "$(fb_pick 5 10 2)" --warmup "$(fb_pick 1 1 0)" || fb_skip "$FB_SKIP_WHY"
+fb_report copy seed001 3a,3b
+
+if [ -f "$OUT/copy/run.json" ] && fb_have_gnuplot; then
+	fb_series 3-placement copy seed001 3a,3b
+	fb_plot 3-placement lines "Seed 001 3a/3b: GB/s vs threads, spread vs fill, 2 MB folios (dashed: the seed)" \
+		"xlab='Threads'; xfmt='count'"
+fi
+fb_finish
