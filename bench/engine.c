@@ -33,6 +33,8 @@ const struct fb_backend *fb_backend_find(const char *name)
 		return &fb_backend_user;
 	if (!strcmp(name, fb_backend_kmod.name))
 		return &fb_backend_kmod;
+	if (!strcmp(name, fb_backend_migrate.name))
+		return &fb_backend_migrate;
 	return NULL;
 }
 

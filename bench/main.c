@@ -17,6 +17,7 @@ static const struct {
 	{ "report", "a run in a seed's table layout beside the published table", fb_cmd_report },
 	{ "paths", "batched/per-page speedups and kernel paths across result files", fb_cmd_paths },
 	{ "stores", "write-once records: cached vs non-temporal stores (seed 004)", fb_cmd_stores },
+	{ "migrate", "move mTHP folios between NUMA nodes with move_pages(2)", fb_cmd_migrate },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -6,11 +6,14 @@
 # and unpack it (tests/vm/fetch-kernels.sh, cached), build every module in
 # kmod-bench (and kmod-bench/tests), make an initramfs holding the .ko files,
 # the foliobench CLI and the guest scripts of tests/vm/guest, boot it with
-# 1 and with 2 NUMA nodes, and judge each serial log (tests/vm/check-log.sh).
+# 1 and with 2 NUMA nodes, and with 2 nodes plus a memoryless CPU node for
+# the smoke and migrate scripts (their "node without memory" cases), and
+# judge each serial log (tests/vm/check-log.sh).
 # Logs: BUILD_DIR/vm-logs/. Work files: BUILD_DIR/vm-work/.
 # Env: FB_VM_CACHE     kernel cache (default BUILD_DIR/vm-cache)
 #      FB_VM_KERNELS   kernels to test (default "6.12 6.1")
-#      FB_VM_NODES     node counts to boot (default "1 2")
+#      FB_VM_NODES     node counts to boot (default "1 2 2m"; Nm: N nodes
+#                      with memory and boot.sh --memless)
 #      FB_VM_TIMEOUT   seconds per boot (default 300)
 #      FB_VM_MODULE_SRC module source tree (default kmod-bench)
 # Prints one line per boot and "N passed, N failed". Exit: 0 all passed,
@@ -44,7 +47,7 @@ cache=${FB_VM_CACHE:-$build/vm-cache}
 logs=$build/vm-logs
 work=$build/vm-work
 kernels=${FB_VM_KERNELS:-6.12 6.1}
-nodes_list=${FB_VM_NODES:-1 2}
+nodes_list=${FB_VM_NODES:-1 2 2m}
 timeout=${FB_VM_TIMEOUT:-300}
 mkdir -p "$logs" "$work"
 t0=$SECONDS
@@ -95,7 +98,11 @@ for k in $kernels; do
 		log=$logs/$k-nodes$n.log
 		t=$SECONDS
 		set +e
-		"$vm/boot.sh" "$kdir/vmlinuz" "$wk/initramfs.cpio.gz" --nodes "$n" \
+		case $n in
+		*m) boot_args=(--nodes "${n%m}" --memless --append FB_GUEST_ONLY=00-smoke,30-migrate) ;;
+		*) boot_args=(--nodes "$n") ;;
+		esac
+		"$vm/boot.sh" "$kdir/vmlinuz" "$wk/initramfs.cpio.gz" "${boot_args[@]}" \
 			--timeout "$timeout" >"$log" 2>"$log.err"
 		brc=$?
 		verdict=$("$vm/check-log.sh" "$log")

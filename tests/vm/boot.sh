@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# boot.sh VMLINUZ INITRD [--nodes N] [--timeout SECONDS] [--log FILE] [--append "ARGS"]
+# boot.sh VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append "ARGS"]
 #
 # Boots VMLINUZ with INITRD under QEMU software emulation (TCG), 2 CPUs,
 # serial console, no network/display, and prints the serial log to stdout
@@ -7,6 +7,11 @@
 #   --nodes 1 (default): 2 GiB, one NUMA node.
 #   --nodes N (2..8): N memory backends of 1 GiB; node 0 has both CPUs,
 #           nodes 1.. are memory-only (a CXL-like tier).
+#   --memless (with --nodes 2..7): one more node holding CPU 1 and no memory;
+#           node 0 keeps CPU 0.  Linux numbers nodes with CPUs first, so the
+#           memoryless node is 1 and the memory-only nodes follow it.
+#           The two CPUs are two sockets (an LLC may not span nodes).
+#           FB_MEMLESS=1 goes on the kernel command line.
 #   FB_NODES=N is put on the kernel command line for the guest scripts.
 #   --timeout: the VM is killed after SECONDS (default 300) and boot.sh
 #           exits 3.
@@ -18,15 +23,16 @@ export LC_ALL=C
 
 prog=boot
 die() { echo "$prog: error: $*" >&2; exit 1; }
-usage() { echo "usage: $0 VMLINUZ INITRD [--nodes N] [--timeout SECONDS] [--log FILE] [--append \"ARGS\"]" >&2; exit 2; }
+usage() { echo "usage: $0 VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append \"ARGS\"]" >&2; exit 2; }
 
 [[ $# -ge 2 ]] || usage
 kernel=$1 initrd=$2
 shift 2
-nodes=1 timeout=300 log='' extra=''
+nodes=1 memless=0 timeout=300 log='' extra=''
 while (($#)); do
 	case $1 in
 	--nodes) [[ $# -ge 2 ]] || usage; nodes=$2; shift 2 ;;
+	--memless) memless=1; shift ;;
 	--timeout) [[ $# -ge 2 ]] || usage; timeout=$2; shift 2 ;;
 	--log) [[ $# -ge 2 ]] || usage; log=$2; shift 2 ;;
 	--append) [[ $# -ge 2 ]] || usage; extra=$2; shift 2 ;;
@@ -34,6 +40,7 @@ while (($#)); do
 	esac
 done
 [[ $nodes =~ ^[1-8]$ ]] || die "--nodes must be 1..8, got $nodes"
+((!memless || (nodes >= 2 && nodes <= 7))) || die "--memless needs --nodes 2..7, got $nodes"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive number of seconds, got $timeout"
 [[ -f $kernel ]] || die "kernel $kernel not found"
 [[ -f $initrd ]] || die "initrd $initrd not found"
@@ -42,7 +49,11 @@ command -v "$QEMU" >/dev/null || die "$QEMU not installed (apt-get install qemu-
 bios=/usr/share/qemu/qboot.rom
 [[ -f $bios ]] || die "$bios not found (apt-get install qemu-system-data)"
 
-args=(-machine q35 -accel "${FB_VM_ACCEL:-tcg}" -cpu max -smp 2
+# one socket per CPU with --memless: CPUs sharing an LLC across nodes make
+# the kernel warn (topology_sane)
+smp=2
+((memless)) && smp=2,sockets=2,cores=1,threads=1
+args=(-machine q35 -accel "${FB_VM_ACCEL:-tcg}" -cpu max -smp "$smp"
 	-bios "$bios" -nic none -vga none -nographic -no-reboot)
 if ((nodes == 1)); then
 	args+=(-m 2G)
@@ -51,11 +62,15 @@ else
 	for ((i = 0; i < nodes; i++)); do
 		args+=(-object "memory-backend-ram,id=m$i,size=1G")
 		if ((i == 0)); then
-			args+=(-numa "node,nodeid=0,cpus=0-1,memdev=m0")
+			args+=(-numa "node,nodeid=0,cpus=$( ((memless)) && echo 0 || echo 0-1),memdev=m0")
 		else
 			args+=(-numa "node,nodeid=$i,memdev=m$i")
 		fi
 	done
+	if ((memless)); then
+		args+=(-numa "node,nodeid=$nodes,cpus=1")
+		extra="FB_MEMLESS=1${extra:+ $extra}"
+	fi
 fi
 args+=(-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 quiet FB_NODES=$nodes${extra:+ $extra}")

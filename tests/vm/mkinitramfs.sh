@@ -14,7 +14,8 @@
 # tmpfs on /tmp, exports FB_* settings found on the kernel command line
 # (FB_NODES=N from boot.sh) plus FB_KO_DIR=/lib/modules-fb,
 # FB_BIN_DIR=/usr/local/bin and FB_GUEST_DIR=/guest, prints
-# "# fb-vm: kernel REL nodes N", runs every /guest/*.sh in name order with
+# "# fb-vm: kernel REL nodes N", runs every /guest/*.sh (or those FB_GUEST_ONLY
+# names, a comma list without .sh) in name order with
 # `sh` (cwd /tmp, stdout+stderr to the console; a script exiting other than 0
 # or 4 adds a "not ok - guest script NAME exited RC" line), prints the kernel
 # log with each line prefixed "dmesg: ", prints "# guest done" and powers off.
@@ -146,10 +147,15 @@ done
 export FB_NODES=${FB_NODES:-1}
 export FB_KO_DIR=/lib/modules-fb FB_BIN_DIR=/usr/local/bin FB_GUEST_DIR=/guest
 
-echo "# fb-vm: kernel $(uname -r) nodes $FB_NODES"
+echo "# fb-vm: kernel $(uname -r) nodes $FB_NODES${FB_MEMLESS:+ and a memoryless node}"
 for s in /guest/*.sh; do
 	[ -f "$s" ] || continue
 	name=${s##*/}
+	# FB_GUEST_ONLY=a,b: run only the scripts named a.sh, b.sh
+	case ",${FB_GUEST_ONLY:-${name%.sh}}," in
+	*",${name%.sh},"*) ;;
+	*) continue ;;
+	esac
 	echo "# fb-vm: running $name"
 	(cd /tmp && sh "$s" </dev/null 2>&1)
 	rc=$?
