@@ -63,6 +63,8 @@ static const char copy_usage[] =
 "  --ci-target PCT            [2]   --time-budget SECONDS per cell [10]\n"
 "  --max-reps N               cap for auto [200]\n"
 "  --verify                   compare destination with source after each cell\n"
+"  --src-fill pattern|zero    source contents [pattern]; zero as perf bench\n"
+"                             (user backend)\n"
 "  --counters LIST            PAPI events (e.g. PAPI_L3_TCM,perf::TASK-CLOCK)\n"
 "  --inject-slowdown PCT      testing the regression gate only: lengthen each\n"
 "                             timed iteration so GB/s drops by PCT%% (0<PCT<=90,\n"
@@ -83,7 +85,8 @@ static const char copy_usage[] =
 enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
 	O_COUNT, O_THREADS, O_CHANNELS, O_SPLIT, O_PLACEMENT, O_CPUS, O_OVERSUB,
-	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_VERIFY, O_COUNTERS, O_FORMAT, O_ROWS, O_COLS, O_OUTPUT, O_QUIET,
+	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_VERIFY, O_SRCFILL, O_COUNTERS,
+	O_FORMAT, O_ROWS, O_COLS, O_OUTPUT, O_QUIET,
 	O_INJECT, O_HELP,
 };
 
@@ -110,6 +113,7 @@ static const struct option copy_opts[] = {
 	{ "backing", required_argument, NULL, O_BACKING },
 	FB_MEASURE_LONGOPTS,
 	{ "verify", no_argument, NULL, O_VERIFY },
+	{ "src-fill", required_argument, NULL, O_SRCFILL },
 	{ "counters", required_argument, NULL, O_COUNTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "rows", required_argument, NULL, O_ROWS },
@@ -265,6 +269,11 @@ int fb_cmd_copy(int argc, char **argv)
 			if (fb_backing_parse(optarg, &spec.backing))
 				fb_usage_error(cmd, "--backing %s: allowed auto, 4k, thp, hugetlb", optarg);
 			break;
+		case O_SRCFILL:
+			if (strcmp(optarg, "pattern") && strcmp(optarg, "zero"))
+				fb_usage_error(cmd, "--src-fill %s: allowed pattern, zero", optarg);
+			spec.src_zero = !strcmp(optarg, "zero");
+			break;
 		case O_VERIFY:
 			spec.verify = true;
 			break;
@@ -307,6 +316,8 @@ int fb_cmd_copy(int argc, char **argv)
 		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench copy --help)", argv[optind]);
 	if (spec.nprimitives && (spec.nfunctions || spec.nkmodels))
 		fb_usage_error(cmd, "--primitive runs primitives directly: drop --function/--kernel-model");
+	if (spec.src_zero && strcmp(spec.backend, "user"))
+		fb_usage_error(cmd, "--src-fill zero: allowed with --backend user only");
 	if (ro.inject_slowdown_pct > 0 && strcmp(spec.backend, "user"))
 		fb_usage_error(cmd, "--inject-slowdown: allowed with --backend user only");
 	if (spec.ncounts && spec.total_given)

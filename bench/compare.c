@@ -66,16 +66,17 @@ int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f)
  * spread/fill they follow from the machine's topology.  A function cell
  * is keyed by the function; the primitive the modelled kernel picked is an
  * outcome, and a change of it is reported rather than hiding the cell.
- * batch and load are migrate's axes ("-" in copy and stores cells).
+ * batch and load are migrate's axes ("-" in copy and stores cells);
+ * src_fill is "zero" for copy --src-fill zero, absent for the pattern.
  */
 enum { K_EXPERIMENT, K_BACKEND, K_WHAT, K_KMODEL, K_MODE, K_FSIZE, K_FCOUNT, K_THREADS,
        K_CHANNELS, K_SPLIT, K_PLACEMENT, K_CPUS, K_SRC, K_DST, K_EVICT, K_BACKING, K_BATCH,
-       K_LOAD, K_N };
+       K_LOAD, K_SRCFILL, K_N };
 
 static const char *const key_field[K_N] = {
 	"experiment", "backend", "function", "kernel_model", "mode", "folio_size",
 	"folio_count", "threads", "channels", "split", "placement", "cpus", "src_node",
-	"dst_node", "evict", "backing", "batch", "load",
+	"dst_node", "evict", "backing", "batch", "load", "src_fill",
 };
 
 static const char *cfg_str(json_object *cfg, const char *k, const char *dflt)
@@ -205,6 +206,11 @@ static void axis_text(json_object *cfg, int k, bool full, char *buf, size_t len)
 	case K_LOAD:
 		if (strcmp(v, "-") && (!full || strcmp(v, "none")))
 			snprintf(buf, len, "load=%s", v);
+		break;
+	case K_SRCFILL: /* absent: the pattern */
+		snprintf(buf, len, "src=%s", strcmp(v, "-") ? v : "pattern");
+		if (full && !strcmp(v, "-"))
+			buf[0] = '\0';
 		break;
 	default:
 		snprintf(buf, len, "%s", v);

@@ -279,6 +279,7 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 		c->threads = s->nchannels ? 1 : (int)s->threads[p];
 		c->backing = s->backing;
 		c->verify = s->verify;
+		c->src_zero = s->src_zero;
 		c->kernel_model = -1;
 		c->split = fb_split_resolve(s->split, c->folio_count, c->threads);
 		if (c->placement == FB_PLACE_LIST && s->ncpulist != c->threads) {

@@ -59,6 +59,7 @@ struct fb_spec {
 	size_t nevicts;
 	enum fb_backing backing;
 	bool verify;
+	bool src_zero;
 };
 
 struct fb_cell {
@@ -80,6 +81,7 @@ struct fb_cell {
 	enum fb_evict evict;
 	enum fb_backing backing;
 	bool verify;
+	bool src_zero;                 /* source all zeros (as perf bench), not the pattern */
 };
 
 static inline uint64_t fb_cell_bytes(const struct fb_cell *c)

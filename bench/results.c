@@ -81,6 +81,8 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 	json_object_object_add(cfg, "evict", json_object_new_string(fb_evict_name(c->evict)));
 	json_object_object_add(cfg, "backing", json_object_new_string(fb_backing_name(c->backing)));
 	json_object_object_add(cfg, "verify", json_object_new_boolean(c->verify));
+	if (c->src_zero)
+		json_object_object_add(cfg, "src_fill", json_object_new_string("zero"));
 	json_object_object_add(o, "config", cfg);
 
 	json_object_object_add(o, "kernel_path", str_or_null(c->kernel_path));

@@ -374,7 +374,7 @@ static void print_constants(FILE *f, json_object *cells, const char *rows, const
 {
 	static const char *const shown[] = { "backend", "function", "primitive", "kernel_model",
 		"mode", "direction", "evict", "placement", "backing", "threads", "channels",
-		"folio_size", "total_bytes", "batch", "load" };
+		"folio_size", "total_bytes", "batch", "load", "src_fill" };
 	bool first = true;
 
 	for (size_t a = 0; a < sizeof(shown) / sizeof(shown[0]); a++) {

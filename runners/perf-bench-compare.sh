@@ -4,7 +4,8 @@
 # x86-64-unrolled, x86-64-movsq, x86-64-movsb) at 64 MiB and 1 GiB, one
 # thread, the two tools alternating within each round.  Both copy one
 # buffer with one call per iteration over 4K-page (non-THP) memory, as perf
-# allocates it.  Prints a markdown table of GB/s (1e9) and foliobench/perf.
+# allocates it, from a source of zeros (perf memsets its source; zeros copy
+# a few percent faster than foliobench's default pattern on some machines).  Prints a markdown table of GB/s (1e9) and foliobench/perf.
 # usage: runners/perf-bench-compare.sh [ROUNDS]   (needs Debian's linux-perf)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ for size in 64M 1G; do
 			# perf --format=simple prints bytes per second.
 			p=$(perf bench --format=simple mem memcpy -s "${size}B" -f "$fn" -l $loops | tail -1)
 			"$FB" copy --primitive "$prim" --mode batched --folio-sizes "$size" --total "$size" \
-				--reps $loops --warmup 1 --backing 4k --output "$tmp/run" --quiet --format csv >/dev/null
+				--reps $loops --warmup 1 --backing 4k --src-fill zero --output "$tmp/run" --quiet --format csv >/dev/null
 			f=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "mean_gbps") c = i } NR == 2 { print $c }' "$tmp/run/cells.csv")
 			echo "$size $prim $fn $(awk -v b="$p" 'BEGIN { printf "%.4f", b / 1e9 }') $f" >>"$tmp/rows"
 		done

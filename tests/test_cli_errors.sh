@@ -28,6 +28,8 @@ bad() { # bad NEEDLE ARGS...: exit 2, one stderr line containing NEEDLE, no resu
 
 ncpu=$(nproc)
 bad "--bogus" copy --bogus
+bad "--src-fill ones" copy --src-fill ones
+bad "--src-fill zero" copy --src-fill zero --backend kmod
 bad "12K" copy --folio-sizes 12K
 bad "2K" copy --folio-sizes 2K
 bad "4X" copy --folio-sizes 4X

@@ -46,6 +46,10 @@ check "one folio on two threads is split into chunks (mtcopy rule) and verifies"
 	"c = d['cells'][0]; assert c['config']['split'] == 'chunk' and c['verified'] is True"
 "$FB" copy --folio-sizes 64K --folio-count 8 --threads 2 --split chunk --reps 2 --verify --output "$tmp/k" --quiet 2>/dev/null
 check "forced chunk split verifies" jq_py "$tmp/k/run.json" "assert d['cells'][0]['verified'] is True"
+"$FB" copy --folio-sizes 4K,2M --total 8M --reps 2 --verify --src-fill zero --output "$tmp/z" --quiet 2>/dev/null
+check "--src-fill zero: recorded in every cell and verifies" jq_py "$tmp/z/run.json" \
+	"assert all(c['config']['src_fill'] == 'zero' and c['verified'] is True for c in d['cells'])"
+check "--src-fill zero: the result matches the schema" validate "$tmp/z"
 
 # Explicit primitives, odd ones included.
 prims=$("$FB" copy --primitive help | awk 'NR > 1 && $2 == "yes" { printf "%s%s", sep, $1; sep = "," }')
