@@ -20,7 +20,7 @@ static struct {
 	bool valid;
 	int src_node, dst_node;
 	enum fb_backing backing;
-	bool huge_folios;
+	int folio_class;         /* what auto and hugetlb backing depend on */
 	bool src_zero;
 } cache;
 
@@ -51,11 +51,12 @@ static void fill_pattern(unsigned char *p, uint64_t len)
 
 static int ensure_buffers(const struct fb_cell *c, uint64_t bytes, char *err, size_t errlen)
 {
-	bool huge = c->folio_size >= (2ULL << 20);
+	/* auto: 4K pages below 2M folios, THP from 2M; hugetlb: 2M or 1G pages */
+	int fclass = c->folio_size >= (1ULL << 30) ? 2 : c->folio_size >= (2ULL << 20) ? 1 : 0;
 
 	if (cache.valid && cache.src.len >= bytes && cache.src_node == c->src_node &&
 	    cache.dst_node == c->dst_node && cache.backing == c->backing &&
-	    (c->backing != FB_BACK_AUTO || cache.huge_folios == huge) &&
+	    cache.folio_class == fclass &&
 	    cache.src_zero == c->src_zero)
 		return 0;
 	if (cache.valid) {
@@ -85,7 +86,7 @@ static int ensure_buffers(const struct fb_cell *c, uint64_t bytes, char *err, si
 	cache.src_node = c->src_node;
 	cache.dst_node = c->dst_node;
 	cache.backing = c->backing;
-	cache.huge_folios = huge;
+	cache.folio_class = fclass;
 	cache.src_zero = c->src_zero;
 	return 0;
 }

@@ -26,9 +26,13 @@
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)
 #endif
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB (30 << MAP_HUGE_SHIFT)
+#endif
 
 #define SZ_4K ((size_t)4096)
 #define SZ_2M ((size_t)2 << 20)
+#define SZ_1G ((size_t)1 << 30)
 #define GUARD SZ_4K
 
 static size_t round_up(size_t x, size_t a)
@@ -220,15 +224,16 @@ static void thp_mode(char *out, size_t outlen)
 	fclose(f);
 }
 
-/* Free 2 MiB hugetlb pages on node, -1 when unknown. */
-static long node_free_hugepages(int node)
+/* Free hugetlb pages of page_size on node, -1 when unknown. */
+static long node_free_hugepages(int node, size_t page_size)
 {
 	char path[128];
 	long v = -1;
 	FILE *f;
+
 	snprintf(path, sizeof(path),
-		 "/sys/devices/system/node/node%d/hugepages/hugepages-2048kB/free_hugepages",
-		 node);
+		 "/sys/devices/system/node/node%d/hugepages/hugepages-%zukB/free_hugepages",
+		 node, page_size >> 10);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -365,28 +370,35 @@ int fb_buffer_alloc(struct fb_buffer *b, size_t len, int node, enum fb_backing r
 	}
 
 	if (eff == FB_BACK_HUGETLB) {
-		size_t need = round_up(len, SZ_2M) / SZ_2M;
-		long nfree = node_free_hugepages(node);
-		b->map_len = need * SZ_2M;
+		/* 1 GiB folios on 1 GiB pages, everything else on 2 MiB ones */
+		size_t hp = folio_size >= SZ_1G ? SZ_1G : SZ_2M;
+		const char *hname = hp == SZ_1G ? "1 GiB" : "2 MiB";
+		const char *sysfs = hp == SZ_1G ?
+			"/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages" :
+			"/proc/sys/vm/nr_hugepages";
+		size_t need = round_up(len, hp) / hp;
+		long nfree = node_free_hugepages(node, hp);
+
+		b->map_len = need * hp;
 		/* Faulting a bound hugetlb page on a node without one is SIGBUS. */
 		if (nfree >= 0 && (size_t)nfree < need) {
 			if (nfree == 0)
-				snprintf(err, errlen, "hugetlb: no free 2 MiB huge pages "
-					 "(see /proc/sys/vm/nr_hugepages)");
+				snprintf(err, errlen, "hugetlb: no free %s huge pages (see %s)",
+					 hname, sysfs);
 			else
-				snprintf(err, errlen, "hugetlb: node %d has %ld free 2 MiB huge "
-					 "pages, need %zu (see /proc/sys/vm/nr_hugepages)",
-					 node, nfree, need);
+				snprintf(err, errlen, "hugetlb: node %d has %ld free %s huge "
+					 "pages, need %zu (see %s)", node, nfree, hname, need, sysfs);
 			return -1;
 		}
-		p = mmap(NULL, b->map_len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
+		p = mmap(NULL, b->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+			 MAP_HUGETLB | (hp == SZ_1G ? MAP_HUGE_1GB : MAP_HUGE_2MB), -1, 0);
 		if (p == MAP_FAILED) {
-			snprintf(err, errlen, "hugetlb: no free 2 MiB huge pages "
-				 "(see /proc/sys/vm/nr_hugepages)");
+			snprintf(err, errlen, "hugetlb: no free %s huge pages (see %s)", hname,
+				 sysfs);
 			return -1;
 		}
 		b->hugetlb = true;
+		b->huge_page = hp;
 	} else {
 		bool thp = eff == FB_BACK_THP;
 		/* THP: whole 2 MiB extents, so the tail can be a huge page too. */
@@ -417,7 +429,8 @@ int fb_buffer_alloc(struct fb_buffer *b, size_t len, int node, enum fb_backing r
 
 	if (b->hugetlb) {
 		b->thp_fraction = 0.0;
-		snprintf(b->backing, sizeof(b->backing), "hugetlb 2M");
+		snprintf(b->backing, sizeof(b->backing), "hugetlb %s",
+			 b->huge_page == SZ_1G ? "1G" : "2M");
 	} else {
 		int pct;
 		b->thp_fraction = smaps_thp_fraction(p, b->map_len);

@@ -13,6 +13,7 @@ struct fb_buffer {
 	int node;
 	enum fb_backing requested;
 	bool hugetlb;
+	size_t huge_page;        /* hugetlb page size */
 	double thp_fraction;     /* of len backed by THP, from /proc/self/smaps */
 	char backing[48];        /* "4K", "THP 2M (100%)", "hugetlb 2M", ... */
 };

@@ -70,6 +70,31 @@ check "software counter recorded per KiB and per page" jq_py "$tmp/ctr/run.json"
 check "an uncountable hardware event is reported, not fabricated" jq_py "$tmp/ctr/run.json" \
 	"assert ('PAPI_TOT_CYC' in d['cells'][0].get('counters', {})) != ('PAPI_TOT_CYC' in d.get('counters_unavailable', ''))"
 
+# 1 GiB folios on 1 GiB hugetlb pages: as root, reserve two for the run
+# and give them back; where the kernel cannot reserve them, say so.
+hp1g=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+if [ "$(id -u)" -eq 0 ] && [ -w "$hp1g" ]; then
+	before=$(cat "$hp1g")
+	echo $((before + 2)) >"$hp1g" 2>/dev/null
+	if [ "$(cat "$hp1g")" -ge $((before + 2)) ]; then
+		"$FB" copy --folio-sizes 1G --folio-count 1 --backing hugetlb --reps 2 --verify \
+			--output "$tmp/h1g" --quiet 2>"$tmp/h1g.err"
+		rc=$?
+		echo "$before" >"$hp1g"
+		check "1G folios on hugetlb: exit 0 (got $rc)" [ $rc -eq 0 ]
+		check "1G folios on hugetlb: both buffers on 1 GiB pages, verified" jq_py "$tmp/h1g/run.json" \
+			"assert all(c['backing'] == {'src': 'hugetlb 1G', 'dst': 'hugetlb 1G'} and c['verified'] is True for c in d['cells']) and len(d['cells']) == 2"
+		"$FB" copy --folio-sizes 1G --folio-count 1 --backing hugetlb --reps 1 --output "$tmp/h1g-none" --quiet 2>"$tmp/h1g-none.err"
+		check "1G hugetlb without free pages: the cell fails naming the sysfs knob" \
+			grep -q "no free 1 GiB huge pages (see $hp1g)" "$tmp/h1g-none.err"
+	else
+		echo "$before" >"$hp1g" 2>/dev/null
+		ok "1G folios on hugetlb # SKIP the kernel could not reserve two 1 GiB pages"
+	fi
+else
+	ok "1G folios on hugetlb # SKIP needs root and $hp1g"
+fi
+
 # Ctrl-C: completed cells kept, run marked interrupted, exit 1.
 "$FB" copy --folio-sizes 4K-2M --total 64M --reps 400 --warmup 0 --output "$tmp/int" --quiet 2>/dev/null &
 pid=$!
