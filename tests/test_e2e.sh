@@ -75,6 +75,7 @@ check "an uncountable hardware event is reported, not fabricated" jq_py "$tmp/ct
 hp1g=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 if [ "$(id -u)" -eq 0 ] && [ -w "$hp1g" ]; then
 	before=$(cat "$hp1g")
+	trap 'echo "$before" >"$hp1g"; rm -rf "$tmp"' EXIT
 	echo $((before + 2)) >"$hp1g" 2>/dev/null
 	if [ "$(cat "$hp1g")" -ge $((before + 2)) ]; then
 		"$FB" copy --folio-sizes 1G --folio-count 1 --backing hugetlb --reps 2 --verify \
