@@ -9,14 +9,7 @@
 #include <stdio.h>
 
 #include "stats.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s - %s\n", ok ? "ok" : "not ok", what);
-	ok ? passed++ : failed++;
-}
+#include "check.h"
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
@@ -145,6 +138,5 @@ int main(void)
 		fb_bootstrap_ci(a1, N(a1), fb_hodges_lehmann, 2000, 0.95, 7, &lo2, &hi2);
 		check(lo2 < 3.5 && 3.5 < hi2, "Hodges-Lehmann CI contains the estimate");
 	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

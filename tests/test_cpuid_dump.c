@@ -14,18 +14,8 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include "check.h"
 #endif
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok  " : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 /* Parse text; the return code, with err shown on failure. */
 static int parse(const char *text, struct fb_cpu *cpu, struct fb_cpuid_dump *d, char *err,
@@ -210,6 +200,5 @@ int main(void)
 	}
 #endif
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

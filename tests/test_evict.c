@@ -5,17 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok  " : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
+#include "check.h"
 
 /* Recording flush op: remembers every address it is called with. */
 #define REC_MAX 20000
@@ -149,6 +139,5 @@ int main(void)
 		fb_sweep_free(&s); /* twice is harmless */
 	}
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

@@ -12,17 +12,7 @@
 
 #include "cpu.h"
 #include "kpath.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok  " : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
+#include "check.h"
 
 static int streq(const char *a, const char *b)
 {
@@ -344,6 +334,5 @@ int main(void)
 #endif
 	}
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

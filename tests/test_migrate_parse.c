@@ -16,14 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s - %s\n", ok ? "ok" : "not ok", what);
-	ok ? passed++ : failed++;
-}
+#include "check.h"
 
 static char *data(const char *name)
 {
@@ -361,6 +354,5 @@ int main(void)
 	test_classify();
 	test_pattern();
 	test_real_mix();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

@@ -5,14 +5,7 @@
 
 #include "plan.h"
 #include "util.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s - %s\n", ok ? "ok" : "not ok", what);
-	ok ? passed++ : failed++;
-}
+#include "check.h"
 
 static int list_is(const char *s, int sizes, const uint64_t *want, size_t n)
 {
@@ -82,6 +75,5 @@ int main(void)
 	check(fb_kernel_model_of_release("6.12.57+deb13-amd64") == FB_KM_6_12, "6.12 release");
 	check(fb_kernel_model_of_release("6.18.44-fc") == FB_KM_6_12, "6.18 follows 6.12 rules");
 	check(fb_kernel_model_of_release("7.2.13") == FB_KM_6_12, "7.2 follows 6.12 rules");
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

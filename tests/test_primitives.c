@@ -23,6 +23,7 @@
 
 #include "cpu.h"
 #include "primitives.h"
+#include "check.h"
 
 #define GUARD 256
 #define FILL 0xff
@@ -31,19 +32,7 @@
 /* dst/ref layout: [GUARD][offset 0..63][len][GUARD], whole pages */
 #define BUFLEN ((GUARD + MAXOFF + MAXLEN + GUARD + 4095) & ~(size_t)4095)
 
-static unsigned passed, failed;
 static unsigned char *src, *src_copy, *dst, *ref;
-
-static void check(int ok, const char *fmt, const char *a, const char *b)
-{
-	printf("%s: ", ok ? "ok" : "FAIL");
-	printf(fmt, a, b);
-	putchar('\n');
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 /* xorshift64: a fixed sequence, so failures reproduce */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -111,7 +100,7 @@ static void test_small(const struct fb_primitive *p)
 		}
 	}
 	printf("  %s: %lu copies of 0..4096 bytes\n", p->name, r.copies);
-	check(!r.errors, "%s byte exact, sizes 0..4096%s", p->name, "");
+	checkf(!r.errors, "%s byte exact, sizes 0..4096%s", p->name, "");
 }
 
 static void test_all_offsets(const struct fb_primitive *p)
@@ -126,7 +115,7 @@ static void test_all_offsets(const struct fb_primitive *p)
 		for (a = 0; a < MAXOFF; a++)
 			for (b = 0; b < MAXOFF; b++)
 				copy_one(&r, lens[i], a, b);
-	check(!r.errors, "%s byte exact, all 64x64 src/dst offsets%s", p->name, "");
+	checkf(!r.errors, "%s byte exact, all 64x64 src/dst offsets%s", p->name, "");
 }
 
 static void test_large(const struct fb_primitive *p)
@@ -143,7 +132,7 @@ static void test_large(const struct fb_primitive *p)
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
 		for (j = 0; j < sizeof(offs) / sizeof(offs[0]); j++)
 			copy_one(&r, lens[i], offs[j][0], offs[j][1]);
-	check(!r.errors, "%s byte exact, 4095 B .. 2 MiB%s", p->name, "");
+	checkf(!r.errors, "%s byte exact, 4095 B .. 2 MiB%s", p->name, "");
 }
 
 /*
@@ -212,7 +201,7 @@ static void test_edges(const struct fb_primitive *p, unsigned char *es,
 		}
 	}
 	edge_what = NULL;
-	check(!errors, "%s stays inside src/dst at mapping edges%s", p->name, "");
+	checkf(!errors, "%s stays inside src/dst at mapping edges%s", p->name, "");
 }
 
 static void test_table(const struct fb_primitive *tab, size_t n,
@@ -237,12 +226,12 @@ static void test_table(const struct fb_primitive *tab, size_t n,
 		if (tab[i].name && fb_primitive_find(tab[i].name) != &tab[i])
 			ok = 0;
 	}
-	check(ok, "every table entry has a name, description and copy%s%s", "", "");
-	check(!dup, "table names are unique%s%s", "", "");
-	check(nt_ok, "nt_* entries are marked nontemporal%s%s", "", "");
-	check(fb_primitive_find("nope") == NULL,
+	checkf(ok, "every table entry has a name, description and copy%s%s", "", "");
+	checkf(!dup, "table names are unique%s%s", "", "");
+	checkf(nt_ok, "nt_* entries are marked nontemporal%s%s", "", "");
+	checkf(fb_primitive_find("nope") == NULL,
 	      "fb_primitive_find(\"%s\") is NULL%s", "nope", "");
-	check(fb_primitive_find("libc") != NULL,
+	checkf(fb_primitive_find("libc") != NULL,
 	      "fb_primitive_find(\"%s\") exists%s", "libc", "");
 	(void)cpu;
 
@@ -252,12 +241,12 @@ static void test_table(const struct fb_primitive *tab, size_t n,
 		const char *why = NULL;
 		int usable = p && fb_primitive_usable(p, cpu, &why);
 
-		check(p && usable == cpu->flag[FB_F_AVX512F] &&
+		checkf(p && usable == cpu->flag[FB_F_AVX512F] &&
 		      (usable || (why && strstr(why, "avx512f"))),
 		      "nt_avx512 usable iff avx512f (%s)%s",
 		      usable ? "usable" : why ? why : "?", "");
 		p = fb_primitive_find("movnti");
-		check(p && p->nontemporal, "%s is nontemporal%s", "movnti", "");
+		checkf(p && p->nontemporal, "%s is nontemporal%s", "movnti", "");
 	}
 #endif
 }
@@ -304,14 +293,14 @@ int main(void)
 
 		if (!fb_primitive_usable(p, cpu, &why)) {
 			printf("skip %s: %s\n", p->name, why ? why : "unsupported");
-			check(why && *why, "%s says why it is unusable%s", p->name, "");
+			checkf(why && *why, "%s says why it is unusable%s", p->name, "");
 			continue;
 		}
 		test_small(p);
 		test_all_offsets(p);
 		test_large(p);
 		test_edges(p, es, ed);
-		check(!memcmp(src, src_copy, BUFLEN), "%s left the source intact%s",
+		checkf(!memcmp(src, src_copy, BUFLEN), "%s left the source intact%s",
 		      p->name, "");
 		memcpy(src, src_copy, BUFLEN);
 	}
@@ -320,6 +309,5 @@ int main(void)
 	free(src_copy);
 	free(dst);
 	free(ref);
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

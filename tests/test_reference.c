@@ -14,16 +14,7 @@
 #include <string.h>
 
 #include "reference.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *fmt, const char *arg)
-{
-	printf("%s - ", ok ? "ok" : "not ok");
-	printf(fmt, arg);
-	printf("\n");
-	ok ? passed++ : failed++;
-}
+#include "check.h"
 
 static char *slurp(const char *path)
 {
@@ -102,11 +93,11 @@ static void check_against_seed(const struct fb_reference *ref, const struct fb_r
 	int n, k = 0, bad = 0;
 
 	snprintf(what, sizeof(what), "seed %s table %s", ref->seed, t->id);
-	check(a != NULL, "%s: the anchor text is in the seed", what);
+	checkf(a != NULL, "%s: the anchor text is in the seed", what);
 	if (!a)
 		return;
 	b = strstr(a + strlen(t->anchor), t->until);
-	check(b != NULL, "%s: the until text follows the anchor", what);
+	checkf(b != NULL, "%s: the until text follows the anchor", what);
 	if (!b)
 		return;
 	n = seed_numbers(a, b, t->lower_better, seen, 512);
@@ -127,7 +118,7 @@ static void check_against_seed(const struct fb_reference *ref, const struct fb_r
 		}
 		k++;
 	}
-	check(!bad && k == n, "%s: every transcribed number equals the seed's, in order", what);
+	checkf(!bad && k == n, "%s: every transcribed number equals the seed's, in order", what);
 	if (k != n)
 		printf("# %s: %d numbers transcribed, %d in the seed's text\n", what, k, n);
 	if (!k)
@@ -153,7 +144,7 @@ static void check_against_seed(const struct fb_reference *ref, const struct fb_r
 		if (!memmem(a, (size_t)(b - a), lab, strlen(lab)))
 			bad++;
 	}
-	check(!bad, "%s: every row and column label is in the seed's table", what);
+	checkf(!bad, "%s: every row and column label is in the seed's table", what);
 }
 
 static const char *seeds_dir(void)
@@ -188,7 +179,7 @@ static void test_files(void)
 	char err[256];
 	int files = 0;
 
-	check(d != NULL, "%s exists", dir);
+	checkf(d != NULL, "%s exists", dir);
 	if (!d)
 		return;
 	if (!seeds)
@@ -203,17 +194,17 @@ static void test_files(void)
 		files++;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (fb_reference_load(path, ref, err, sizeof(err))) {
-			check(0, "%s parses", err);
+			checkf(0, "%s parses", err);
 			continue;
 		}
-		check(1, "%s parses", path);
-		check(ref->seed[0] && ref->file[0] && ref->post[0] && ref->machine[0],
+		checkf(1, "%s parses", path);
+		checkf(ref->seed[0] && ref->file[0] && ref->post[0] && ref->machine[0],
 		      "%s cites its post: seed, file, post, machine", path);
 		for (int i = 0; i < ref->ntables; i++) {
 			const struct fb_ref_table *t = &ref->tables[i];
 			bool shapes_ok = true;
 
-			check(t->anchor[0] && t->until[0] && t->title[0], "%s: every table has a title, anchor and until", path);
+			checkf(t->anchor[0] && t->until[0] && t->title[0], "%s: every table has a title, anchor and until", path);
 			for (int k = 0; k < t->nshapes; k++) {
 				struct fb_shape_result r;
 				const struct fb_ref_shape *s = &t->shapes[k];
@@ -230,19 +221,19 @@ static void test_files(void)
 					shapes_ok = false;
 				}
 			}
-			check(shapes_ok, "%s: no claim fails on the seed's own numbers", t->id);
+			checkf(shapes_ok, "%s: no claim fails on the seed's own numbers", t->id);
 		}
 		if (!seeds)
 			continue;
 		snprintf(spath, sizeof(spath), "%s/%s", seeds, ref->file);
 		text = slurp(spath);
-		check(text != NULL, "the cited seed file %s exists", spath);
+		checkf(text != NULL, "the cited seed file %s exists", spath);
 		for (int i = 0; text && i < ref->ntables; i++)
 			check_against_seed(ref, &ref->tables[i], text);
 		free(text);
 	}
 	closedir(d);
-	check(files >= 2, "%s holds the seeds' references", "results/reference");
+	checkf(files >= 2, "%s holds the seeds' references", "results/reference");
 	free(ref);
 }
 
@@ -257,7 +248,7 @@ static void test_layouts(void)
 	bool ok;
 
 	if (fb_reference_load("../results/reference/seed001.ref", ref, err, sizeof(err))) {
-		check(0, "%s", err);
+		checkf(0, "%s", err);
 		free(ref);
 		return;
 	}
@@ -274,7 +265,7 @@ static void test_layouts(void)
 		}
 		for (int r = 0; ok && r < 5; r++)
 			ok = !strcmp(t->rows[r].label, threads[r]);
-		check(ok, "seed 001 table %s: rows 1..16, columns 4K..2M", *id);
+		checkf(ok, "seed 001 table %s: rows 1..16, columns 4K..2M", *id);
 	}
 	for (const char *const *id = (const char *const[]){ "2a", "2b", NULL }; *id; id++) {
 		const struct fb_ref_table *t = fb_reference_table(ref, *id);
@@ -283,7 +274,7 @@ static void test_layouts(void)
 		for (int r = 0; ok && r < 8; r++)
 			ok = !strcmp(t->rows[r].label, counts[r]) &&
 			     !strncmp(t->rows[r].sel, "folio_count=", 12);
-		check(ok, "seed 001 table %s: folio counts 1..8192, one GB/s column", *id);
+		checkf(ok, "seed 001 table %s: folio counts 1..8192, one GB/s column", *id);
 	}
 	for (const char *const *id = (const char *const[]){ "3a", "3b", NULL }; *id; id++) {
 		const struct fb_ref_table *t = fb_reference_table(ref, *id);
@@ -291,9 +282,9 @@ static void test_layouts(void)
 		ok = t && t->ncols == 1 && t->nrows == 5 && strstr(t->where, "placement=");
 		for (int r = 0; ok && r < 5; r++)
 			ok = !strcmp(t->rows[r].label, threads[r]);
-		check(ok, "seed 001 table %s: threads 1..16 with its placement", *id);
+		checkf(ok, "seed 001 table %s: threads 1..16 with its placement", *id);
 	}
-	check(!strcmp(fb_reference_table(ref, "1a")->cols[8].sel, "folio_size=2M"),
+	checkf(!strcmp(fb_reference_table(ref, "1a")->cols[8].sel, "folio_size=2M"),
 	      "a column label selects %s", "folio_size=2M");
 	free(ref);
 }
@@ -322,35 +313,35 @@ static void test_parser(void)
 		{ "table t\nrows threads\ncols -\nwhere threads\n", "expected AXIS=VALUE" },
 	};
 
-	check(fb_ref_value_parse("1.72±0.05", &v) == 0 && v.kind == FB_REF_MEAN_SD && v.mean == 1.72 &&
+	checkf(fb_ref_value_parse("1.72±0.05", &v) == 0 && v.kind == FB_REF_MEAN_SD && v.mean == 1.72 &&
 	      v.sd == 0.05 && v.prec == 2, "%s parses as mean and sd", "1.72±0.05");
-	check(fb_ref_value_parse("18.65 ± 1.37", &v) == 0 && v.sd == 1.37, "%s (spaces) parses", "18.65 ± 1.37");
-	check(fb_ref_value_parse("2.04x", &v) == 0 && v.kind == FB_REF_RATIO && v.mean == 2.04,
+	checkf(fb_ref_value_parse("18.65 ± 1.37", &v) == 0 && v.sd == 1.37, "%s (spaces) parses", "18.65 ± 1.37");
+	checkf(fb_ref_value_parse("2.04x", &v) == 0 && v.kind == FB_REF_RATIO && v.mean == 2.04,
 	      "%s parses as a ratio", "2.04x");
-	check(fb_ref_value_parse("1486", &v) == 0 && v.kind == FB_REF_NUMBER && v.prec == 0 &&
+	checkf(fb_ref_value_parse("1486", &v) == 0 && v.kind == FB_REF_NUMBER && v.prec == 0 &&
 	      !strcmp(fb_ref_value_str(&v, buf, sizeof(buf)), "1486"), "%s round-trips", "1486");
-	check(fb_ref_value_parse("?", &v) == 0 && v.kind == FB_REF_UNPUBLISHED, "%s is unpublished", "?");
-	check(fb_ref_value_parse("1.2.3", &v) != 0 && fb_ref_value_parse("x", &v) != 0 &&
+	checkf(fb_ref_value_parse("?", &v) == 0 && v.kind == FB_REF_UNPUBLISHED, "%s is unpublished", "?");
+	checkf(fb_ref_value_parse("1.2.3", &v) != 0 && fb_ref_value_parse("x", &v) != 0 &&
 	      fb_ref_value_parse("1±", &v) != 0, "%s are rejected", "1.2.3, x, 1±");
 
 	if (fb_reference_parse(good, "good", ref, err, sizeof(err)))
 		printf("# %s\n", err);
-	check(ref->ntables == 1, "a table with explicit %s parses", "col/row selectors");
+	checkf(ref->ntables == 1, "a table with explicit %s parses", "col/row selectors");
 	if (ref->ntables == 1) {
 		const struct fb_ref_table *t = &ref->tables[0];
 		struct fb_shape_result r;
 
-		check(t->cols[2].num == 1 && t->cols[2].den == 0, "%s resolves its columns", "col speedup = ratio opt / base");
-		check(!strcmp(t->rows[0].sel, "direction=dram0->cxl") && !strcmp(t->rows[1].sel, "direction=DRAM0 -> DRAM0"),
+		checkf(t->cols[2].num == 1 && t->cols[2].den == 0, "%s resolves its columns", "col speedup = ratio opt / base");
+		checkf(!strcmp(t->rows[0].sel, "direction=dram0->cxl") && !strcmp(t->rows[1].sel, "direction=DRAM0 -> DRAM0"),
 		      "rows take %s, else the row axis and label", "the explicit selector");
 		fb_ref_shape_eval(&t->shapes[0], t, NULL, &r);
-		check(!strcmp(r.verdict, "yes") && r.plus == 1 && r.same == 1,
+		checkf(!strcmp(r.verdict, "yes") && r.plus == 1 && r.same == 1,
 		      "beats: %s", "20±1 beats 10±1; 10.1±0.1 vs 10±0.1 is within noise -> yes");
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = fb_reference_parse(bad[i].text, "bad.ref", ref, err, sizeof(err));
 
-		check(rc != 0 && strstr(err, bad[i].msg) && !strncmp(err, "bad.ref:", 8),
+		checkf(rc != 0 && strstr(err, bad[i].msg) && !strncmp(err, "bad.ref:", 8),
 		      "a bad file is refused with its line: %s", err);
 	}
 	free(ref);
@@ -373,29 +364,29 @@ static void test_shapes(void)
 		"shape plateau from 512: plateau\nshape beats-table flat > same: beats\n";
 
 	if (fb_reference_parse(text, "shapes", ref, err, sizeof(err))) {
-		check(0, "%s", err);
+		checkf(0, "%s", err);
 		free(ref);
 		return;
 	}
 	fb_ref_shape_eval(&ref->tables[0].shapes[0], &ref->tables[0], NULL, &r);
-	check(!strcmp(r.verdict, "mixed") && r.plus == 1 && r.minus == 1,
+	checkf(!strcmp(r.verdict, "mixed") && r.plus == 1 && r.minus == 1,
 	      "rise along columns, one row up and one down: %s", r.verdict);
 	fb_ref_shape_eval(&ref->tables[0].shapes[1], &ref->tables[0], NULL, &r);
-	check(!strcmp(r.verdict, "mixed") && r.n == 2, "rise along rows, per column: %s", r.verdict);
+	checkf(!strcmp(r.verdict, "mixed") && r.n == 2, "rise along rows, per column: %s", r.verdict);
 	fb_ref_shape_eval(&ref->tables[1].shapes[0], &ref->tables[1], NULL, &r);
-	check(!strcmp(r.verdict, "yes"), "10.0..10.4 is a plateau (within 5%%): %s", r.verdict);
+	checkf(!strcmp(r.verdict, "yes"), "10.0..10.4 is a plateau (within 5%%): %s", r.verdict);
 	fb_ref_shape_eval(&ref->tables[1].shapes[1], &ref->tables[1], NULL, &r);
-	check(!strcmp(r.verdict, "yes"), "1 -> 8192 rises: %s", r.verdict);
+	checkf(!strcmp(r.verdict, "yes"), "1 -> 8192 rises: %s", r.verdict);
 	fb_ref_shape_eval(&ref->tables[2].shapes[0], &ref->tables[2], NULL, &r);
-	check(!strcmp(r.verdict, "no"), "10 -> 13 is no plateau: %s", r.verdict);
+	checkf(!strcmp(r.verdict, "no"), "10 -> 13 is no plateau: %s", r.verdict);
 	fb_ref_shape_eval(&ref->tables[2].shapes[1], &ref->tables[1], &ref->tables[2], &r);
-	check(!strcmp(r.verdict, "no") && r.same == 2 && r.minus == 1 && r.n == 3,
+	checkf(!strcmp(r.verdict, "no") && r.same == 2 && r.minus == 1 && r.n == 3,
 	      "beats-table by row label: equal rows are within noise, 10.3 < 13 is reversed: %s", r.verdict);
 	ref->tables[1].rows[1].v[0].kind = FB_REF_NONE;
 	ref->tables[1].rows[2].v[0].kind = FB_REF_NONE;
 	ref->tables[1].rows[3].v[0].kind = FB_REF_NONE;
 	fb_ref_shape_eval(&ref->tables[1].shapes[0], &ref->tables[1], NULL, &r);
-	check(!strcmp(r.verdict, "n/a"), "nothing measured from 512 on: %s", r.verdict);
+	checkf(!strcmp(r.verdict, "n/a"), "nothing measured from 512 on: %s", r.verdict);
 	free(ref);
 }
 
@@ -405,6 +396,5 @@ int main(void)
 	test_shapes();
 	test_layouts();
 	test_files();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

@@ -3,14 +3,7 @@
 #include <stdio.h>
 
 #include "stats.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s - %s\n", ok ? "ok" : "not ok", what);
-	ok ? passed++ : failed++;
-}
+#include "check.h"
 
 static int near(double a, double b, double tol)
 {
@@ -60,6 +53,5 @@ int main(void)
 		fb_stats_compute(big, 4, &s);
 		check(near(s.sd, sqrt(5.0 / 3.0), 1e-6), "sd stable far from zero");
 	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

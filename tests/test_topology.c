@@ -14,19 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "check.h"
 
 #define XML "data/two-socket-8llc.xml"
 
-static int passed, failed;
-
-static void check(int ok, const char *what, const char *detail)
+/* The detail (what the CPUs were) only when the check fails. */
+static void check_cpus(int ok, const char *what, const char *detail)
 {
-	if (ok)
-		passed++;
-	else
-		failed++;
-	printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what,
-	       !ok && detail && *detail ? ": " : "", !ok && detail ? detail : "");
+	checkf(ok, "%s%s%s", what, !ok && detail && *detail ? ": " : "",
+	       !ok && detail ? detail : "");
 }
 
 static int same(const int *a, const int *b, int n)
@@ -49,32 +45,32 @@ static void test_xml(void)
 	int cpus[80], rc, seen[8], ok;
 
 	rc = fb_topology_load(&t, XML, err, sizeof(err));
-	check(rc == 0, "load " XML, err);
+	check_cpus(rc == 0, "load " XML, err);
 	if (rc)
 		return;
-	check(t.nllc == 8, "8 LLC domains", NULL);
-	check(t.ncpus == 64, "64 CPUs", NULL);
-	check(t.npackages == 2, "2 packages", NULL);
-	check(strstr(t.source, "L3") && strstr(t.source, "two-socket-8llc.xml"),
+	check_cpus(t.nllc == 8, "8 LLC domains", NULL);
+	check_cpus(t.ncpus == 64, "64 CPUs", NULL);
+	check_cpus(t.npackages == 2, "2 packages", NULL);
+	check_cpus(strstr(t.source, "L3") && strstr(t.source, "two-socket-8llc.xml"),
 	      "source names L3 and the XML file", t.source);
 	ok = 1;
 	for (int d = 0; d < t.nllc; d++)
 		ok &= t.llc[d].index == d && t.llc[d].ncpus == 8 &&
 		      t.llc[d].package == d / 4 &&
 		      t.llc[d].size == 32ull << 20;
-	check(ok, "each LLC: 8 CPUs, 32 MiB, package 0 for 0-3 and 1 for 4-7", NULL);
+	check_cpus(ok, "each LLC: 8 CPUs, 32 MiB, package 0 for 0-3 and 1 for 4-7", NULL);
 	{
 		int want[] = { 4, 5, 6, 7, 36, 37, 38, 39 };
 
-		check(same(t.llc[1].cpus, want, 8),
+		check_cpus(same(t.llc[1].cpus, want, 8),
 		      "LLC 1 order is distinct cores first, then siblings",
 		      fmt(t.llc[1].cpus, t.llc[1].ncpus));
 	}
-	check(fb_topology_llc_of(&t, 37) == 1 && fb_topology_llc_of(&t, 63) == 7 &&
+	check_cpus(fb_topology_llc_of(&t, 37) == 1 && fb_topology_llc_of(&t, 63) == 7 &&
 	      fb_topology_llc_of(&t, 99) == -1, "llc_of 37, 63, 99", NULL);
 
 	/* NUMA nodes */
-	check(t.nnodes == 3, "3 NUMA nodes", NULL);
+	check_cpus(t.nnodes == 3, "3 NUMA nodes", NULL);
 	{
 		const struct fb_node *n0 = fb_topology_node(&t, 0);
 		const struct fb_node *n1 = fb_topology_node(&t, 1);
@@ -85,18 +81,18 @@ static void test_xml(void)
 			w0[i] = i, w0[16 + i] = 32 + i;
 			w1[i] = 16 + i, w1[16 + i] = 48 + i;
 		}
-		check(n0 && n0->ncpus == 32 && same(n0->cpus, w0, 32) &&
+		check_cpus(n0 && n0->ncpus == 32 && same(n0->cpus, w0, 32) &&
 		      n0->mem_total == 64ll << 30, "node 0: CPUs 0-15,32-47, 64 GiB",
 		      n0 ? fmt(n0->cpus, n0->ncpus) : "missing");
-		check(n1 && n1->ncpus == 32 && same(n1->cpus, w1, 32),
+		check_cpus(n1 && n1->ncpus == 32 && same(n1->cpus, w1, 32),
 		      "node 1: CPUs 16-31,48-63", n1 ? fmt(n1->cpus, n1->ncpus) : "missing");
-		check(n2 && n2->ncpus == 0 && !n2->cpus && n2->mem_total == 128ll << 30 &&
+		check_cpus(n2 && n2->ncpus == 0 && !n2->cpus && n2->mem_total == 128ll << 30 &&
 		      n2->mem_free == n2->mem_total,
 		      "node 2: memory-only, 128 GiB, free = total from XML",
 		      n2 ? fmt(n2->cpus, n2->ncpus) : "missing");
-		check(t.node[0].id == 0 && t.node[1].id == 1 && t.node[2].id == 2,
+		check_cpus(t.node[0].id == 0 && t.node[1].id == 1 && t.node[2].id == 2,
 		      "nodes sorted by id", NULL);
-		check(fb_topology_node(&t, 3) == NULL, "node 3 does not exist", NULL);
+		check_cpus(fb_topology_node(&t, 3) == NULL, "node 3 does not exist", NULL);
 	}
 
 	/* spread */
@@ -108,7 +104,7 @@ static void test_xml(void)
 
 		ok = d == i && !seen[d]++;
 	}
-	check(ok, "spread 8 threads: one per LLC", fmt(cpus, 8));
+	check_cpus(ok, "spread 8 threads: one per LLC", fmt(cpus, 8));
 	rc = fb_placement_cpus(&t, FB_PLACE_SPREAD, NULL, 0, 16, 0, cpus, err, sizeof(err));
 	memset(seen, 0, sizeof(seen));
 	ok = rc == 0;
@@ -118,12 +114,12 @@ static void test_xml(void)
 		ok = seen[d] == 2;
 	for (int i = 0; ok && i < 16; i++)
 		ok = cpus[i] < 32; /* a distinct core each: no sibling yet */
-	check(ok, "spread 16 threads: each LLC twice, 16 distinct cores", fmt(cpus, 16));
+	check_cpus(ok, "spread 16 threads: each LLC twice, 16 distinct cores", fmt(cpus, 16));
 	rc = fb_placement_cpus(&t, FB_PLACE_SPREAD, NULL, 0, 64, 0, cpus, err, sizeof(err));
 	ok = rc == 0;
 	for (int i = 0; ok && i < 64; i++)
 		ok = (i < 32) == (cpus[i] < 32);
-	check(ok, "spread 64 threads: all 32 cores before any SMT sibling", fmt(cpus, 64));
+	check_cpus(ok, "spread 64 threads: all 32 cores before any SMT sibling", fmt(cpus, 64));
 
 	/* fill */
 	{
@@ -131,10 +127,10 @@ static void test_xml(void)
 		int want10[] = { 0, 1, 2, 3, 32, 33, 34, 35, 4, 5 };
 
 		rc = fb_placement_cpus(&t, FB_PLACE_FILL, NULL, 0, 8, 0, cpus, err, sizeof(err));
-		check(rc == 0 && same(cpus, want, 8),
+		check_cpus(rc == 0 && same(cpus, want, 8),
 		      "fill 8 threads: LLC 0, its 4 cores then their siblings", fmt(cpus, 8));
 		rc = fb_placement_cpus(&t, FB_PLACE_FILL, NULL, 0, 10, 0, cpus, err, sizeof(err));
-		check(rc == 0 && same(cpus, want10, 10), "fill 10 threads: spills into LLC 1",
+		check_cpus(rc == 0 && same(cpus, want10, 10), "fill 10 threads: spills into LLC 1",
 		      fmt(cpus, 10));
 	}
 
@@ -143,28 +139,28 @@ static void test_xml(void)
 		int good[] = { 5, 37, 16 }, off[] = { 0, 99 };
 
 		rc = fb_placement_cpus(&t, FB_PLACE_LIST, good, 3, 3, 0, cpus, err, sizeof(err));
-		check(rc == 0 && same(cpus, good, 3), "list 5,37,16 kept in order", err);
+		check_cpus(rc == 0 && same(cpus, good, 3), "list 5,37,16 kept in order", err);
 		rc = fb_placement_cpus(&t, FB_PLACE_LIST, off, 2, 2, 0, cpus, err, sizeof(err));
-		check(rc == -1 && !strcmp(err, "cpu 99 is not online (online: 0-63)"),
+		check_cpus(rc == -1 && !strcmp(err, "cpu 99 is not online (online: 0-63)"),
 		      "list with cpu 99: error names it", err);
 		rc = fb_placement_cpus(&t, FB_PLACE_LIST, good, 3, 4, 0, cpus, err, sizeof(err));
-		check(rc == -1 && strstr(err, "3 CPUs") && strstr(err, "--threads is 4"),
+		check_cpus(rc == -1 && strstr(err, "3 CPUs") && strstr(err, "--threads is 4"),
 		      "list of 3 CPUs for 4 threads: error", err);
 	}
 
 	/* thread counts */
 	rc = fb_placement_cpus(&t, FB_PLACE_SPREAD, NULL, 0, 0, 0, cpus, err, sizeof(err));
-	check(rc == -1 && strstr(err, "--threads 0"), "0 threads: error", err);
+	check_cpus(rc == -1 && strstr(err, "--threads 0"), "0 threads: error", err);
 	rc = fb_placement_cpus(&t, FB_PLACE_FILL, NULL, 0, 65, 0, cpus, err, sizeof(err));
-	check(rc == -1 &&
+	check_cpus(rc == -1 &&
 	      !strcmp(err, "--threads 65 exceeds the 64 online CPUs (use --oversubscribe)"),
 	      "65 threads without --oversubscribe: error", err);
 	rc = fb_placement_cpus(&t, FB_PLACE_SPREAD, NULL, 0, 66, 1, cpus, err, sizeof(err));
-	check(rc == 0 && cpus[64] == cpus[0] && cpus[65] == cpus[1] && cpus[1] == 4,
+	check_cpus(rc == 0 && cpus[64] == cpus[0] && cpus[65] == cpus[1] && cpus[1] == 4,
 	      "66 threads with --oversubscribe: placement order repeats", err);
 
 	fb_topology_free(&t);
-	check(t.llc == NULL && t.nllc == 0, "free clears the struct", NULL);
+	check_cpus(t.llc == NULL && t.nllc == 0, "free clears the struct", NULL);
 }
 
 /* Hand-built topologies: the exact messages on a 2-CPU box, uneven domains. */
@@ -179,20 +175,20 @@ static void test_small(void)
 	char err[256] = "";
 
 	rc = fb_placement_cpus(&t, FB_PLACE_SPREAD, NULL, 0, 4, 0, cpus, err, sizeof(err));
-	check(rc == -1 && !strcmp(err, "--threads 4 exceeds the 2 online CPUs (use --oversubscribe)"),
+	check_cpus(rc == -1 && !strcmp(err, "--threads 4 exceeds the 2 online CPUs (use --oversubscribe)"),
 	      "2-CPU box, 4 threads: exact message", err);
 	rc = fb_placement_cpus(&t, FB_PLACE_LIST, l99, 1, 1, 0, cpus, err, sizeof(err));
-	check(rc == -1 && !strcmp(err, "cpu 99 is not online (online: 0-1)"),
+	check_cpus(rc == -1 && !strcmp(err, "cpu 99 is not online (online: 0-1)"),
 	      "2-CPU box, list 99: exact message", err);
 	rc = fb_placement_cpus(&t, FB_PLACE_LIST, dup, 2, 2, 0, cpus, err, sizeof(err));
-	check(rc == -1 && strstr(err, "cpu 1 is listed twice"), "list 1,1: error", err);
+	check_cpus(rc == -1 && strstr(err, "cpu 1 is listed twice"), "list 1,1: error", err);
 	rc = fb_placement_cpus(&t, FB_PLACE_LIST, dup, 2, 2, 1, cpus, err, sizeof(err));
-	check(rc == 0 && cpus[0] == 1 && cpus[1] == 1, "list 1,1 with --oversubscribe", err);
+	check_cpus(rc == 0 && cpus[0] == 1 && cpus[1] == 1, "list 1,1 with --oversubscribe", err);
 	{
 		int want[] = { 0, 2, 1, 3, 4, 5 };
 
 		rc = fb_placement_cpus(&u, FB_PLACE_SPREAD, NULL, 0, 6, 0, cpus, err, sizeof(err));
-		check(rc == 0 && same(cpus, want, 6),
+		check_cpus(rc == 0 && same(cpus, want, 6),
 		      "spread over uneven domains skips the exhausted one", fmt(cpus, 6));
 	}
 }
@@ -209,29 +205,29 @@ static void test_cpulist(void)
 	};
 
 	rc = fb_cpulist_format(in, 7, buf, sizeof(buf));
-	check(rc == 11 && !strcmp(buf, "0-3,8,10-11"), "format 0-3,8,10-11", buf);
+	check_cpus(rc == 11 && !strcmp(buf, "0-3,8,10-11"), "format 0-3,8,10-11", buf);
 	rc = fb_cpulist_parse(buf, &v, &n, err, sizeof(err));
-	check(rc == 0 && n == 7 && same(v, in, 7), "parse round trip", err);
+	check_cpus(rc == 0 && n == 7 && same(v, in, 7), "parse round trip", err);
 	free(v);
 	fb_cpulist_format(smt, 4, buf, sizeof(buf));
-	check(!strcmp(buf, "0,32,1,33"), "format keeps placement order", buf);
+	check_cpus(!strcmp(buf, "0,32,1,33"), "format keeps placement order", buf);
 	rc = fb_cpulist_format(in, 7, buf, 6);
-	check(rc == 11 && !strcmp(buf, "0-3,8"), "format truncates at a token, returns full length", buf);
+	check_cpus(rc == 11 && !strcmp(buf, "0-3,8"), "format truncates at a token, returns full length", buf);
 	fb_cpulist_format(in, 0, buf, sizeof(buf));
-	check(buf[0] == '\0', "format of no CPUs is empty", buf);
+	check_cpus(buf[0] == '\0', "format of no CPUs is empty", buf);
 	rc = fb_cpulist_parse(" 0-1, 5 ", &v, &n, err, sizeof(err));
-	check(rc == 0 && n == 3 && v[0] == 0 && v[1] == 1 && v[2] == 5,
+	check_cpus(rc == 0 && n == 3 && v[0] == 0 && v[1] == 1 && v[2] == 5,
 	      "parse tolerates spaces around tokens", err);
 	free(v);
 	rc = fb_cpulist_parse("", &v, &n, err, sizeof(err));
-	check(rc == -1 && v == NULL && strstr(err, "empty"), "parse \"\": error", err);
+	check_cpus(rc == -1 && v == NULL && strstr(err, "empty"), "parse \"\": error", err);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char what[64];
 
 		err[0] = '\0';
 		rc = fb_cpulist_parse(bad[i][0], &v, &n, err, sizeof(err));
 		snprintf(what, sizeof(what), "parse \"%s\": error names %s", bad[i][0], bad[i][1]);
-		check(rc == -1 && v == NULL && strstr(err, bad[i][1]), what, err);
+		check_cpus(rc == -1 && v == NULL && strstr(err, bad[i][1]), what, err);
 	}
 }
 
@@ -243,9 +239,9 @@ static void test_names(void)
 	ok &= !fb_placement_parse("spread", &p) && p == FB_PLACE_SPREAD;
 	ok &= !fb_placement_parse("fill", &p) && p == FB_PLACE_FILL;
 	ok &= !fb_placement_parse("list", &p) && p == FB_PLACE_LIST;
-	check(ok, "placement parse spread/fill/list", NULL);
-	check(fb_placement_parse("compact", &p) == -1, "placement parse rejects compact", NULL);
-	check(!strcmp(fb_placement_name(FB_PLACE_SPREAD), "spread") &&
+	check_cpus(ok, "placement parse spread/fill/list", NULL);
+	check_cpus(fb_placement_parse("compact", &p) == -1, "placement parse rejects compact", NULL);
+	check_cpus(!strcmp(fb_placement_name(FB_PLACE_SPREAD), "spread") &&
 	      !strcmp(fb_placement_name(FB_PLACE_FILL), "fill") &&
 	      !strcmp(fb_placement_name(FB_PLACE_LIST), "list"), "placement names", NULL);
 }
@@ -261,9 +257,9 @@ static void test_this_machine(void)
 	if (sched_getaffinity(0, sizeof(aff), &aff) == 0)
 		naff = CPU_COUNT(&aff);
 	rc = fb_topology_load(&t, "data/does-not-exist.xml", err, sizeof(err));
-	check(rc == -1 && strstr(err, "does-not-exist.xml"), "missing XML: error names it", err);
+	check_cpus(rc == -1 && strstr(err, "does-not-exist.xml"), "missing XML: error names it", err);
 	rc = fb_topology_load(&t, NULL, err, sizeof(err));
-	check(rc == 0, "load this machine", err);
+	check_cpus(rc == 0, "load this machine", err);
 	if (rc)
 		return;
 	snprintf(detail, sizeof(detail), "ncpus %d, online %ld, affinity %d (%s)",
@@ -271,16 +267,16 @@ static void test_this_machine(void)
 	/* hwloc leaves out CPUs our cgroup may not use; only when none is
 	 * excluded can the count equal the online count exactly. */
 	if (naff == online)
-		check(t.ncpus == online, "ncpus == sysconf(_SC_NPROCESSORS_ONLN)", detail);
+		check_cpus(t.ncpus == online, "ncpus == sysconf(_SC_NPROCESSORS_ONLN)", detail);
 	else
-		check(t.ncpus <= online && t.ncpus >= 1,
+		check_cpus(t.ncpus <= online && t.ncpus >= 1,
 		      "ncpus within online CPUs (restricted cgroup/affinity)", detail);
 	for (int d = 0; d < t.nllc; d++)
 		sum += t.llc[d].ncpus;
-	check(t.nllc >= 1 && sum == t.ncpus, "LLC domains cover every CPU once", detail);
+	check_cpus(t.nllc >= 1 && sum == t.ncpus, "LLC domains cover every CPU once", detail);
 	for (int i = 0; i < t.nnodes; i++)
 		mem |= t.node[i].mem_total > 0 && t.node[i].mem_free <= t.node[i].mem_total;
-	check(t.nnodes >= 1 && mem, "at least one NUMA node with memory", NULL);
+	check_cpus(t.nnodes >= 1 && mem, "at least one NUMA node with memory", NULL);
 	cpus = malloc(sizeof(int) * (size_t)t.ncpus);
 	rc = cpus ? fb_placement_cpus(&t, FB_PLACE_SPREAD, NULL, 0, t.ncpus, 0, cpus,
 				      err, sizeof(err)) : -1;
@@ -288,7 +284,7 @@ static void test_this_machine(void)
 	for (int i = 0; ok && i < t.ncpus; i++)
 		for (int j = 0; ok && j < i; j++)
 			ok = cpus[i] != cpus[j];
-	check(ok, "spread over all CPUs of this machine: each once", err);
+	check_cpus(ok, "spread over all CPUs of this machine: each once", err);
 	printf("     this machine: %s, %d CPUs, %d LLC, %d nodes, spread %s\n",
 	       t.source, t.ncpus, t.nllc, t.nnodes, ok ? fmt(cpus, t.ncpus) : "-");
 	free(cpus);
@@ -302,6 +298,5 @@ int main(void)
 	test_cpulist();
 	test_names();
 	test_this_machine();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }
