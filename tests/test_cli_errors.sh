@@ -7,24 +7,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export FOLIOBENCH_RESULTS=$tmp/results
 
-bad() { # bad NEEDLE ARGS...: exit 2, one stderr line containing NEEDLE, no results
-	local needle=$1 rc
-	shift
-	"$FB" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ $rc -ne 2 ]; then
-		not_ok "$* -> exit $rc, wanted 2 ($(head -c 200 "$tmp/err"))"
-	elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
-		not_ok "$* -> $(wc -l <"$tmp/err") stderr lines, wanted 1"
-	elif ! grep -qF -- "$needle" "$tmp/err"; then
-		not_ok "$* -> message does not name '$needle': $(cat "$tmp/err")"
-	elif [ -e "$tmp/results" ]; then
-		not_ok "$* -> left a result file"
-		rm -rf "$tmp/results"
-	else
-		ok "$* -> $(cat "$tmp/err")"
-	fi
-}
+bad() { usage_error "$@"; }
 
 ncpu=$(nproc)
 bad "--bogus" copy --bogus

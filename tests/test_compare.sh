@@ -121,24 +121,7 @@ check "--output FILE: exit 1, the report in the file, stdout empty, one verdict 
 	"[ $rc -eq 1 ] && [ -s '$tmp/out.xml' ] && [ ! -s '$tmp/o.out' ] && grep -q 'FAIL: 1 of 4 cells regressed' '$tmp/o.err' && [ \$(wc -l <'$tmp/o.err') -eq 1 ]"
 
 # --- bad input: one line naming the file and the problem, exit 2, no output file ---
-bad() { # bad NEEDLE ARGS...
-	local needle=$1 rc
-	shift
-	rm -f "$tmp/bad.out"
-	"$FB" compare "$@" --output "$tmp/bad.out" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ $rc -ne 2 ]; then
-		not_ok "compare $* -> exit $rc, wanted 2 ($(head -c 300 "$tmp/err"))"
-	elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
-		not_ok "compare $* -> $(wc -l <"$tmp/err") stderr lines, wanted 1"
-	elif ! grep -qF -- "$needle" "$tmp/err"; then
-		not_ok "compare $* -> message does not name '$needle': $(cat "$tmp/err")"
-	elif [ -e "$tmp/bad.out" ] || [ -s "$tmp/out" ]; then
-		not_ok "compare $* -> left output behind"
-	else
-		ok "bad input -> $(cat "$tmp/err")"
-	fi
-}
+bad() { NO_OUTPUT=$tmp/bad.out usage_error "$1" compare "${@:2}" --output "$tmp/bad.out"; }
 edit "$D/base.json" "$tmp/v2.json" "d['schema_version']=2"
 bad "v2.json: schema version 2, this foliobench reads 1" "$D/base.json" "$tmp/v2.json"
 edit "$D/base.json" "$tmp/other.json" "d['schema']='google-benchmark'"

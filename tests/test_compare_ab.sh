@@ -80,24 +80,7 @@ check "compare AB-DIR --stat mean: gated on the runs' means" jq_py "$tmp/mean.js
 	"assert d['run_statistic'] == 'mean' and d['gate'] == 'fail'"
 
 # --- bad usage: one line, exit 2, no results left behind ---
-bad() { # bad NEEDLE ARGS...
-	local needle=$1 rc
-	shift
-	"$FB" ab "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ $rc -ne 2 ]; then
-		not_ok "ab $* -> exit $rc, wanted 2 ($(head -c 300 "$tmp/err"))"
-	elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
-		not_ok "ab $* -> $(wc -l <"$tmp/err") stderr lines, wanted 1: $(cat "$tmp/err")"
-	elif ! grep -qF -- "$needle" "$tmp/err"; then
-		not_ok "ab $* -> message does not name '$needle': $(cat "$tmp/err")"
-	elif [ -e "$tmp/abdir" ] || [ -n "$(ls -A "$tmp/results" 2>/dev/null)" ]; then
-		not_ok "ab $* -> left results behind"
-		rm -rf "$tmp/abdir" "$tmp/results"
-	else
-		ok "ab $* -> $(cat "$tmp/err")"
-	fi
-}
+bad() { NO_OUTPUT=$tmp/abdir usage_error "$1" ab "${@:2}"; }
 fake a-bad 1 0
 bad "give the copy arguments after --" --pairs 6
 bad "stray" --pairs 6 stray
