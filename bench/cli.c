@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "engine.h"
 #include "primitives.h"
+#include "table.h"
 #include "util.h"
 
 void fb_usage_error(const char *cmd, const char *fmt, ...)
@@ -108,6 +109,29 @@ bool fb_parse_measure_opt(const char *cmd, int opt, const char *arg, struct fb_r
 		return true;
 	case FB_O_MAXREPS:
 		ro->max_reps = (unsigned)fb_parse_count(cmd, "--max-reps", arg, 2, 1000000);
+		return true;
+	}
+	return false;
+}
+
+bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_output_opts *o)
+{
+	switch (opt) {
+	case FB_O_FORMAT:
+		o->format = fb_parse_format(cmd, arg);
+		return true;
+	case FB_O_ROWS:
+	case FB_O_COLS:
+		if (!fb_table_axis_valid(arg))
+			fb_usage_error(cmd, "--%s %s: not an axis (allowed %s)",
+				    opt == FB_O_ROWS ? "rows" : "cols", arg, fb_table_axes());
+		*(opt == FB_O_ROWS ? &o->rows : &o->cols) = arg;
+		return true;
+	case FB_O_OUTPUT:
+		o->output = arg;
+		return true;
+	case FB_O_QUIET:
+		o->quiet = true;
 		return true;
 	}
 	return false;

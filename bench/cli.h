@@ -28,7 +28,8 @@ void fb_print_primitives(FILE *f);
  * --warmup, --ci-target, --time-budget, --max-reps): put FB_MEASURE_LONGOPTS
  * in the getopt table and hand unknown codes to fb_parse_measure_opt.
  */
-enum { FB_O_REPS = 0x1000, FB_O_WARMUP, FB_O_CI, FB_O_BUDGET, FB_O_MAXREPS };
+enum { FB_O_REPS = 0x1000, FB_O_WARMUP, FB_O_CI, FB_O_BUDGET, FB_O_MAXREPS,
+       FB_O_FORMAT, FB_O_ROWS, FB_O_COLS, FB_O_OUTPUT, FB_O_QUIET };
 #define FB_MEASURE_LONGOPTS \
 	{ "reps", required_argument, NULL, FB_O_REPS }, \
 	{ "warmup", required_argument, NULL, FB_O_WARMUP }, \
@@ -37,6 +38,22 @@ enum { FB_O_REPS = 0x1000, FB_O_WARMUP, FB_O_CI, FB_O_BUDGET, FB_O_MAXREPS };
 	{ "max-reps", required_argument, NULL, FB_O_MAXREPS }
 /* Store a repetition option in ro; false when opt is not one of them. */
 bool fb_parse_measure_opt(const char *cmd, int opt, const char *arg, struct fb_run_opts *ro);
+
+/* And their output options: FB_OUTPUT_LONGOPTS, fb_parse_output_opt. */
+struct fb_output_opts {
+	const char *format;       /* table, markdown, csv, json */
+	const char *rows, *cols;  /* table axes */
+	const char *output;       /* --output DIR; NULL: results/<run-id> */
+	bool quiet;
+};
+#define FB_OUTPUT_LONGOPTS \
+	{ "format", required_argument, NULL, FB_O_FORMAT }, \
+	{ "rows", required_argument, NULL, FB_O_ROWS }, \
+	{ "cols", required_argument, NULL, FB_O_COLS }, \
+	{ "output", required_argument, NULL, FB_O_OUTPUT }, \
+	{ "quiet", no_argument, NULL, FB_O_QUIET }
+/* Store an output option in o; false when opt is not one of them. */
+bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_output_opts *o);
 /* run.json's options object, holding the repetition options. */
 json_object *fb_measure_options_json(const struct fb_run_opts *ro);
 

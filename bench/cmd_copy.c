@@ -86,7 +86,6 @@ enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
 	O_COUNT, O_THREADS, O_CHANNELS, O_SPLIT, O_PLACEMENT, O_CPUS, O_OVERSUB,
 	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_VERIFY, O_SRCFILL, O_COUNTERS,
-	O_FORMAT, O_ROWS, O_COLS, O_OUTPUT, O_QUIET,
 	O_INJECT, O_HELP,
 };
 
@@ -115,11 +114,7 @@ static const struct option copy_opts[] = {
 	{ "verify", no_argument, NULL, O_VERIFY },
 	{ "src-fill", required_argument, NULL, O_SRCFILL },
 	{ "counters", required_argument, NULL, O_COUNTERS },
-	{ "format", required_argument, NULL, O_FORMAT },
-	{ "rows", required_argument, NULL, O_ROWS },
-	{ "cols", required_argument, NULL, O_COLS },
-	{ "output", required_argument, NULL, O_OUTPUT },
-	{ "quiet", no_argument, NULL, O_QUIET },
+	FB_OUTPUT_LONGOPTS,
 	{ "inject-slowdown", required_argument, NULL, O_INJECT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -159,12 +154,12 @@ int fb_cmd_copy(int argc, char **argv)
 	struct fb_result *results;
 	struct fb_run run = { 0 };
 	const struct fb_backend *be;
-	const char *format = "table", *rows = NULL, *cols = "folio_size", *output = NULL;
+	struct fb_output_opts out = { .format = "table", .cols = "folio_size" };
 	const char *counters_list = NULL;
 	char err[FB_ERRLEN];
 	size_t ncells = 0;
 	int src = 0, dst = 0, opt, rc;
-	bool quiet = false, table;
+	bool table;
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
 
 	spec.backend = "user";
@@ -280,22 +275,6 @@ int fb_cmd_copy(int argc, char **argv)
 		case O_COUNTERS:
 			counters_list = optarg;
 			break;
-		case O_FORMAT:
-			format = fb_parse_format(cmd, optarg);
-			break;
-		case O_ROWS:
-		case O_COLS:
-			if (!fb_table_axis_valid(optarg))
-				fb_usage_error(cmd, "--%s %s: not an axis (see --help)",
-					    opt == O_ROWS ? "rows" : "cols", optarg);
-			*(opt == O_ROWS ? &rows : &cols) = optarg;
-			break;
-		case O_OUTPUT:
-			output = optarg;
-			break;
-		case O_QUIET:
-			quiet = true;
-			break;
 		case O_INJECT:
 			ro.inject_slowdown_pct = fb_parse_positive(cmd, "--inject-slowdown", optarg);
 			if (ro.inject_slowdown_pct > 90)
@@ -307,7 +286,8 @@ int fb_cmd_copy(int argc, char **argv)
 			fputs(copy_usage, stdout);
 			return FB_EXIT_OK;
 		default:
-			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro))
+			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro) &&
+			    !fb_parse_output_opt(cmd, opt, optarg, &out))
 				fb_usage_error(cmd, "unknown option %s (see foliobench copy --help)",
 					    argv[optind - 1]);
 		}
@@ -373,8 +353,8 @@ int fb_cmd_copy(int argc, char **argv)
 		fprintf(stderr, "%s %s: topology: %s\n", prog, cmd, err);
 		return FB_EXIT_FAIL;
 	}
-	if (!rows)
-		rows = spec.nchannels ? "channels" : "threads";
+	if (!out.rows)
+		out.rows = spec.nchannels ? "channels" : "threads";
 
 	/* The cell size has to fit: source and destination, on their nodes. */
 	if (!spec.ncounts && !strcmp(spec.backend, "user")) {
@@ -405,7 +385,7 @@ int fb_cmd_copy(int argc, char **argv)
 					 "total scaled to %s per cell to fit the free memory of node %d",
 					 fb_size_str(spec.total, a, sizeof(a)), nodes[k]);
 				json_object_array_add(notes, json_object_new_string(err));
-				if (!quiet)
+				if (!out.quiet)
 					fprintf(stderr, "note: %s\n", err);
 			}
 		}
@@ -457,20 +437,20 @@ int fb_cmd_copy(int argc, char **argv)
 	run.counters = ro.counters;
 	run.notes = json_object_array_length(notes) ? notes : NULL;
 
-	rc = fb_run_cells(&run, cmd, output, be, cells, ncells, &ro, results,
-			  !quiet && isatty(2));
+	rc = fb_run_cells(&run, cmd, out.output, be, cells, ncells, &ro, results,
+			  !out.quiet && isatty(2));
 	if (be->shutdown)
 		be->shutdown();
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, format, quiet, &table))
+	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
 		return FB_EXIT_FAIL;
 	if (table) {
 		printf("GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n");
-		fb_table_render(stdout, doc, rows, cols,
-				strcmp(format, "markdown") ? FB_TABLE_TEXT : FB_TABLE_MARKDOWN);
+		fb_table_render(stdout, doc, out.rows, out.cols,
+				strcmp(out.format, "markdown") ? FB_TABLE_TEXT : FB_TABLE_MARKDOWN);
 	}
-	fb_run_summary(&run, cmd, results, quiet);
+	fb_run_summary(&run, cmd, results, out.quiet);
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);

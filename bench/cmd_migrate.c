@@ -65,9 +65,7 @@ static const char migrate_usage[] =
 "4 cannot run here (fewer than two NUMA nodes with memory).\n";
 
 enum {
-	O_SIZES = 256, O_TOTAL, O_NODES, O_SRC, O_DST, O_BATCH, O_LOAD, O_CPUS,
-	O_FORMAT, O_ROWS, O_COLS, O_OUTPUT, O_QUIET,
-	O_HELP,
+	O_SIZES = 256, O_TOTAL, O_NODES, O_SRC, O_DST, O_BATCH, O_LOAD, O_CPUS, O_HELP,
 };
 
 static const struct option migrate_opts[] = {
@@ -81,11 +79,7 @@ static const struct option migrate_opts[] = {
 	{ "load", required_argument, NULL, O_LOAD },
 	{ "cpus", required_argument, NULL, O_CPUS },
 	FB_MEASURE_LONGOPTS,
-	{ "format", required_argument, NULL, O_FORMAT },
-	{ "rows", required_argument, NULL, O_ROWS },
-	{ "cols", required_argument, NULL, O_COLS },
-	{ "output", required_argument, NULL, O_OUTPUT },
-	{ "quiet", no_argument, NULL, O_QUIET },
+	FB_OUTPUT_LONGOPTS,
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -260,10 +254,10 @@ int fb_cmd_migrate(int argc, char **argv)
 	struct fb_result *results;
 	struct fb_run run = { 0 };
 	const struct fb_backend *be = &fb_backend_migrate;
-	const char *format = "table", *rows = "direction", *cols = "folio_size", *output = NULL;
+	struct fb_output_opts out = { .format = "table", .rows = "direction", .cols = "folio_size" };
 	uint64_t *sizes = NULL, total = 1ULL << 30, maxsize = 0;
 	size_t nsizes = 0, npairs = 0, ncells = 0;
-	bool total_given = false, quiet = false, table, loads[2] = { false, false };
+	bool total_given = false, table, loads[2] = { false, false };
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
 	char err[FB_ERRLEN], buf[256], a[32], b[32];
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
@@ -345,28 +339,13 @@ int fb_cmd_migrate(int argc, char **argv)
 				fb_usage_error(cmd, "--cpus %s: allowed one CPU (the mover) or two (mover, accessor)",
 					    optarg);
 			break;
-		case O_FORMAT:
-			format = fb_parse_format(cmd, optarg);
-			break;
-		case O_ROWS:
-		case O_COLS:
-			if (!fb_table_axis_valid(optarg))
-				fb_usage_error(cmd, "--%s %s: not an axis (allowed direction, folio_size, batch, "
-					    "load, total_bytes)", opt == O_ROWS ? "rows" : "cols", optarg);
-			*(opt == O_ROWS ? &rows : &cols) = optarg;
-			break;
-		case O_OUTPUT:
-			output = optarg;
-			break;
-		case O_QUIET:
-			quiet = true;
-			break;
 		case 'h':
 		case O_HELP:
 			fputs(migrate_usage, stdout);
 			return FB_EXIT_OK;
 		default:
-			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro))
+			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro) &&
+			    !fb_parse_output_opt(cmd, opt, optarg, &out))
 				fb_usage_error(cmd, "unknown option %s (see foliobench migrate --help)",
 					    argv[optind - 1]);
 		}
@@ -459,7 +438,7 @@ int fb_cmd_migrate(int argc, char **argv)
 			snprintf(err, sizeof(err), "total scaled to %s per move to fit the free memory of node %d",
 				 fb_size_str(total, a, sizeof(a)), nd[k]);
 			json_object_array_add(notes, json_object_new_string(err));
-			if (!quiet)
+			if (!out.quiet)
 				fprintf(stderr, "note: %s\n", err);
 		}
 	}
@@ -518,7 +497,7 @@ int fb_cmd_migrate(int argc, char **argv)
 					prm[ncells].load = l == 1;
 					prm[ncells].accessor_cpu = l == 1 ? (ncpulist == 2 ? cpulist[1]
 									       : any_cpu_but(&topo, mover)) : -1;
-					if (l == 1 && prm[ncells].accessor_cpu == mover && !quiet)
+					if (l == 1 && prm[ncells].accessor_cpu == mover && !out.quiet)
 						fprintf(stderr, "note: one CPU only: the rw thread shares cpu %d with the mover\n",
 							mover);
 					ncells++;
@@ -548,8 +527,8 @@ int fb_cmd_migrate(int argc, char **argv)
 	/* Signals (trapped by fb_run_cells before any cell changes mTHP
 	 * settings) stop the run cleanly, so the settings are put back. */
 	signal(SIGHUP, on_hup);
-	rc = fb_run_cells(&run, cmd, output, be, cells, ncells, &ro, results,
-			  !quiet && isatty(2));
+	rc = fb_run_cells(&run, cmd, out.output, be, cells, ncells, &ro, results,
+			  !out.quiet && isatty(2));
 	be->shutdown();
 	for (size_t i = 0; i < run.ndone; i++) {
 		json_object *mt = results[i].extra ? fb_json_path(results[i].extra, "mthp") : NULL;
@@ -563,7 +542,7 @@ int fb_cmd_migrate(int argc, char **argv)
 				seen |= !strcmp(json_object_get_string(json_object_array_get_idx(notes, k)), note);
 			if (!seen) {
 				json_object_array_add(notes, json_object_new_string(note));
-				if (!quiet)
+				if (!out.quiet)
 					fprintf(stderr, "note: %s\n", note);
 			}
 		}
@@ -580,10 +559,10 @@ int fb_cmd_migrate(int argc, char **argv)
 		json_object_object_add(cfg, "batch", json_object_new_int64((int64_t)prm[i].batch_pages));
 		json_object_object_add(cfg, "load", json_object_new_string(prm[i].load ? "rw" : "none"));
 	}
-	if (!fb_run_emit(&run, cmd, doc, format, quiet, &table))
+	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
 		return FB_EXIT_FAIL;
 	if (table) {
-		bool md = !strcmp(format, "markdown");
+		bool md = !strcmp(out.format, "markdown");
 		enum fb_table_fmt tf = md ? FB_TABLE_MARKDOWN : FB_TABLE_TEXT;
 		static const struct {
 			const char *metric, *title;
@@ -595,17 +574,17 @@ int fb_cmd_migrate(int argc, char **argv)
 		};
 
 		printf("move_pages(2) GB/s (1 GB = 1e9 bytes), mean±sd over the timed moves\n");
-		fb_table_render(stdout, doc, rows, cols, tf);
+		fb_table_render(stdout, doc, out.rows, out.cols, tf);
 		for (size_t v = 0; v < sizeof(views) / sizeof(views[0]); v++) {
 			json_object *view = metric_view(doc, views[v].metric, views[v].scale);
 
 			printf("\n%s, mean±sd\n", views[v].title);
-			fb_table_render(stdout, view, rows, cols, tf);
+			fb_table_render(stdout, view, out.rows, out.cols, tf);
 			json_object_put(view);
 		}
 		print_details(stdout, doc, md);
 	}
-	fb_run_summary(&run, cmd, results, quiet);
+	fb_run_summary(&run, cmd, results, out.quiet);
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);

@@ -78,8 +78,8 @@ int fb_cmd_show(int argc, char **argv)
 		case 'r':
 		case 'c':
 			if (!fb_table_axis_valid(optarg))
-				fb_usage_error("show", "--%s %s: not an axis (see foliobench copy --help)",
-					    opt == 'r' ? "rows" : "cols", optarg);
+				fb_usage_error("show", "--%s %s: not an axis (allowed %s)",
+					    opt == 'r' ? "rows" : "cols", optarg, fb_table_axes());
 			*(opt == 'r' ? &rows : &cols) = optarg;
 			break;
 		case 'f':

@@ -55,8 +55,7 @@ static const char stores_usage[] =
 
 enum {
 	O_KERNEL = 256, O_RECORD, O_TOTAL, O_THREADS, O_PLACEMENT, O_CPUS, O_OVERSUB, O_NODE,
-	O_EVICT, O_BACKING, O_VERIFY, O_COUNTERS, O_FORMAT, O_ROWS, O_COLS,
-	O_OUTPUT, O_QUIET, O_HELP,
+	O_EVICT, O_BACKING, O_VERIFY, O_COUNTERS, O_HELP,
 };
 
 static const struct option opts[] = {
@@ -73,11 +72,7 @@ static const struct option opts[] = {
 	FB_MEASURE_LONGOPTS,
 	{ "verify", no_argument, NULL, O_VERIFY },
 	{ "counters", required_argument, NULL, O_COUNTERS },
-	{ "format", required_argument, NULL, O_FORMAT },
-	{ "rows", required_argument, NULL, O_ROWS },
-	{ "cols", required_argument, NULL, O_COLS },
-	{ "output", required_argument, NULL, O_OUTPUT },
-	{ "quiet", no_argument, NULL, O_QUIET },
+	FB_OUTPUT_LONGOPTS,
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -240,7 +235,7 @@ int fb_cmd_stores(int argc, char **argv)
 	struct fb_cell *cells;
 	struct fb_result *results;
 	struct fb_run run = { 0 };
-	const char *format = "table", *rows = "primitive", *cols = "threads", *output = NULL;
+	struct fb_output_opts out = { .format = "table", .rows = "primitive", .cols = "threads" };
 	const char *counters_list = NULL;
 	char **knames = NULL, err[FB_ERRLEN + 256], rel[128] = "";
 	size_t nk = 0, nthreads = 0, nplace = 0, nevict = 0, ncells = 0, cap;
@@ -249,7 +244,7 @@ int fb_cmd_stores(int argc, char **argv)
 	enum fb_evict evicts[3];
 	enum fb_backing backing = FB_BACK_AUTO;
 	int *cpulist = NULL, ncpulist = 0, node = 0, opt, rc;
-	bool total_given = false, oversub = false, verify = false, quiet = false, md, table;
+	bool total_given = false, oversub = false, verify = false, md, table;
 	json_object *machine, *options, *doc, *notes = json_object_new_array(), *fl;
 	enum fb_kernel_model km;
 	FILE *f;
@@ -329,31 +324,15 @@ int fb_cmd_stores(int argc, char **argv)
 		case O_COUNTERS:
 			counters_list = optarg;
 			break;
-		case O_FORMAT:
-			format = fb_parse_format(cmd, optarg);
-			break;
-		case O_ROWS:
-		case O_COLS:
-			if (!fb_table_axis_valid(optarg))
-				fb_usage_error(cmd, "--%s %s: not an axis (allowed e.g. primitive, threads, "
-					    "placement, evict, kernel_path)", opt == O_ROWS ? "rows" : "cols",
-					    optarg);
-			*(opt == O_ROWS ? &rows : &cols) = optarg;
-			break;
-		case O_OUTPUT:
-			output = optarg;
-			break;
-		case O_QUIET:
-			quiet = true;
-			break;
 		case 'h':
 		case O_HELP:
 			fputs(stores_usage, stdout);
 			return FB_EXIT_OK;
 		default:
-			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro))
+			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro) &&
+			    !fb_parse_output_opt(cmd, opt, optarg, &out))
 				fb_usage_error(cmd, "unknown option %s (see foliobench stores --help)",
-				    argv[optind - 1]);
+					    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -437,7 +416,7 @@ int fb_cmd_stores(int argc, char **argv)
 			snprintf(err, sizeof(err), "total scaled to %s to fit the free memory of node %d",
 				 fb_size_str(total, a, sizeof(a)), node);
 			json_object_array_add(notes, json_object_new_string(err));
-			if (!quiet)
+			if (!out.quiet)
 				fprintf(stderr, "note: %s\n", err);
 		}
 	}
@@ -509,7 +488,7 @@ int fb_cmd_stores(int argc, char **argv)
 			fprintf(stderr, "foliobench %s: %s\n", cmd, err);
 			return FB_EXIT_SKIP;
 		}
-		if (counters.unavailable[0] && !quiet)
+		if (counters.unavailable[0] && !out.quiet)
 			fprintf(stderr, "note: counters not available on this machine: %s\n",
 				counters.unavailable);
 		if (counters.n)
@@ -541,13 +520,13 @@ int fb_cmd_stores(int argc, char **argv)
 	run.counters = counters_list ? &counters : NULL;
 	run.notes = json_object_array_length(notes) ? notes : NULL;
 
-	rc = fb_run_cells(&run, cmd, output, &fb_backend_stores, cells, ncells, &ro, results,
-			  !quiet && isatty(2));
+	rc = fb_run_cells(&run, cmd, out.output, &fb_backend_stores, cells, ncells, &ro, results,
+			  !out.quiet && isatty(2));
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, format, quiet, &table))
+	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
 		return FB_EXIT_FAIL;
-	md = !strcmp(format, "markdown");
+	md = !strcmp(out.format, "markdown");
 	if (table) {
 		printf("%srecords of %llu bytes (folio_size) over %s per pass; flags that decide "
 		       "store paths here: %sclwb %sclflushopt %smovdir64b %sfsrm%s\n", md ? "_" : "",
@@ -557,10 +536,10 @@ int fb_cmd_stores(int argc, char **argv)
 		       fb_this_cpu()->flag[FB_F_CLFLUSHOPT] ? "+" : "-",
 		       fb_this_cpu()->flag[FB_F_MOVDIR64B] ? "+" : "-",
 		       fb_this_cpu()->flag[FB_F_FSRM] ? "+" : "-", md ? "_\n" : "");
-		render(doc, rows, cols, md, ro.counters,
+		render(doc, out.rows, out.cols, md, ro.counters,
 		       counters_list && counters.unavailable[0] ? counters.unavailable : NULL);
 	}
-	fb_run_summary(&run, cmd, results, quiet);
+	fb_run_summary(&run, cmd, results, out.quiet);
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);

@@ -60,6 +60,17 @@ int fb_table_axis_valid(const char *key)
 	return axis_index(key) >= 0;
 }
 
+const char *fb_table_axes(void)
+{
+	static char list[512];
+
+	if (!list[0])
+		for (size_t i = 0, off = 0; i < NAXES && off < sizeof(list); i++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						i ? ", " : "", axes[i].key);
+	return list;
+}
+
 const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t len)
 {
 	json_object *cfg = fb_json_path(cell, "config");

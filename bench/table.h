@@ -17,6 +17,8 @@ int fb_table_fmt_parse(const char *s, enum fb_table_fmt *fmt);
 /* Axis keys: threads channels folio_size folio_count mode placement function
  * primitive kernel_model evict direction backend backing total_bytes. */
 int fb_table_axis_valid(const char *key);
+/* Every axis key, comma-separated, for messages. */
+const char *fb_table_axes(void);
 /* The value of axis `key` of a cell as text ("2M", "0->1", "batched"). */
 const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t len);
 /* Render; returns the number of tables printed. */
