@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "memory.h"
 #include "migrate.h"
+#include "results.h"
 #include "util.h"
 
 #define PAGE 4096ULL
@@ -407,11 +408,7 @@ static void *mig_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	snprintf(r->backing_src, sizeof(r->backing_src), "%s", fb_folio_mix_str(&m->before, mix, sizeof(mix)));
 	uname(&u);
 	snprintf(r->implementation, sizeof(r->implementation), "move_pages(2), kernel %s", u.release);
-	r->extra = json_object_new_object();
-	json_object *cpus = json_object_new_array();
-
-	json_object_array_add(cpus, json_object_new_int(c->cpus[0]));
-	json_object_object_add(r->extra, "cpus_used", cpus);
+	r->extra = fb_extra_cpus_used(c, 1);
 
 	if (m->prm.load) {
 		for (int k = 0; k < 2; k++) {
@@ -468,37 +465,14 @@ fail:
 	return -1;
 }
 
-static json_object *num(double v)
-{
-	/* JSON has no NaN: a number that does not exist is null. */
-	return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
-static json_object *stats_json(const double *x, size_t n, double scale, const char *unit)
-{
-	struct fb_stats s;
-	json_object *o = json_object_new_object();
-
-	fb_stats_compute(x, n, &s);
-	json_object_object_add(o, "unit", json_object_new_string(unit));
-	json_object_object_add(o, "n", json_object_new_int64((int64_t)s.n));
-	json_object_object_add(o, "mean", num(s.mean * scale));
-	json_object_object_add(o, "sd", num(s.sd * scale));
-	json_object_object_add(o, "median", num(s.median * scale));
-	json_object_object_add(o, "min", num(s.min * scale));
-	json_object_object_add(o, "max", num(s.max * scale));
-	json_object_object_add(o, "ci95_lo", num(s.ci_lo * scale));
-	json_object_object_add(o, "ci95_hi", num(s.ci_hi * scale));
-	return o;
-}
 
 static json_object *latency_json(const struct lat_rec *l)
 {
-	json_object *o = stats_json(l->v, l->n, 1.0, "ns");
+	json_object *o = fb_values_stats_json(l->v, l->n, "ns");
 
 	json_object_object_add(o, "accesses", json_object_new_int64((int64_t)l->count));
 	json_object_object_add(o, "sampled", json_object_new_int64((int64_t)l->n));
-	json_object_object_add(o, "max_exact", num(l->count ? l->max : NAN));
+	json_object_object_add(o, "max_exact", fb_json_number(l->count ? l->max : NAN));
 	json_object_object_add(o, "over_10us", json_object_new_int64((int64_t)l->over_10us));
 	json_object_object_add(o, "over_1ms", json_object_new_int64((int64_t)l->over_1ms));
 	return o;
@@ -527,11 +501,11 @@ static void add_metrics(struct mig_ctx *m, struct fb_result *r)
 	json_object_object_add(met, "pages_per_move", json_object_new_int64((int64_t)m->npages));
 	json_object_object_add(met, "folios_per_move", json_object_new_int64((int64_t)folios));
 	json_object_object_add(met, "timed_moves", json_object_new_int64((int64_t)m->ntimed));
-	json_object_object_add(met, "migrated_mib", num(moved_mib));
-	json_object_object_add(met, "pages_per_s", stats_json(pps, m->ntimed, 1.0, "pages/s"));
-	json_object_object_add(met, "folios_per_s", stats_json(fps, m->ntimed, 1.0, "folios/s"));
+	json_object_object_add(met, "migrated_mib", fb_json_number(moved_mib));
+	json_object_object_add(met, "pages_per_s", fb_values_stats_json(pps, m->ntimed, "pages/s"));
+	json_object_object_add(met, "folios_per_s", fb_values_stats_json(fps, m->ntimed, "folios/s"));
 	json_object_object_add(met, "tlb_ipis_per_mib", m->tlb_ok ?
-			       stats_json(m->tlb_per_mib, m->ntimed, 1.0, "IPIs/MiB") : NULL);
+			       fb_values_stats_json(m->tlb_per_mib, m->ntimed, "IPIs/MiB") : NULL);
 	/* Counters: system-wide deltas over the timed moves only. */
 	for (int k = 0; k < FB_VM_COUNT; k++) {
 		json_object *e = NULL;
@@ -539,7 +513,7 @@ static void add_metrics(struct mig_ctx *m, struct fb_result *r)
 		if (m->vm_total[k] >= 0 && m->ntimed) {
 			e = json_object_new_object();
 			json_object_object_add(e, "total", json_object_new_int64(m->vm_total[k]));
-			json_object_object_add(e, "per_mib", num((double)m->vm_total[k] / moved_mib));
+			json_object_object_add(e, "per_mib", fb_json_number((double)m->vm_total[k] / moved_mib));
 		}
 		json_object_object_add(ctr, fb_vmstat_names[k], e);
 	}
@@ -547,7 +521,7 @@ static void add_metrics(struct mig_ctx *m, struct fb_result *r)
 		json_object *e = json_object_new_object();
 
 		json_object_object_add(e, "total", json_object_new_int64(m->tlb_total));
-		json_object_object_add(e, "per_mib", num((double)m->tlb_total / moved_mib));
+		json_object_object_add(e, "per_mib", fb_json_number((double)m->tlb_total / moved_mib));
 		json_object_object_add(ctr, "tlb_shootdowns", e);
 	} else {
 		json_object_object_add(ctr, "tlb_shootdowns", NULL);
@@ -574,7 +548,7 @@ static void add_metrics(struct mig_ctx *m, struct fb_result *r)
 		json_object_object_add(acc, "latency_idle_ns", latency_json(&m->lat[PH_IDLE]));
 		json_object_object_add(acc, "latency_migrating_ns", latency_json(&m->lat[PH_MIGRATING]));
 		json_object_object_add(acc, "accesses_per_s_migrating",
-				       num(m->migrating_ns ? m->lat[PH_MIGRATING].count / (m->migrating_ns * 1e-9) : NAN));
+				       fb_json_number(m->migrating_ns ? m->lat[PH_MIGRATING].count / (m->migrating_ns * 1e-9) : NAN));
 		json_object_object_add(acc, "how", json_object_new_string(
 			"random 8-byte reads, every other one written back, each timed with "
 			"CLOCK_MONOTONIC_RAW (the clock reads are included)"));

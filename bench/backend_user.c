@@ -11,6 +11,7 @@
 #include "evict.h"
 #include "memory.h"
 #include "primitives.h"
+#include "results.h"
 #include "util.h"
 #include "workers.h"
 
@@ -132,7 +133,6 @@ static void *user_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 {
 	const struct fb_primitive *p = fb_primitive_find(c->primitive);
 	struct user_ctx *u;
-	json_object *cpus;
 
 	if (!p) {
 		snprintf(err, errlen, "primitive %s is not built", c->primitive);
@@ -168,11 +168,7 @@ static void *user_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	if (fb_workers_start(&u->team, u->nworkers, c->cpus, o->counters, copy_share, u,
 			     err, errlen))
 		goto fail;
-	cpus = json_object_new_array();
-	for (int i = 0; i < u->nworkers; i++)
-		json_object_array_add(cpus, json_object_new_int(c->cpus[i]));
-	r->extra = json_object_new_object();
-	json_object_object_add(r->extra, "cpus_used", cpus);
+	r->extra = fb_extra_cpus_used(c, u->nworkers);
 	return u;
 fail:
 	fb_sweep_free(&u->sweep);

@@ -867,11 +867,6 @@ bad:
 
 /* ---- reports ---- */
 
-static json_object *num(double v)
-{
-	return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
 static const char *test_name(const struct fb_cmp_report *r)
 {
 	return !strcmp(r->mode, "ab") ?
@@ -927,23 +922,23 @@ json_object *fb_cmp_report_json(const struct fb_cmp_report *r)
 		for (int k = 0; k < 2; k++) {
 			st = json_object_new_object();
 			json_object_object_add(st, "n", json_object_new_int64((int64_t)(k ? row->nb : row->na)));
-			json_object_object_add(st, "mean_gbps", num(k ? row->mean_b : row->mean_a));
-			json_object_object_add(st, "sd_gbps", num(k ? row->sd_b : row->sd_a));
+			json_object_object_add(st, "mean_gbps", fb_json_number(k ? row->mean_b : row->mean_a));
+			json_object_object_add(st, "sd_gbps", fb_json_number(k ? row->sd_b : row->sd_a));
 			json_object_object_add(c, k ? "new" : "base", st);
 		}
-		json_object_object_add(c, "change_pct", num(row->change_pct));
+		json_object_object_add(c, "change_pct", fb_json_number(row->change_pct));
 		ci = json_object_new_array();
-		json_object_array_add(ci, num(row->ci_lo_pct));
-		json_object_array_add(ci, num(row->ci_hi_pct));
+		json_object_array_add(ci, fb_json_number(row->ci_lo_pct));
+		json_object_array_add(ci, fb_json_number(row->ci_hi_pct));
 		json_object_object_add(c, "ci_pct", ci);
-		json_object_object_add(c, "p", num(row->p));
+		json_object_object_add(c, "p", fb_json_number(row->p));
 		if (row->note[0])
 			json_object_object_add(c, "note", json_object_new_string(row->note));
 		if (row->ratios) {
 			json_object *ra = json_object_new_array();
 
 			for (size_t j = 0; j < row->npairs; j++)
-				json_object_array_add(ra, num(row->ratios[j]));
+				json_object_array_add(ra, fb_json_number(row->ratios[j]));
 			json_object_object_add(c, "pair_ratios", ra);
 		}
 		json_object_array_add(cells, c);
@@ -1324,8 +1319,8 @@ char *fb_cmp_machines_render(const struct fb_cmp_file *files, size_t n, enum fb_
 				if (cc && !strcmp(cc->status, "ok")) {
 					v = json_object_new_object();
 					json_object_object_add(v, "n", json_object_new_int64((int64_t)cc->n));
-					json_object_object_add(v, "mean_gbps", num(cc->mean));
-					json_object_object_add(v, "sd_gbps", num(cc->sd));
+					json_object_object_add(v, "mean_gbps", fb_json_number(cc->mean));
+					json_object_object_add(v, "sd_gbps", fb_json_number(cc->sd));
 					json_object_object_add(v, "primitive", json_object_new_string(
 						cfg_str(cc->config, "primitive", "-")));
 				}

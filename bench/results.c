@@ -37,10 +37,44 @@ json_object *fb_json_path(json_object *o, const char *dotted)
 	return o;
 }
 
-static json_object *num(double v)
+json_object *fb_json_number(double v)
 {
 	/* JSON has no NaN: a statistic that does not exist is null. */
 	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+json_object *fb_stats_json(const struct fb_stats *s, const char *unit)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "unit", json_object_new_string(unit));
+	json_object_object_add(o, "n", json_object_new_int64((int64_t)s->n));
+	json_object_object_add(o, "mean", fb_json_number(s->mean));
+	json_object_object_add(o, "sd", fb_json_number(s->sd));
+	json_object_object_add(o, "median", fb_json_number(s->median));
+	json_object_object_add(o, "min", fb_json_number(s->min));
+	json_object_object_add(o, "max", fb_json_number(s->max));
+	json_object_object_add(o, "ci95_lo", fb_json_number(s->ci_lo));
+	json_object_object_add(o, "ci95_hi", fb_json_number(s->ci_hi));
+	return o;
+}
+
+json_object *fb_values_stats_json(const double *x, size_t n, const char *unit)
+{
+	struct fb_stats s;
+
+	fb_stats_compute(x, n, &s);
+	return fb_stats_json(&s, unit);
+}
+
+json_object *fb_extra_cpus_used(const struct fb_cell *c, int n)
+{
+	json_object *extra = json_object_new_object(), *cpus = json_object_new_array();
+
+	for (int i = 0; i < n; i++)
+		json_object_array_add(cpus, json_object_new_int(c->cpus[i]));
+	json_object_object_add(extra, "cpus_used", cpus);
+	return extra;
 }
 
 static json_object *str_or_null(const char *s)
@@ -52,7 +86,7 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 			  const struct fb_counters *k)
 {
 	json_object *o = json_object_new_object(), *cfg = json_object_new_object();
-	json_object *st, *samples, *cpus = json_object_new_array();
+	json_object *samples, *cpus = json_object_new_array();
 
 	json_object_object_add(o, "id", json_object_new_int(c->id));
 	json_object_object_add(cfg, "experiment",
@@ -105,17 +139,7 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 		json_object_array_add(samples, json_object_new_double(r->samples_ns[i]));
 	json_object_object_add(o, "samples_ns", samples);
 
-	st = json_object_new_object();
-	json_object_object_add(st, "unit", json_object_new_string("GB/s (1e9 bytes/s)"));
-	json_object_object_add(st, "n", json_object_new_int64((int64_t)r->gbps.n));
-	json_object_object_add(st, "mean", num(r->gbps.mean));
-	json_object_object_add(st, "sd", num(r->gbps.sd));
-	json_object_object_add(st, "median", num(r->gbps.median));
-	json_object_object_add(st, "min", num(r->gbps.min));
-	json_object_object_add(st, "max", num(r->gbps.max));
-	json_object_object_add(st, "ci95_lo", num(r->gbps.ci_lo));
-	json_object_object_add(st, "ci95_hi", num(r->gbps.ci_hi));
-	json_object_object_add(o, "stats", st);
+	json_object_object_add(o, "stats", fb_stats_json(&r->gbps, "GB/s (1e9 bytes/s)"));
 
 	if (k && k->n && r->counters_valid && r->n) {
 		json_object *ctr = json_object_new_object();
@@ -126,8 +150,8 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 			json_object *e = json_object_new_object();
 
 			json_object_object_add(e, "total", json_object_new_double(r->counter_totals[i]));
-			json_object_object_add(e, "per_kib", num(r->counter_totals[i] / (bytes / 1024)));
-			json_object_object_add(e, "per_page", num(r->counter_totals[i] / (bytes / 4096)));
+			json_object_object_add(e, "per_kib", fb_json_number(r->counter_totals[i] / (bytes / 1024)));
+			json_object_object_add(e, "per_page", fb_json_number(r->counter_totals[i] / (bytes / 4096)));
 			json_object_object_add(ctr, k->name[i], e);
 		}
 		json_object_object_add(o, "counters", ctr);

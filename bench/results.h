@@ -43,5 +43,13 @@ int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen);
 const char *fb_json_str(json_object *o, const char *key, const char *dflt);
 double fb_json_num(json_object *o, const char *key, double dflt);
 json_object *fb_json_path(json_object *o, const char *dotted);
+/* A double, or null where it is not finite (JSON has no NaN). */
+json_object *fb_json_number(double v);
+/* n, mean, sd, median, min, max and the 95% CI, in unit. */
+json_object *fb_stats_json(const struct fb_stats *s, const char *unit);
+/* The same of values x[0..n). */
+json_object *fb_values_stats_json(const double *x, size_t n, const char *unit);
+/* A new result extra object: cpus_used, the cell's first n CPUs. */
+json_object *fb_extra_cpus_used(const struct fb_cell *c, int n);
 
 #endif

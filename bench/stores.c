@@ -18,6 +18,7 @@
 #include "evict.h"
 #include "memory.h"
 #include "primitives.h"
+#include "results.h"
 #include "util.h"
 #include "workers.h"
 
@@ -280,7 +281,6 @@ static void *st_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	const struct fb_store_kernel *k = fb_store_kernel_find(c->primitive);
 	struct st_ctx *u;
 	const char *why = NULL;
-	json_object *cpus;
 
 	if (!k || !fb_store_kernel_usable(k, fb_this_cpu(), c->folio_size, &why)) {
 		snprintf(err, errlen, "store kernel %s: %s", c->primitive, k ? why : "not built");
@@ -329,11 +329,7 @@ static void *st_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	if (fb_workers_start(&u->team, u->nworkers, c->cpus, o->counters, st_write_share, u,
 			     err, errlen))
 		goto fail;
-	cpus = json_object_new_array();
-	for (int i = 0; i < u->nworkers; i++)
-		json_object_array_add(cpus, json_object_new_int(c->cpus[i]));
-	r->extra = json_object_new_object();
-	json_object_object_add(r->extra, "cpus_used", cpus);
+	r->extra = fb_extra_cpus_used(c, u->nworkers);
 	json_object_object_add(r->extra, "record_size", json_object_new_int64((int64_t)c->folio_size));
 	json_object_object_add(r->extra, "records", json_object_new_int64((int64_t)c->folio_count));
 	return u;
