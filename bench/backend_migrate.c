@@ -27,6 +27,7 @@
 #include "migrate.h"
 #include "results.h"
 #include "util.h"
+#include "workers.h"
 
 #define PAGE 4096ULL
 #define MIB (1024.0 * 1024.0)
@@ -143,15 +144,6 @@ static void *accessor_main(void *arg)
 	return NULL;
 }
 
-static int pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 /* Move every page to the node in nodes[], batch pages per call.  Returns the
  * pages move_pages reported as not migrated, or -1 with errno. */
 static long move_all(struct mig_ctx *m, int *nodes, size_t batch)
@@ -250,7 +242,7 @@ static int cycle(struct mig_ctx *m, bool timed, double *ns, char *err, size_t er
 {
 	const struct fb_cell *c = m->c;
 	struct fb_vmstat v0, v1;
-	long long t0ipi, t1ipi;
+	long long t0ipi = -1, t1ipi = -1;
 	uint64_t t0, t1;
 	char why[128];
 	size_t on;
@@ -261,16 +253,21 @@ static int cycle(struct mig_ctx *m, bool timed, double *ns, char *err, size_t er
 		return -1;
 	if (timed && grow(m))
 		return snprintf(err, errlen, "out of memory"), -1;
-	fb_vmstat_read(&v0);
-	t0ipi = fb_tlb_shootdowns_read();
+	/* the counters only for timed moves: /proc/interrupts is long */
+	if (timed) {
+		fb_vmstat_read(&v0);
+		t0ipi = fb_tlb_shootdowns_read();
+	}
 	atomic_store(&m->phase, PH_MIGRATING);
 	t0 = fb_now_ns();
 	rc = move_all(m, m->to_dst, m->batch);
 	t1 = fb_now_ns();
 	atomic_store(&m->phase, PH_OTHER);
 	saved = errno; /* the reads below may change it */
-	t1ipi = fb_tlb_shootdowns_read();
-	fb_vmstat_read(&v1);
+	if (timed) {
+		t1ipi = fb_tlb_shootdowns_read();
+		fb_vmstat_read(&v1);
+	}
 	m->migrating_ns += t1 - t0;
 	if (rc < 0)
 		return snprintf(err, errlen, "move_pages to node %d: %s", c->dst_node,
@@ -290,12 +287,13 @@ static int cycle(struct mig_ctx *m, bool timed, double *ns, char *err, size_t er
 	if (!timed)
 		return 0;
 	*ns = (double)(t1 - t0);
+	/* a counter missing once is missing for the cell */
 	for (int k = 0; k < FB_VM_COUNT; k++)
-		if (v0.v[k] >= 0 && v1.v[k] >= 0)
+		if (m->vm_total[k] >= 0 && v0.v[k] >= 0 && v1.v[k] >= 0)
 			m->vm_total[k] += v1.v[k] - v0.v[k];
 		else
 			m->vm_total[k] = -1;
-	m->tlb_ok = t0ipi >= 0 && t1ipi >= 0;
+	m->tlb_ok = (m->ntimed == 0 || m->tlb_ok) && t0ipi >= 0 && t1ipi >= 0;
 	if (m->tlb_ok) {
 		m->tlb_total += t1ipi - t0ipi;
 		m->tlb_per_mib[m->ntimed] = (double)(t1ipi - t0ipi) / ((double)on * PAGE / MIB);
@@ -342,6 +340,7 @@ static void *mig_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	enum fb_backing back = c->folio_size > PAGE ? FB_BACK_THP : FB_BACK_4K;
 	char mix[48], e2[FB_ERRLEN];
 	struct utsname u;
+	int rc;
 
 	if (!m)
 		return snprintf(err, errlen, "out of memory"), NULL;
@@ -360,7 +359,7 @@ static void *mig_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	m->mthp_rc = fb_mthp_apply(mthp_info(), c->folio_size, m->mthp_note, sizeof(m->mthp_note));
 	sched_getaffinity(0, sizeof(m->saved_affinity), &m->saved_affinity);
 	/* The copy runs on the CPU that calls move_pages: pin it. */
-	if (pin_self(c->cpus[0])) {
+	if (fb_pin_self(c->cpus[0])) {
 		snprintf(err, errlen, "cannot pin to cpu %d", c->cpus[0]);
 		goto fail;
 	}
@@ -419,18 +418,13 @@ static void *mig_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 				goto fail;
 			}
 		}
-		if (pthread_create(&m->acc, NULL, accessor_main, m)) {
-			snprintf(err, errlen, "cannot start the accessor thread");
+		rc = fb_thread_create_on(&m->acc, m->prm.accessor_cpu, accessor_main, m);
+		if (rc) {
+			snprintf(err, errlen, "cannot start the accessor thread on cpu %d: %s",
+				 m->prm.accessor_cpu, strerror(rc));
 			goto fail;
 		}
 		m->acc_running = true;
-		if (m->prm.accessor_cpu >= 0) {
-			cpu_set_t set;
-
-			CPU_ZERO(&set);
-			CPU_SET(m->prm.accessor_cpu, &set);
-			pthread_setaffinity_np(m->acc, sizeof(set), &set);
-		}
 		/* The accessor's latency without migration, to compare with. */
 		atomic_store(&m->phase, PH_IDLE);
 		struct timespec ts = { 0, (long)IDLE_WINDOW_NS };
@@ -486,14 +480,16 @@ static void add_metrics(struct mig_ctx *m, struct fb_result *r)
 	uint64_t folios = fb_folio_mix_nfolios(&m->before);
 	double *pps = malloc((m->ntimed ? m->ntimed : 1) * sizeof(double));
 	double *fps = malloc((m->ntimed ? m->ntimed : 1) * sizeof(double));
+	size_t nrate = pps && fps ? m->ntimed : 0; /* out of memory: no rates */
 	double moved_mib = 0;
 	char sz[16];
 
 	/* Unknown pages (no root) are counted in folios of the requested size. */
 	if (m->before.unknown)
 		folios += m->before.unknown * PAGE / c->folio_size;
-	for (size_t i = 0; i < m->ntimed; i++) {
+	for (size_t i = 0; i < m->ntimed; i++)
 		moved_mib += m->moved_pages[i] * PAGE / MIB;
+	for (size_t i = 0; i < nrate; i++) {
 		pps[i] = m->moved_pages[i] / (r->samples_ns[i] * 1e-9);
 		fps[i] = (double)folios * (m->moved_pages[i] / (double)m->npages) /
 			 (r->samples_ns[i] * 1e-9);
@@ -502,8 +498,8 @@ static void add_metrics(struct mig_ctx *m, struct fb_result *r)
 	json_object_object_add(met, "folios_per_move", json_object_new_int64((int64_t)folios));
 	json_object_object_add(met, "timed_moves", json_object_new_int64((int64_t)m->ntimed));
 	json_object_object_add(met, "migrated_mib", fb_json_number(moved_mib));
-	json_object_object_add(met, "pages_per_s", fb_values_stats_json(pps, m->ntimed, "pages/s"));
-	json_object_object_add(met, "folios_per_s", fb_values_stats_json(fps, m->ntimed, "folios/s"));
+	json_object_object_add(met, "pages_per_s", fb_values_stats_json(pps, nrate, "pages/s"));
+	json_object_object_add(met, "folios_per_s", fb_values_stats_json(fps, nrate, "folios/s"));
 	json_object_object_add(met, "tlb_ipis_per_mib", m->tlb_ok ?
 			       fb_values_stats_json(m->tlb_per_mib, m->ntimed, "IPIs/MiB") : NULL);
 	/* Counters: system-wide deltas over the timed moves only. */

@@ -231,8 +231,7 @@ static int user_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 	struct user_ctx *u = ctx;
 	int rc = 0;
 
-	fb_workers_stop(&u->team, r->counter_totals);
-	r->counters_valid = u->o->counters != NULL;
+	r->counters_valid = fb_workers_stop(&u->team, r->counter_totals);
 	if (u->c->verify && r->n) {
 		const unsigned char *a = u->src, *b = u->dst;
 

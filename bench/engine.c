@@ -83,8 +83,10 @@ static int measure(const struct fb_backend *be, void *ctx, const struct fb_run_o
 	for (;;) {
 		int got;
 
-		if (grow(r, r->n + want))
+		if (grow(r, r->n + want)) {
+			r->status = FB_EXIT_FAIL;
 			return snprintf(err, errlen, "out of memory for samples"), -1;
+		}
 		got = be->iterate(ctx, want, r->samples_ns + r->n, r, err, errlen);
 		if (got < 0) {
 			if (!r->status)

@@ -114,14 +114,17 @@ static void st_with(fb_copy_fn copy, void *dst, uint64_t *tmpl, size_t words, si
 	}
 }
 
+/* Looked up once (st_prepare), not in the timed passes. */
+static fb_copy_fn copy_rep_movsb, copy_memcpy_orig;
+
 static void st_rep_movsb(void *dst, uint64_t *tmpl, size_t words, size_t nrec, uint64_t index)
 {
-	st_with(fb_primitive_find("rep_movsb")->copy, dst, tmpl, words, nrec, index);
+	st_with(copy_rep_movsb, dst, tmpl, words, nrec, index);
 }
 
 static void st_memcpy_orig(void *dst, uint64_t *tmpl, size_t words, size_t nrec, uint64_t index)
 {
-	st_with(fb_primitive_find("memcpy_orig")->copy, dst, tmpl, words, nrec, index);
+	st_with(copy_memcpy_orig, dst, tmpl, words, nrec, index);
 }
 
 /* Cached stores, then clwb of each line the record touched (the pmem way of
@@ -307,9 +310,21 @@ static void *st_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 		snprintf(err, errlen, "--evict sweep: cannot allocate the sweep buffer");
 		goto fail;
 	}
+	if (k->run == st_rep_movsb || k->run == st_memcpy_orig) {
+		const struct fb_primitive *p =
+			fb_primitive_find(k->run == st_rep_movsb ? "rep_movsb" : "memcpy_orig");
+
+		if (!p) {
+			snprintf(err, errlen, "store kernel %s: its copy routine is not built", k->name);
+			goto fail;
+		}
+		*(k->run == st_rep_movsb ? &copy_rep_movsb : &copy_memcpy_orig) = p->copy;
+	}
 	u->w = calloc((size_t)u->nworkers, sizeof(*u->w));
-	if (!u->w)
+	if (!u->w) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
+	}
 	for (int i = 0; i < u->nworkers; i++) {
 		struct st_share *w = &u->w[i];
 		size_t n = c->folio_count;
@@ -386,18 +401,22 @@ static int st_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 	struct st_ctx *u = ctx;
 	int rc = 0;
 
-	fb_workers_stop(&u->team, r->counter_totals);
-	if (u->o->counters) {
-		r->counters_valid = true;
+	r->counters_valid = fb_workers_stop(&u->team, r->counter_totals);
+	if (r->counters_valid)
 		json_object_object_add(r->extra, "counters_per_iteration", json_object_get(u->per_iter));
-	}
 	if (u->c->verify && r->n) {
 		uint64_t *want = malloc(u->words * 8);
 		const uint64_t *got = u->buf.addr;
 
+		if (!want) {
+			if (err)
+				snprintf(err, errlen, "verify: out of memory");
+			st_free(u);
+			return -1;
+		}
 		r->verified = 1;
 		fb_stores_template(want, u->words);
-		for (size_t i = 0; want && i < u->c->folio_count && r->verified; i++) {
+		for (size_t i = 0; i < u->c->folio_count && r->verified; i++) {
 			want[0] = i;
 			if (memcmp(got + i * u->words, want, u->words * 8)) {
 				r->verified = 0;

@@ -1,50 +1,84 @@
 #include "workers.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
-static int pin(pthread_t tid, int cpu)
+int fb_pin_self(int cpu)
 {
-	cpu_set_t set;
+	cpu_set_t one;
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return pthread_setaffinity_np(tid, sizeof(set), &set);
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
 }
 
-static void run_share(struct fb_worker *w)
+int fb_thread_create_on(pthread_t *tid, int cpu, void *(*fn)(void *), void *arg)
 {
-	struct fb_workers *t = w->team;
-	bool count = t->counters && t->counting;
+	pthread_attr_t attr;
+	cpu_set_t one;
+	int rc = pthread_attr_init(&attr);
 
-	if (count) {
-		memset(w->counts, 0, sizeof(w->counts));
-		fb_counters_thread_start(&w->ct);
+	if (rc)
+		return rc;
+	if (cpu >= 0) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		rc = pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
 	}
-	t->share(t->arg, w->index);
-	if (count) {
-		fb_counters_thread_stop(&w->ct, w->counts, t->counters->n);
-		for (size_t e = 0; e < t->counters->n; e++)
-			w->totals[e] += w->counts[e];
-	}
+	if (!rc)
+		rc = pthread_create(tid, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return rc;
 }
 
+static void start_counting(struct fb_worker *w)
+{
+	memset(w->counts, 0, sizeof(w->counts));
+	fb_counters_thread_start(&w->ct);
+}
+
+static void stop_counting(struct fb_worker *w)
+{
+	const struct fb_counters *k = w->team->counters;
+
+	fb_counters_thread_stop(&w->ct, w->counts, k->n);
+	for (size_t e = 0; e < k->n; e++)
+		w->totals[e] += w->counts[e];
+}
+
+/*
+ * Without counters a pass is: start barrier, share, end barrier.  With
+ * counters the threads also meet before it (to start counting) and after
+ * it (to stop), so no counter syscall falls inside the timed region and
+ * the counts are complete when the pass returns.
+ */
 static void *worker_main(void *arg)
 {
 	struct fb_worker *w = arg;
 	struct fb_workers *t = w->team;
+	bool count;
 
-	if (t->counters)
-		fb_counters_thread_init(t->counters, &w->ct);
+	if (t->counters && fb_counters_thread_init(t->counters, &w->ct))
+		t->counters_failed = 1;
 	for (;;) {
-		pthread_barrier_wait(&t->start);
+		pthread_barrier_wait(t->counters ? &t->arm : &t->start);
 		if (t->quit)
 			break;
-		run_share(w);
+		count = t->counters && t->counting;
+		if (count)
+			start_counting(w);
+		if (t->counters)
+			pthread_barrier_wait(&t->start);
+		t->share(t->arg, w->index);
 		pthread_barrier_wait(&t->end);
+		if (count)
+			stop_counting(w);
+		if (t->counters)
+			pthread_barrier_wait(&t->done);
 	}
 	if (t->counters)
 		fb_counters_thread_fini(&w->ct);
@@ -58,10 +92,24 @@ int fb_workers_start(struct fb_workers *t, int n, const int *cpus,
 	int rc;
 
 	memset(t, 0, sizeof(*t));
+	if (n < 1) {
+		snprintf(err, errlen, "no threads");
+		return -1;
+	}
 	t->n = n;
 	t->share = share;
 	t->arg = arg;
 	t->counters = counters;
+	sched_getaffinity(0, sizeof(t->saved_affinity), &t->saved_affinity);
+	/* A CPU this process may not use (a cpuset, taskset) would leave the
+	 * thread where it was while the result names the CPU asked for. */
+	for (int i = 0; i < n; i++) {
+		if (!CPU_ISSET(cpus[i], &t->saved_affinity)) {
+			snprintf(err, errlen, "cpu %d is not in this process's CPU affinity mask",
+				 cpus[i]);
+			return -1;
+		}
+	}
 	t->w = calloc((size_t)n, sizeof(*t->w));
 	if (!t->w) {
 		snprintf(err, errlen, "out of memory");
@@ -69,9 +117,9 @@ int fb_workers_start(struct fb_workers *t, int n, const int *cpus,
 	}
 	for (int i = 0; i < n; i++)
 		t->w[i] = (struct fb_worker){ .team = t, .index = i, .cpu = cpus[i] };
-	sched_getaffinity(0, sizeof(t->saved_affinity), &t->saved_affinity);
-	if (pin(pthread_self(), cpus[0])) {
-		snprintf(err, errlen, "cannot pin to cpu %d", cpus[0]);
+	rc = fb_pin_self(cpus[0]);
+	if (rc) {
+		snprintf(err, errlen, "cannot pin to cpu %d: %s", cpus[0], strerror(rc));
 		goto fail;
 	}
 	if (counters && fb_counters_thread_init(counters, &t->w[0].ct)) {
@@ -81,14 +129,19 @@ int fb_workers_start(struct fb_workers *t, int n, const int *cpus,
 	if (n > 1) {
 		pthread_barrier_init(&t->start, NULL, (unsigned)n);
 		pthread_barrier_init(&t->end, NULL, (unsigned)n);
+		if (counters) {
+			pthread_barrier_init(&t->arm, NULL, (unsigned)n);
+			pthread_barrier_init(&t->done, NULL, (unsigned)n);
+		}
 		for (int i = 1; i < n; i++) {
-			rc = pthread_create(&t->w[i].tid, NULL, worker_main, &t->w[i]);
+			/* pinned from birth: it never runs anywhere else */
+			rc = fb_thread_create_on(&t->w[i].tid, cpus[i], worker_main, &t->w[i]);
 			if (rc) {
 				/* Started threads wait on a barrier sized for all. */
-				fprintf(stderr, "foliobench: pthread_create: %s\n", strerror(rc));
+				fprintf(stderr, "foliobench: cannot start a thread on cpu %d: %s\n",
+					cpus[i], strerror(rc));
 				exit(FB_EXIT_FAIL);
 			}
-			pin(t->w[i].tid, t->w[i].cpu);
 		}
 	}
 	return 0;
@@ -101,15 +154,25 @@ fail:
 
 double fb_workers_pass(struct fb_workers *t)
 {
+	struct fb_worker *w0 = &t->w[0];
+	bool count = t->counters && t->counting;
 	uint64_t t0, t1;
 
+	if (t->counters && t->n > 1)
+		pthread_barrier_wait(&t->arm);
+	if (count)
+		start_counting(w0);
 	t0 = fb_now_ns();
 	if (t->n > 1)
 		pthread_barrier_wait(&t->start);
-	run_share(&t->w[0]);
+	t->share(t->arg, 0);
 	if (t->n > 1)
 		pthread_barrier_wait(&t->end);
 	t1 = fb_now_ns();
+	if (count)
+		stop_counting(w0);
+	if (t->counters && t->n > 1)
+		pthread_barrier_wait(&t->done);
 	return (double)(t1 - t0);
 }
 
@@ -122,24 +185,33 @@ void fb_workers_pass_counts(const struct fb_workers *t, double *v)
 	}
 }
 
-void fb_workers_stop(struct fb_workers *t, double *totals)
+bool fb_workers_stop(struct fb_workers *t, double *totals)
 {
+	bool counted = t->counters != NULL;
+
 	if (!t->w)
-		return;
+		return false;
 	if (t->n > 1) {
 		t->quit = 1;
-		pthread_barrier_wait(&t->start);
+		pthread_barrier_wait(t->counters ? &t->arm : &t->start);
 		for (int i = 1; i < t->n; i++)
 			pthread_join(t->w[i].tid, NULL);
 		pthread_barrier_destroy(&t->start);
 		pthread_barrier_destroy(&t->end);
+		if (t->counters) {
+			pthread_barrier_destroy(&t->arm);
+			pthread_barrier_destroy(&t->done);
+		}
 	}
 	if (t->counters)
 		fb_counters_thread_fini(&t->w[0].ct);
-	for (size_t e = 0; totals && t->counters && e < t->counters->n; e++)
+	/* a thread whose event set would not start counted nothing */
+	counted = counted && !t->counters_failed;
+	for (size_t e = 0; counted && totals && e < t->counters->n; e++)
 		for (int i = 0; i < t->n; i++)
 			totals[e] += t->w[i].totals[e];
 	sched_setaffinity(0, sizeof(t->saved_affinity), &t->saved_affinity);
 	free(t->w);
 	t->w = NULL;
+	return counted;
 }
