@@ -58,6 +58,16 @@ double fb_parse_positive(const char *cmd, const char *opt, const char *s)
 	return v;
 }
 
+void fb_results_dir(const char *output, const char *id, char *dir, size_t len)
+{
+	const char *base = getenv("FOLIOBENCH_RESULTS");
+
+	if (output)
+		snprintf(dir, len, "%s", output);
+	else
+		snprintf(dir, len, "%s/%s", base ? base : "results", id);
+}
+
 const char *fb_run_id(const char *cmd)
 {
 	static char id[128];
@@ -155,14 +165,10 @@ int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 		 const struct fb_backend *be, const struct fb_cell *cells, size_t n,
 		 const struct fb_run_opts *ro, struct fb_result *results, bool progress)
 {
-	const char *base = getenv("FOLIOBENCH_RESULTS");
 	int rc;
 
 	snprintf(run->id, sizeof(run->id), "%s", fb_run_id(cmd));
-	if (output)
-		snprintf(run->dir, sizeof(run->dir), "%s", output);
-	else
-		snprintf(run->dir, sizeof(run->dir), "%s/%s", base ? base : "results", run->id);
+	fb_results_dir(output, run->id, run->dir, sizeof(run->dir));
 	run->cells = cells;
 	run->results = results;
 	run->nplanned = n;

@@ -20,6 +20,9 @@ unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 double fb_parse_positive(const char *cmd, const char *opt, const char *s);
 /* "20261122T031500Z-host-CMD-PID": names a results folder. */
 const char *fb_run_id(const char *cmd);
+/* Where a run's files go: --output DIR, else $FOLIOBENCH_RESULTS (or
+ * results) / id. */
+void fb_results_dir(const char *output, const char *id, char *dir, size_t len);
 /* The primitive table with this CPU's support, for --primitive help and info. */
 void fb_print_primitives(FILE *f);
 

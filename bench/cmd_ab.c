@@ -279,8 +279,7 @@ int fb_cmd_ab(int argc, char **argv)
 	}
 	check_args(&sides[0]);
 	check_args(&sides[1]);
-	/* The signed-rank test's smallest two-sided p is 2 / 2^pairs. */
-	for (min_pairs = 1; ldexp(2.0, -(int)min_pairs) >= o.alpha; min_pairs++)
+	for (min_pairs = 1; fb_wilcoxon_min_p(min_pairs) >= o.alpha; min_pairs++)
 		;
 	if (pairs < min_pairs)
 		fb_usage_error("ab", "--pairs %zu: at alpha %g at least %zu pairs are needed for the test to reach significance",
@@ -293,17 +292,12 @@ int fb_cmd_ab(int argc, char **argv)
 		if (!sides[s].bin)
 			sides[s].bin = self;
 
-	if (output)
-		snprintf(dir, sizeof(dir), "%s", output);
-	else
-		snprintf(dir, sizeof(dir), "%s/%s",
-			 getenv("FOLIOBENCH_RESULTS") ? getenv("FOLIOBENCH_RESULTS") : "results",
-			 fb_run_id("ab"));
+	fb_results_dir(output, fb_run_id("ab"), dir, sizeof(dir));
 	if (access(dir, F_OK))
 		outdir_created = dir;
 	snprintf(err, sizeof(err), "%s/runs", dir);
 	if (fb_mkdirs(err, msg, sizeof(msg)))
-		die(FB_EXIT_USAGE, "--output %s: %s", dir, msg);
+		die(FB_EXIT_USAGE, "%s %s: %s", output ? "--output" : "results folder", dir, msg);
 
 	fb_engine_trap_signals();
 	for (size_t p = 1; p <= pairs; p++) {

@@ -175,9 +175,6 @@ int fb_cmd_compare(int argc, char **argv)
 		char base[sizeof(r.base)], new_[sizeof(r.new_)];
 		size_t n;
 
-		if (!fb_cmp_is_ab(argv[optind]))
-			fb_usage_error("compare", "%s: give BASE and NEW (two results), or one ab run",
-				    argv[optind]);
 		enum fb_run_stat saved;
 
 		if (fb_cmp_ab_load(argv[optind], &a, &b, &n, base, new_, sizeof(base), &saved, err,

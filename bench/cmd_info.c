@@ -48,7 +48,7 @@ static void print_paths(const struct fb_cpu *cpu, const struct fb_kboot *boot,
 
 	for (int km = 0; km < FB_KM_COUNT; km++) {
 		char why[200];
-		bool rg = fb_kernel_rep_good(cpu, km, why, sizeof(why));
+		bool rg = fb_kernel_rep_good(cpu, km, boot, why, sizeof(why));
 
 		printf("\nkernel %s copy paths on %s (REP_GOOD %s: %s)\n",
 		       fb_kernel_model_name(km), which, rg ? "set" : "clear", why);

@@ -146,6 +146,19 @@ static int list_refs(void)
 
 /* ---- matching our cells ---- */
 
+/* Elements of a JSON array; 0 for anything else (a missing key). */
+static size_t array_len(json_object *a)
+{
+	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+/* A NUMA node of the machine block with memory and no CPUs. */
+static bool memory_only(json_object *n)
+{
+	return json_object_get_boolean(fb_json_path(n, "memory_only")) ||
+	       !array_len(fb_json_path(n, "cpus"));
+}
+
 /* The id of NUMA node "dramK" (K-th node with CPUs) or "cxlK" (K-th
  * memory-only node) of the run's machine, a plain number as itself. */
 static int node_id(json_object *doc, const char *name)
@@ -163,11 +176,9 @@ static int node_id(json_object *doc, const char *name)
 	want = (int)strtol(name + (cxl ? 3 : 4), &end, 10);
 	if (*end)
 		return -1;
-	for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++) {
+	for (size_t i = 0; i < array_len(nodes); i++) {
 		json_object *n = json_object_array_get_idx(nodes, i);
-		json_object *cpus = fb_json_path(n, "cpus");
-		bool mem_only = json_object_get_boolean(fb_json_path(n, "memory_only")) ||
-				!cpus || !json_object_array_length(cpus);
+		bool mem_only = memory_only(n);
 
 		if (mem_only != cxl)
 			continue;
@@ -183,11 +194,9 @@ static const char *node_name(json_object *doc, int id, char *buf, size_t len)
 	json_object *nodes = fb_json_path(doc, "machine.numa_nodes");
 	int kd = 0, kc = 0;
 
-	for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++) {
+	for (size_t i = 0; i < array_len(nodes); i++) {
 		json_object *n = json_object_array_get_idx(nodes, i);
-		json_object *cpus = fb_json_path(n, "cpus");
-		bool mem_only = json_object_get_boolean(fb_json_path(n, "memory_only")) ||
-				!cpus || !json_object_array_length(cpus);
+		bool mem_only = memory_only(n);
 
 		if ((int)fb_json_num(n, "id", -1) == id) {
 			if (mem_only && kc == 0)
@@ -585,8 +594,8 @@ static void print_ours_header(FILE *f, json_object *doc, const char *run_path, i
 		   "backend %s; %d cell(s) of this table from %s\n",
 		li, fb_json_str(fb_json_path(m, "cpu"), "name", "?"), hv ? " under " : "", hv ? hv : "",
 		(int)fb_json_num(m, "online_cpus", 0),
-		json_object_array_length(fb_json_path(m, "llc_domains")),
-		json_object_array_length(fb_json_path(m, "numa_nodes")),
+		array_len(fb_json_path(m, "llc_domains")),
+		array_len(fb_json_path(m, "numa_nodes")),
 		fb_json_str(fb_json_path(m, "kernel"), "release", "?"),
 		fb_json_str(fb_json_path(c0, "config"), "backend", "?"), used, run_path);
 	if (strcmp(status, "complete"))

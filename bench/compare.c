@@ -514,8 +514,10 @@ static const struct fb_cmp_cell *find_cell(const struct fb_cmp_file *f, const ch
 	char k[512];
 
 	for (size_t i = 0; i < f->ncells; i++) {
-		fb_cmp_key(f->cells[i].config, mask, k, sizeof(k));
-		if (!strcmp(k, key))
+		/* the full key was made when the file was loaded */
+		if (mask)
+			fb_cmp_key(f->cells[i].config, mask, k, sizeof(k));
+		if (!strcmp(mask ? k : f->cells[i].key, key))
 			return &f->cells[i];
 	}
 	return NULL;
@@ -689,6 +691,7 @@ int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_
 				if (!failed)
 					failed_row(row, ca, cb);
 				failed = true;
+				row->ratios[i] = NAN; /* no ratio: null in the JSON */
 				continue;
 			}
 			ma[i] = run_value(ca, o->run_stat);
@@ -716,9 +719,8 @@ int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_
 					&lo, &hi);
 			row->ci_lo_pct = 100 * (exp(lo) - 1);
 			row->ci_hi_pct = 100 * (exp(hi) - 1);
-			/* The exact signed-rank test's floor is 2 / 2^n (n = 5: 0.0625). */
 			row->verdict = decide(row->change_pct, row->p,
-					      n >= 2 && ldexp(2.0, -(int)n) < o->alpha, o);
+					      n >= 2 && fb_wilcoxon_min_p(n) < o->alpha, o);
 		}
 		free(l);
 		free(ma);
@@ -766,21 +768,6 @@ static void ab_json_path(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "%s", path);
 }
 
-bool fb_cmp_is_ab(const char *path)
-{
-	char p[1100];
-	json_object *d;
-	bool ab;
-
-	ab_json_path(path, p, sizeof(p));
-	d = json_object_from_file(p);
-	ab = d && !strcmp(fb_json_str(d, "schema", ""), FB_REPORT_SCHEMA) &&
-	     !strcmp(fb_json_str(d, "mode", ""), "ab");
-	if (d)
-		json_object_put(d);
-	return ab;
-}
-
 static void command_text(json_object *argv, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -818,8 +805,9 @@ int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file 
 	pairs = (size_t)fb_json_num(d, "pairs", 0);
 	if (strcmp(fb_json_str(d, "schema", ""), FB_REPORT_SCHEMA) ||
 	    strcmp(fb_json_str(d, "mode", ""), "ab")) {
-		snprintf(err, errlen, "%s: not an ab run (schema '%s', mode '%s')", p,
-			 fb_json_str(d, "schema", "missing"), fb_json_str(d, "mode", "missing"));
+		snprintf(err, errlen, "%s: not an ab run (schema '%s', mode '%s'): give BASE and NEW "
+			 "(two results), or one ab run", p, fb_json_str(d, "schema", "missing"),
+			 fb_json_str(d, "mode", "missing"));
 		goto bad;
 	}
 	if (version != FB_REPORT_SCHEMA_VERSION) {

@@ -120,8 +120,6 @@ void fb_cmp_ab_run_dir(char side, size_t pair, char *buf, size_t len);
 int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file **b,
 		   size_t *n, char *base, char *new_, size_t len, enum fb_run_stat *stat,
 		   char *err, size_t errlen);
-/* Whether path is an ab run (a directory with ab.json, or such a file). */
-bool fb_cmp_is_ab(const char *path);
 
 json_object *fb_cmp_report_json(const struct fb_cmp_report *r);
 /* The report as text in fmt (malloc'ed). */

@@ -126,9 +126,14 @@ static bool cpuinfo_value(const char *text, const char *key, char *out, size_t l
 	const char *line = text;
 
 	while (line && *line) {
-		const char *eol = strchr(line, '\n');
-		size_t llen = eol ? (size_t)(eol - line) : strlen(line);
+		const char *eol;
+		size_t llen;
 
+		/* leading blanks are allowed, as cpuid_dump.c's reader allows them */
+		while (*line == ' ' || *line == '\t')
+			line++;
+		eol = strchr(line, '\n');
+		llen = eol ? (size_t)(eol - line) : strlen(line);
 		if (llen > klen && !strncmp(line, key, klen) &&
 		    (line[klen] == '\t' || line[klen] == ' ' || line[klen] == ':')) {
 			const char *colon = memchr(line, ':', llen);

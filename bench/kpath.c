@@ -185,17 +185,16 @@ static bool rep_good(const struct fb_cpu *cpu, const struct fb_kboot *b,
 }
 
 bool fb_kernel_rep_good(const struct fb_cpu *cpu, enum fb_kernel_model km,
-			char *why, size_t whylen)
+			const struct fb_kboot *boot, char *why, size_t whylen)
 {
-	struct fb_kboot b;
+	struct fb_kboot tmp;
 
 	(void)km;       /* same rule in 6.1 and 6.12 */
-	fb_kboot_unknown(&b);
 	if (!cpu || !cpu->x86) {
 		say(why, whylen, "not x86");
 		return false;
 	}
-	return rep_good(cpu, &b, why, whylen);
+	return rep_good(cpu, boot_or_unknown(boot, &tmp), why, whylen);
 }
 
 bool fb_kernel_fsrs(const struct fb_cpu *cpu, enum fb_kernel_model km,

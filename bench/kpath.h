@@ -31,9 +31,11 @@ const char *fb_kernel_model_name(enum fb_kernel_model km); /* "6.1", "6.12" */
 int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km);
 const char *fb_kroutine_name(enum fb_kroutine r);          /* "memcpy", ... */
 
-/* X86_FEATURE_REP_GOOD as the kernel would set it (not a CPUID bit). */
+/* X86_FEATURE_REP_GOOD as the kernel would set it (not a CPUID bit), with
+ * the non-CPUID inputs of boot (NULL: unknown, as fb_kpath_select). */
+struct fb_kboot;
 bool fb_kernel_rep_good(const struct fb_cpu *cpu, enum fb_kernel_model km,
-			char *why, size_t whylen);
+			const struct fb_kboot *boot, char *why, size_t whylen);
 
 /* 0 on success; -1 when the x86 rules do not apply (non-x86 CPU).
  * Same as fb_kpath_select_boot() with every fb_kboot input unknown. */

@@ -51,7 +51,7 @@ json_object *fb_kpaths_json(const struct fb_cpu *cpu, const struct fb_kboot *boo
 		char why[200];
 
 		json_object_object_add(o, "rep_good",
-			json_object_new_boolean(fb_kernel_rep_good(cpu, km, why, sizeof(why))));
+			json_object_new_boolean(fb_kernel_rep_good(cpu, km, boot, why, sizeof(why))));
 		for (int r = 0; r < FB_KR_COUNT; r++) {
 			struct fb_kpath kp;
 			json_object *p;

@@ -188,6 +188,11 @@ double fb_mann_whitney(const double *a, size_t na, const double *b, size_t nb, d
 	memcpy(v, a, na * sizeof(*v));
 	memcpy(v + na, b, nb * sizeof(*v));
 	tie = rank_average(v, n, r);
+	if (isnan(tie)) { /* out of memory: no ranks, no p */
+		free(v);
+		free(r);
+		return NAN;
+	}
 	for (size_t i = 0; i < na; i++)
 		r1 += r[i];
 	u1 = r1 - (double)na * (double)(na + 1) / 2.0;
@@ -219,6 +224,11 @@ double fb_mann_whitney_min_p(size_t na, size_t nb)
 	return na && nb ? fmin(1.0, 2.0 / c) : 1.0;
 }
 
+double fb_wilcoxon_min_p(size_t n)
+{
+	return fmin(1.0, ldexp(2.0, -(int)(n < 1000 ? n : 1000)));
+}
+
 double fb_wilcoxon(const double *d, size_t n, double *p)
 {
 	double *nz = malloc((n ? n : 1) * sizeof(*nz)), *absd, *r, tie, wp = 0, wm = 0, t;
@@ -245,6 +255,12 @@ double fb_wilcoxon(const double *d, size_t n, double *p)
 	for (size_t i = 0; i < m; i++)
 		absd[i] = fabs(nz[i]);
 	tie = rank_average(absd, m, r);
+	if (isnan(tie)) { /* out of memory: no ranks, no p */
+		free(nz);
+		free(absd);
+		free(r);
+		return NAN;
+	}
 	for (size_t i = 0; i < m; i++)
 		*(nz[i] > 0 ? &wp : &wm) += r[i];
 	t = wp < wm ? wp : wm;

@@ -33,6 +33,9 @@ double fb_mann_whitney_min_p(size_t na, size_t nb);
  * min(W+, W-) after dropping zeros.  Exact for up to 50 values without zeros
  * or ties, else the normal approximation with tie correction. */
 double fb_wilcoxon(const double *d, size_t n, double *p);
+/* Smallest two-sided p the exact signed-rank test can give for n pairs
+ * without zeros: 2 / 2^n (5 pairs: 0.0625). */
+double fb_wilcoxon_min_p(size_t n);
 /* Percentile bootstrap CI at level (e.g. 0.95) from iters resamples, with a
  * fixed-seed generator so the same input always gives the same interval:
  * of mean(b) / mean(a), each side resampled on its own ... */

@@ -152,6 +152,8 @@ bad "no-such.json: not readable as JSON (No such file or directory)" "$D/base.js
 mkdir -p "$tmp/emptydir"
 bad "emptydir: a directory without run.json" "$D/base.json" "$tmp/emptydir"
 bad "give BASE and NEW" "$D/base.json"
+printf '{"schema": "foliobench-report", "mode": "ab", "pai' >"$tmp/corrupt-ab.json"
+bad "corrupt-ab.json: not readable as JSON" "$tmp/corrupt-ab.json"
 bad "got 3 arguments" "$D/base.json" "$D/base.json" "$D/base.json"
 bad "--threshold 100" "$D/base.json" "$D/base.json" --threshold 100
 bad "--threshold -1" "$D/base.json" "$D/base.json" --threshold -1

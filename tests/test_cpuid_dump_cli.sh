@@ -106,6 +106,22 @@ import json, sys
 k = json.load(sys.stdin)[\"kernel_paths\"]
 assert k[\"6.1\"][\"copy_page\"][\"impl\"] == \"copy_page_regs\", k[\"6.1\"][\"copy_page\"]
 assert k[\"6.1\"][\"memcpy\"][\"impl\"] == \"memcpy_orig\", k[\"6.1\"][\"memcpy\"]'"
+check "cpuinfo without rep_good: REP_GOOD clear, in JSON and in the text header" bash -c "
+	'$FB' info --cpuid-dump '$tmp/nofast.txt' --format json | /usr/bin/python3 -c '
+import json, sys
+k = json.load(sys.stdin)[\"kernel_paths\"]
+assert not k[\"6.1\"][\"rep_good\"] and not k[\"6.12\"][\"rep_good\"], k' &&
+	'$FB' info --cpuid-dump '$tmp/nofast.txt' | grep -q '^kernel 6.12 copy paths on that CPU (REP_GOOD clear: '"
+
+# Indented lines (as pasted into a mail) read the same as the original.
+sed 's/^/   /' "$data/cascadelake-xeon-8280-cpuinfo.txt" >"$tmp/indented.txt"
+check "an indented /proc/cpuinfo gives the same CPU and paths" bash -c "
+	'$FB' info --cpuid-dump '$tmp/indented.txt' --format json >'$tmp/ind.json' &&
+	'$FB' info --cpuid-dump '$data/cascadelake-xeon-8280-cpuinfo.txt' --format json >'$tmp/orig.json' &&
+	/usr/bin/python3 -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a[\"kernel_paths\"] == b[\"kernel_paths\"] and a[\"cpu\"] == b[\"cpu\"], (a[\"cpu\"], b[\"cpu\"])' '$tmp/ind.json' '$tmp/orig.json'"
 
 # This machine: what batched folio_copy on 6.12+ and per-page copy_page run.
 "$FB" info >"$tmp/me.txt" 2>/dev/null

@@ -115,7 +115,7 @@ int main(void)
 	expect_all("EPYC 7713 (Zen 3)", &c, NULL,
 		   &(struct exp3){ RSB_ERMS, RSQ_PAGE, MC_EFS },
 		   &(struct exp3){ RSB_FSRM, RSQ_PAGE, MC_EFS });
-	check(fb_kernel_rep_good(&c, FB_KM_6_12, why, sizeof(why)) && strstr(why, "amd.c"),
+	check(fb_kernel_rep_good(&c, FB_KM_6_12, NULL, why, sizeof(why)) && strstr(why, "amd.c"),
 	      "Zen 3 REP_GOOD from amd.c");
 	check(fb_kernel_fsrs(&c, FB_KM_6_12, why, sizeof(why)), "Zen 3 6.12 FSRS from FSRM (amd.c)");
 	check(!fb_kernel_fsrs(&c, FB_KM_6_1, why, sizeof(why)), "6.1 has no FSRS");
@@ -293,7 +293,7 @@ int main(void)
 		      kp.primitive == NULL, "non-x86 returns -1");
 		check(fb_kpath_select(&arm, FB_KM_6_1, FB_KR_COPY_PAGE, &kp) == -1,
 		      "non-x86 copy_page returns -1");
-		check(!fb_kernel_rep_good(&arm, FB_KM_6_1, why, sizeof(why)), "non-x86 no REP_GOOD");
+		check(!fb_kernel_rep_good(&arm, FB_KM_6_1, NULL, why, sizeof(why)), "non-x86 no REP_GOOD");
 	}
 
 	/* ---- this machine ---- */

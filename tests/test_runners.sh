@@ -202,4 +202,14 @@ check "report with an unknown reference exits 2 naming it" bash -c "[ $rc -eq 2 
 "$FB" report --reference seed001 --table 9z >/dev/null 2>"$tmp/bad4.err"
 rc=$?
 check "report with an unknown table exits 2 listing the tables" bash -c "[ $rc -eq 2 ] && grep -q '9z: seed001 has 1a, 1b, 2a, 2b, 3a, 3b' '$tmp/bad4.err'"
+# A run.json whose machine block lacks the topology lists still reports.
+ls "$tmp"/all/seed001-1a-threads/*/run.json >/dev/null 2>&1 &&
+	/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+del d["machine"]["llc_domains"], d["machine"]["numa_nodes"]
+json.dump(d, open(sys.argv[2], "w"))' "$(ls "$tmp"/all/seed001-1a-threads/*/run.json | head -1)" "$tmp/notopo.json"
+"$FB" report "$tmp/notopo.json" --reference seed001 --table 1a >"$tmp/notopo.out" 2>&1
+rc=$?
+check "report of a run without llc_domains/numa_nodes exits 0 (got $rc)" bash -c "[ $rc -eq 0 ] && grep -q '0 LLC domain(s), 0 NUMA node(s)' '$tmp/notopo.out'"
 finish
