@@ -7,6 +7,7 @@
  * what a guest kernel sees too.  Elsewhere only /proc/cpuinfo is read.
  */
 #include "cpu.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -482,20 +483,13 @@ int fb_cpu_detect(struct fb_cpu *cpu)
 
 int fb_cpu_detect(struct fb_cpu *cpu)
 {
-	const size_t cap = 65536;       /* the first processor blocks suffice */
-	char *buf = malloc(cap);
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	size_t n = 0;
+	/* the first processor blocks suffice */
+	char *buf = fb_read_file("/proc/cpuinfo", 65535, NULL);
 
 	memset(cpu, 0, sizeof(*cpu));
 	cpu->clflush_line = 64;
-	if (f && buf)
-		n = fread(buf, 1, cap - 1, f);
-	if (f)
-		fclose(f);
 	if (buf) {
-		buf[n] = '\0';
-		if (n)
+		if (*buf)
 			fb_cpu_from_cpuinfo(cpu, buf);
 		free(buf);
 	}

@@ -301,29 +301,16 @@ out:
 int fb_cpuid_dump_load(const char *path, struct fb_cpu *cpu, struct fb_cpuid_dump *info,
 		       char *err, size_t errlen)
 {
-	bool in = !strcmp(path, "-");
-	FILE *f = in ? stdin : fopen(path, "r");
-	const char *name = in ? "(stdin)" : path;
-	char *buf;
+	const char *name = strcmp(path, "-") ? path : "(stdin)";
 	size_t n;
+	char *buf = fb_read_file(path, MAX_DUMP, &n);
 	int rc;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-		return FB_EXIT_USAGE;
-	}
-	buf = malloc(MAX_DUMP + 1);
 	if (!buf) {
-		if (!in)
-			fclose(f);
-		snprintf(err, errlen, "%s: out of memory", name);
+		snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
 		return FB_EXIT_USAGE;
 	}
-	n = fread(buf, 1, MAX_DUMP + 1, f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-		rc = FB_EXIT_USAGE;
-	} else if (n > MAX_DUMP) {
+	if (n > MAX_DUMP) {
 		snprintf(err, errlen, "%s: larger than %u MiB: not a CPU dump", name, MAX_DUMP >> 20);
 		rc = FB_EXIT_USAGE;
 	} else {
@@ -337,7 +324,5 @@ int fb_cpuid_dump_load(const char *path, struct fb_cpu *cpu, struct fb_cpuid_dum
 		}
 	}
 	free(buf);
-	if (!in)
-		fclose(f);
 	return rc;
 }

@@ -9,6 +9,7 @@
  *   copy_mc_fragile_key  static key: mce=recovery or a Xeon PCI RAS quirk
  */
 #include "kpath.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -638,23 +639,10 @@ int fb_kboot_cmdline_mce_recovery(const char *cmdline)
 	return 0;
 }
 
+/* The head of a small /proc or /sys file (cap bytes), or NULL. */
 static char *slurp(const char *path, size_t cap)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, cap - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return fb_read_file(path, cap - 1, NULL);
 }
 
 #if defined(__x86_64__)

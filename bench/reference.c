@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "util.h"
 
 /* ---- values ---- */
 
@@ -612,27 +613,21 @@ int fb_reference_parse(const char *text, const char *name, struct fb_reference *
 
 int fb_reference_load(const char *path, struct fb_reference *ref, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
+	const size_t cap = 16u << 20; /* a transcribed table is a few KiB */
+	size_t len;
+	char *text = fb_read_file(path, cap, &len);
 	int rc;
 
-	if (!f) {
+	if (!text) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = malloc(len > 0 ? (size_t)len + 1 : 1);
-	if (!text || (len > 0 && fread(text, 1, (size_t)len, f) != (size_t)len)) {
-		snprintf(err, errlen, "%s: cannot read", path);
+	if (len > cap) {
+		snprintf(err, errlen, "%s: larger than %zu MiB: not a reference table", path,
+			 cap >> 20);
 		free(text);
-		fclose(f);
 		return -1;
 	}
-	text[len > 0 ? len : 0] = '\0';
-	fclose(f);
 	rc = fb_reference_parse(text, path, ref, err, errlen);
 	free(text);
 	return rc;

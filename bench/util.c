@@ -249,3 +249,35 @@ int fb_write_atomic(const char *path, const char *data, size_t len,
 	}
 	return 0;
 }
+
+char *fb_read_file(const char *path, size_t cap, size_t *n)
+{
+	bool in = !strcmp(path, "-");
+	FILE *f = in ? stdin : fopen(path, "r");
+	char *buf;
+	size_t got;
+	int saved;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap + 2);
+	if (!buf) {
+		if (!in)
+			fclose(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	got = fread(buf, 1, cap + 1, f);
+	saved = ferror(f) ? (errno ? errno : EIO) : 0;
+	if (!in)
+		fclose(f);
+	if (saved) {
+		free(buf);
+		errno = saved;
+		return NULL;
+	}
+	buf[got] = '\0';
+	if (n)
+		*n = got;
+	return buf;
+}

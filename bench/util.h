@@ -30,5 +30,9 @@ int fb_write_atomic(const char *path, const char *data, size_t len,
 		    char *err, size_t errlen);
 /* mkdir -p */
 int fb_mkdirs(const char *path, char *err, size_t errlen);
+/* The first cap + 1 bytes at most of a file ("-": standard input),
+ * NUL-terminated, malloc'ed; *n (if not NULL) the bytes read, so n > cap
+ * means the file is longer than cap.  NULL with errno on failure. */
+char *fb_read_file(const char *path, size_t cap, size_t *n);
 
 #endif
