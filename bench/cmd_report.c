@@ -48,7 +48,6 @@ static const char report_usage[] =
 "\n"
 "Exit: 0 ok, 2 bad usage or a malformed reference file.\n";
 
-enum fmt { F_TEXT, F_MD, F_SERIES };
 
 /* ---- finding reference files ---- */
 
@@ -409,13 +408,6 @@ static void grid_set(struct grid *g, int r, int c, const char *s)
 	g->s[r * g->cols + c] = strdup(s);
 }
 
-static const char *grid_get(const struct grid *g, int r, int c)
-{
-	const char *s = g->s[r * g->cols + c];
-
-	return s ? s : "-";
-}
-
 static void grid_free(struct grid *g)
 {
 	for (int i = 0; i < g->rows * g->cols; i++)
@@ -423,18 +415,10 @@ static void grid_free(struct grid *g)
 	free(g->s);
 }
 
-static void grid_print(FILE *f, const struct grid *g, enum fmt fmt)
+static void grid_print(FILE *f, const struct grid *g, enum fb_table_fmt fmt)
 {
-	const char **cells = calloc((size_t)g->rows * (size_t)g->cols, sizeof(*cells));
-
-	if (!cells)
-		return;
-	for (int r = 0; r < g->rows; r++)
-		for (int c = 0; c < g->cols; c++)
-			cells[r * g->cols + c] = grid_get(g, r, c);
-	fb_grid_print(f, fmt == F_MD ? FB_TABLE_MARKDOWN : FB_TABLE_TEXT, cells,
-		      (size_t)g->rows, g->cols, NULL);
-	free(cells);
+	/* cells never set print as "-" */
+	fb_grid_print(f, fmt, (const char *const *)g->s, (size_t)g->rows, g->cols, NULL);
 }
 
 static void ratio_str(const struct fb_ref_value *ours, const struct fb_ref_value *seed, char *buf,
@@ -540,7 +524,7 @@ static const struct fb_ref_table *find_built(struct fb_ref_table *built, bool *h
 
 static void print_shapes(FILE *f, const struct fb_reference *ref, const struct fb_ref_table *seed,
 			 const struct fb_ref_table *ours, struct fb_ref_table *built, bool *have,
-			 enum fmt fmt)
+			 enum fb_table_fmt fmt)
 {
 	for (int k = 0; k < seed->nshapes; k++) {
 		const struct fb_ref_shape *s = &seed->shapes[k];
@@ -559,7 +543,7 @@ static void print_shapes(FILE *f, const struct fb_reference *ref, const struct f
 		shape_words(s, &rs, true, ws, sizeof(ws));
 		seed_verdict = rs.n ? rs.verdict : s->stated >= 0 ? (s->stated ? "yes" : "no") : "n/a";
 		if (!ours) {
-			fprintf(f, fmt == F_MD ? "- shape: %s: seed **%s**\n" : "shape: %s: seed %s\n",
+			fprintf(f, fmt == FB_TABLE_MARKDOWN ? "- shape: %s: seed **%s**\n" : "shape: %s: seed %s\n",
 				s->text, ws);
 			continue;
 		}
@@ -572,7 +556,7 @@ static void print_shapes(FILE *f, const struct fb_reference *ref, const struct f
 			agree = "cannot tell";
 		else
 			agree = !strcmp(seed_verdict, ro.verdict) ? "agrees" : "differs";
-		if (fmt == F_MD)
+		if (fmt == FB_TABLE_MARKDOWN)
 			fprintf(f, "- shape: %s: seed %s; ours %s: **%s**\n", s->text, ws, wo, agree);
 		else
 			fprintf(f, "shape: %s: seed %s; ours %s -> %s\n", s->text, ws, wo, agree);
@@ -580,7 +564,7 @@ static void print_shapes(FILE *f, const struct fb_reference *ref, const struct f
 }
 
 static void print_ours_header(FILE *f, json_object *doc, const char *run_path, int used,
-			      int dups, enum fmt fmt)
+			      int dups, enum fb_table_fmt fmt)
 {
 	json_object *m = fb_json_path(doc, "machine"), *cells = fb_json_path(doc, "cells");
 	json_object *c0 = json_object_array_get_idx(cells, 0);
@@ -588,7 +572,7 @@ static void print_ours_header(FILE *f, json_object *doc, const char *run_path, i
 	const char *hv = fb_json_str(fb_json_path(m, "cpu"), "hypervisor", NULL);
 	size_t ncells = json_object_array_length(cells);
 	int planned = (int)fb_json_num(doc, "cells_planned", (double)ncells);
-	const char *li = fmt == F_MD ? "- " : "  ";
+	const char *li = fmt == FB_TABLE_MARKDOWN ? "- " : "  ";
 
 	fprintf(f, "%sours: %s%s%s, %d CPUs, %zu LLC domain(s), %zu NUMA node(s), kernel %s; "
 		   "backend %s; %d cell(s) of this table from %s\n",
@@ -608,9 +592,9 @@ static void print_ours_header(FILE *f, json_object *doc, const char *run_path, i
 
 static void print_table(FILE *f, const struct fb_reference *ref, const struct fb_ref_table *seed,
 			const struct fb_ref_table *ours, struct fb_ref_table *built, bool *have,
-			json_object *doc, const char *run_path, int used, int dups, enum fmt fmt)
+			json_object *doc, const char *run_path, int used, int dups, enum fb_table_fmt fmt)
 {
-	const char *li = fmt == F_MD ? "- " : "  ";
+	const char *li = fmt == FB_TABLE_MARKDOWN ? "- " : "  ";
 	struct grid g;
 	bool one_col = seed->ncols == 1;
 	bool published = false;
@@ -618,7 +602,7 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 	for (int r = 0; r < seed->nrows; r++)
 		for (int c = 0; c < seed->ncols; c++)
 			published |= fb_ref_has_value(&seed->rows[r].v[c]);
-	if (fmt == F_MD)
+	if (fmt == FB_TABLE_MARKDOWN)
 		fprintf(f, "\n### Seed %s table %s: %s\n\n", ref->seed, seed->id, seed->title);
 	else
 		fprintf(f, "\nSeed %s table %s: %s\n", ref->seed, seed->id, seed->title);
@@ -627,14 +611,14 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 	if (ours)
 		print_ours_header(f, doc, run_path, used, dups, fmt);
 	if (ours && one_col) {
-		fprintf(f, fmt == F_MD ? "\n**ours beside the seed** (%s, mean±sd)\n\n" :
+		fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours beside the seed** (%s, mean±sd)\n\n" :
 					 "\nours beside the seed (%s, mean±sd)\n", seed->unit);
 		combined_grid(seed, ours, &g);
 		grid_print(f, &g, fmt);
 		grid_free(&g);
 	} else {
 		if (ours) {
-			fprintf(f, fmt == F_MD ? "\n**ours** (%s, mean±sd)\n\n" : "\nours (%s, mean±sd)\n",
+			fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours** (%s, mean±sd)\n\n" : "\nours (%s, mean±sd)\n",
 				seed->unit);
 			table_grid(ours, &g);
 			for (int r = 0; r < ours->nrows; r++)
@@ -647,20 +631,20 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 			grid_print(f, &g, fmt);
 			grid_free(&g);
 		}
-		fprintf(f, fmt == F_MD ? "\n**seed** (%s, %s)\n\n" : "\nseed (%s, %s)\n", seed->unit,
+		fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**seed** (%s, %s)\n\n" : "\nseed (%s, %s)\n", seed->unit,
 			published ? "as published" : "the post gives no figures");
 		table_grid(seed, &g);
 		grid_print(f, &g, fmt);
 		grid_free(&g);
 		if (ours && published) {
-			fprintf(f, fmt == F_MD ? "\n**ours/seed** (ratio of the means)\n\n" :
+			fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours/seed** (ratio of the means)\n\n" :
 						 "\nours/seed (ratio of the means)\n");
 			ratio_grid(seed, ours, &g);
 			grid_print(f, &g, fmt);
 			grid_free(&g);
 		}
 	}
-	if (fmt == F_MD)
+	if (fmt == FB_TABLE_MARKDOWN)
 		fputc('\n', f);
 	print_shapes(f, ref, seed, ours, built, have, fmt);
 }
@@ -728,7 +712,7 @@ int fb_cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *refname = NULL, *tables = NULL, *where = NULL, *x = NULL, *run_path = NULL;
-	enum fmt fmt = F_TEXT;
+	enum fb_table_fmt fmt = FB_TABLE_TEXT;
 	char err[FB_ERRLEN], path[PATH_MAX + 128];
 	struct fb_reference *ref;
 	struct fb_ref_table *built;
@@ -751,13 +735,7 @@ int fb_cmd_report(int argc, char **argv)
 			where = optarg;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "table"))
-				fmt = F_TEXT;
-			else if (!strcmp(optarg, "markdown"))
-				fmt = F_MD;
-			else if (!strcmp(optarg, "series"))
-				fmt = F_SERIES;
-			else
+			if (fb_table_fmt_parse(optarg, &fmt))
 				fb_usage_error("report", "--format %s: allowed table, markdown, series", optarg);
 			break;
 		case 'x':
@@ -785,21 +763,9 @@ int fb_cmd_report(int argc, char **argv)
 	if (resolve_ref(refname, path, sizeof(path)))
 		fb_usage_error("report", "--reference %s: no such reference (foliobench report --list)",
 			    refname);
-	if (where) {
-		char **conds;
-		size_t nc;
-
-		fb_split_list(where, &conds, &nc);
-		for (size_t i = 0; i < nc; i++) {
-			char axis[64], *eq = strchr(conds[i], '=');
-
-			snprintf(axis, sizeof(axis), "%.*s", eq ? (int)(eq - conds[i]) : 0, conds[i]);
-			if (!eq || !fb_table_axis_valid(axis))
-				fb_usage_error("report", "--where %s: allowed AXIS=VALUE with an axis of copy --help",
-					    conds[i]);
-		}
-		fb_free_list(conds, nc);
-	}
+	if (where && fb_table_where_bad(where, err, sizeof(err)))
+		fb_usage_error("report", "--where %s: allowed AXIS=VALUE with an axis of %s", err,
+			    fb_table_axes());
 	ref = calloc(1, sizeof(*ref));
 	built = calloc(FB_REF_MAX_TABLES, sizeof(*built));
 	if (!ref || !built) {
@@ -843,7 +809,7 @@ int fb_cmd_report(int argc, char **argv)
 		used[i] = build_ours(&ref->tables[i], doc, where, &built[i], &dups[i]);
 		have[i] = true;
 	}
-	if (fmt == F_SERIES) {
+	if (fmt == FB_TABLE_SERIES) {
 		for (int i = 0; i < ref->ntables; i++)
 			if (want[i])
 				print_series(stdout, doc ? &built[i] : &ref->tables[i], x,

@@ -24,19 +24,13 @@ static const char show_usage[] =
 static void filter_cells(json_object *doc, const char *where)
 {
 	json_object *cells = fb_json_path(doc, "cells"), *kept = json_object_new_array();
-	char **conds;
+	char **conds, bad[256];
 	size_t nc;
 
+	if (fb_table_where_bad(where, bad, sizeof(bad)))
+		fb_usage_error("show", "--where %s: allowed AXIS=VALUE with an axis of %s", bad,
+			    fb_table_axes());
 	fb_split_list(where, &conds, &nc);
-	for (size_t i = 0; i < nc; i++) {
-		char *eq = strchr(conds[i], '=');
-		char axis[64];
-
-		snprintf(axis, sizeof(axis), "%.*s", eq ? (int)(eq - conds[i]) : 0, conds[i]);
-		if (!eq || !fb_table_axis_valid(axis))
-			fb_usage_error("show", "--where %s: allowed AXIS=VALUE with an axis of copy --help",
-				    conds[i]);
-	}
 	for (size_t c = 0; c < json_object_array_length(cells); c++) {
 		json_object *cell = json_object_array_get_idx(cells, c);
 		bool keep = true;

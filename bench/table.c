@@ -60,6 +60,25 @@ int fb_table_axis_valid(const char *key)
 	return axis_index(key) >= 0;
 }
 
+const char *fb_table_where_bad(const char *where, char *bad, size_t len)
+{
+	char **conds;
+	size_t nc;
+	const char *ret = NULL;
+
+	if (fb_split_list(where, &conds, &nc))
+		return snprintf(bad, len, "%s", where), bad;
+	for (size_t i = 0; i < nc && !ret; i++) {
+		char axis[64], *eq = strchr(conds[i], '=');
+
+		snprintf(axis, sizeof(axis), "%.*s", eq ? (int)(eq - conds[i]) : 0, conds[i]);
+		if (!eq || !fb_table_axis_valid(axis))
+			ret = (snprintf(bad, len, "%s", conds[i]), bad);
+	}
+	fb_free_list(conds, nc);
+	return ret;
+}
+
 const char *fb_table_axes(void)
 {
 	static char list[512];
@@ -227,11 +246,11 @@ void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *cells, siz
 		return;
 	for (size_t r = 0; r < nrows; r++)
 		for (int c = 0; c < ncols; c++)
-			if (width(cells[r * ncols + c]) > w[c])
-				w[c] = width(cells[r * ncols + c]);
+			if (width(cells[r * ncols + c] ? cells[r * ncols + c] : "-") > w[c])
+				w[c] = width(cells[r * ncols + c] ? cells[r * ncols + c] : "-");
 	for (size_t r = 0; r < nrows; r++) {
 		for (int c = 0; c < ncols; c++) {
-			const char *s = cells[r * ncols + c];
+			const char *s = cells[r * ncols + c] ? cells[r * ncols + c] : "-";
 			/* markdown aligns by its rule line: no padding */
 			int pad = md ? 0 : w[c] - width(s);
 			bool ralign = r && right && right[c];

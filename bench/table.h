@@ -17,6 +17,9 @@ int fb_table_fmt_parse(const char *s, enum fb_table_fmt *fmt);
 /* Axis keys: threads channels folio_size folio_count mode placement function
  * primitive kernel_model evict direction backend backing total_bytes. */
 int fb_table_axis_valid(const char *key);
+/* The first condition of a --where list that is not AXIS=VALUE with a
+ * known axis (copied into bad), or NULL when all are. */
+const char *fb_table_where_bad(const char *where, char *bad, size_t len);
 /* Every axis key, comma-separated, for messages. */
 const char *fb_table_axes(void);
 /* The value of axis `key` of a cell as text ("2M", "0->1", "batched"). */
@@ -26,8 +29,8 @@ int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *col
 		    enum fb_table_fmt fmt);
 
 /*
- * The look of every table foliobench prints: cells[r * ncols + c], row 0 the
- * header; " | " between columns and a '=' rule under the header (text), or
+ * The look of every table foliobench prints: cells[r * ncols + c] (NULL
+ * prints as "-"), row 0 the header; " | " between columns and a '=' rule under the header (text), or
  * a pipe table (markdown).  right[c] right-aligns column c (markdown "---:");
  * NULL right-aligns every column but the first in markdown only.
  */
