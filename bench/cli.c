@@ -124,6 +124,30 @@ bool fb_parse_measure_opt(const char *cmd, int opt, const char *arg, struct fb_r
 	return false;
 }
 
+void fb_fit_total(const char *cmd, uint64_t *total, unsigned copies, int node, bool one_node,
+		  bool given, uint64_t floor, const char *per, json_object *notes, bool quiet)
+{
+	long long avail = fb_node_free_bytes(one_node ? -1 : node);
+	uint64_t need = *total * copies;
+	char a[32], b[32], c[32], note[200];
+
+	if (avail < 0 || need <= (uint64_t)avail / 2)
+		return; /* unknown node: the plan names it */
+	if (given)
+		fb_usage_error(cmd, "--total %s: needs %s on node %d, which has %s available "
+			    "(at most half is used)", fb_size_str(*total, a, sizeof(a)),
+			    fb_size_str(need, b, sizeof(b)), node,
+			    fb_size_str((uint64_t)avail & ~((1ULL << 20) - 1), c, sizeof(c)));
+	while (*total * copies > (uint64_t)avail / 2 && *total / 2 >= floor &&
+	       *total > (4ULL << 20))
+		*total /= 2;
+	snprintf(note, sizeof(note), "total scaled to %s %s to fit the free memory of node %d",
+		 fb_size_str(*total, a, sizeof(a)), per, node);
+	json_object_array_add(notes, json_object_new_string(note));
+	if (!quiet)
+		fprintf(stderr, "note: %s\n", note);
+}
+
 bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_output_opts *o)
 {
 	switch (opt) {

@@ -79,6 +79,16 @@ bool fb_run_emit(const struct fb_run *run, const char *cmd, json_object *doc,
 void fb_run_summary(const struct fb_run *run, const char *cmd, const struct fb_result *results,
 		    bool quiet);
 
+/*
+ * Fit a run's total to node's free memory (the machine's when one_node):
+ * total * copies bytes may use at most half of it.  A total the user gave
+ * that does not fit is a usage error; the default is halved until it fits
+ * (not below floor nor 4 MiB) and a note (stderr unless quiet, and notes)
+ * says so.  per names the unit of the total ("per cell").
+ */
+void fb_fit_total(const char *cmd, uint64_t *total, unsigned copies, int node, bool one_node,
+		  bool given, uint64_t floor, const char *per, json_object *notes, bool quiet);
+
 /* Subcommands: argv[0] is the subcommand's name. */
 int fb_cmd_copy(int argc, char **argv);
 int fb_cmd_info(int argc, char **argv);

@@ -361,33 +361,10 @@ int fb_cmd_copy(int argc, char **argv)
 		for (size_t i = 0; i < spec.nnodes; i++) {
 			int nodes[2] = { spec.nodes[i].src, spec.nodes[i].dst };
 
-			for (int k = 0; k < 2; k++) {
-				long long avail = topo.nnodes > 1 ? fb_node_free_bytes(nodes[k])
-								  : fb_node_free_bytes(-1);
-				uint64_t need = nodes[0] == nodes[1] ? 2 * spec.total : spec.total;
-				char a[32], b[32];
-
-				if (avail < 0)
-					continue; /* the plan names the bad node */
-				if (need <= (uint64_t)avail / 2)
-					continue;
-				if (spec.total_given)
-					fb_usage_error(cmd,
-						"--total %s: needs %s on node %d, which has %s available (at most half is used)",
-						fb_size_str(spec.total, a, sizeof(a)),
-						fb_size_str(need, b, sizeof(b)), nodes[k],
-						fb_size_str((uint64_t)avail & ~((1ULL << 20) - 1), a + 16, 16));
-				while (need > (uint64_t)avail / 2 && spec.total > (4ULL << 20)) {
-					spec.total /= 2;
-					need /= 2;
-				}
-				snprintf(err, sizeof(err),
-					 "total scaled to %s per cell to fit the free memory of node %d",
-					 fb_size_str(spec.total, a, sizeof(a)), nodes[k]);
-				json_object_array_add(notes, json_object_new_string(err));
-				if (!out.quiet)
-					fprintf(stderr, "note: %s\n", err);
-			}
+			for (int k = 0; k < 2; k++)
+				fb_fit_total(cmd, &spec.total, nodes[0] == nodes[1] ? 2 : 1, nodes[k],
+					     topo.nnodes <= 1, spec.total_given, 0, "per cell", notes,
+					     out.quiet);
 		}
 	}
 	if (fb_plan_build(&spec, &topo, &cells, &ncells, err, sizeof(err)))

@@ -424,23 +424,9 @@ int fb_cmd_migrate(int argc, char **argv)
 	for (size_t i = 0; i < npairs; i++) {
 		int nd[2] = { pairs[i].src, pairs[i].dst };
 
-		for (int k = 0; k < 2; k++) {
-			long long avail = fb_node_free_bytes(nd[k]);
-
-			if (avail < 0 || total <= (uint64_t)avail / 2)
-				continue;
-			if (total_given)
-				fb_usage_error(cmd, "--total %s: node %d has %s available (at most half is used)",
-					    fb_size_str(total, a, sizeof(a)), nd[k],
-					    fb_size_str((uint64_t)avail & ~((1ULL << 20) - 1), b, sizeof(b)));
-			while (total > (uint64_t)avail / 2 && total > maxsize && total > (4ULL << 20))
-				total /= 2;
-			snprintf(err, sizeof(err), "total scaled to %s per move to fit the free memory of node %d",
-				 fb_size_str(total, a, sizeof(a)), nd[k]);
-			json_object_array_add(notes, json_object_new_string(err));
-			if (!out.quiet)
-				fprintf(stderr, "note: %s\n", err);
-		}
+		for (int k = 0; k < 2; k++)
+			fb_fit_total(cmd, &total, 1, nd[k], false, total_given, maxsize, "per move",
+				     notes, out.quiet);
 	}
 	if (total % maxsize)
 		fb_usage_error(cmd, "--total %s: allowed a multiple of the largest folio size (%s)",

@@ -401,25 +401,8 @@ int fb_cmd_stores(int argc, char **argv)
 		fprintf(stderr, "foliobench %s: topology: %s\n", cmd, err);
 		return FB_EXIT_FAIL;
 	}
-	/* The records have to fit in half the node's free memory. */
-	{
-		long long avail = topo.nnodes > 1 ? fb_node_free_bytes(node) : fb_node_free_bytes(-1);
-		char a[32], b[32];
-
-		if (avail > 0 && total > (uint64_t)avail / 2) {
-			if (total_given)
-				fb_usage_error(cmd, "--total %s: node %d has %s available (at most half is used)",
-					    fb_size_str(total, a, sizeof(a)), node,
-					    fb_size_str((uint64_t)avail & ~((1ULL << 20) - 1), b, sizeof(b)));
-			while (total > (uint64_t)avail / 2 && total > (4ULL << 20))
-				total /= 2;
-			snprintf(err, sizeof(err), "total scaled to %s to fit the free memory of node %d",
-				 fb_size_str(total, a, sizeof(a)), node);
-			json_object_array_add(notes, json_object_new_string(err));
-			if (!out.quiet)
-				fprintf(stderr, "note: %s\n", err);
-		}
-	}
+	fb_fit_total(cmd, &total, 1, node, topo.nnodes <= 1, total_given, 0, "per pass", notes,
+		     out.quiet);
 	for (size_t i = 0; i < nthreads; i++)
 		if (threads[i] < 1 || threads[i] > FB_MAX_THREADS ||
 		    (!oversub && (int)threads[i] > topo.ncpus))
