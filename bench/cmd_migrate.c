@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <numa.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,12 +233,6 @@ static void print_details(FILE *f, json_object *doc, bool md)
 	}
 }
 
-
-static void on_hup(int sig)
-{
-	(void)sig;
-	fb_interrupted = 1;
-}
 
 int fb_cmd_migrate(int argc, char **argv)
 {
@@ -512,7 +505,6 @@ int fb_cmd_migrate(int argc, char **argv)
 
 	/* Signals (trapped by fb_run_cells before any cell changes mTHP
 	 * settings) stop the run cleanly, so the settings are put back. */
-	signal(SIGHUP, on_hup);
 	rc = fb_run_cells(&run, cmd, out.output, be, cells, ncells, &ro, results,
 			  !out.quiet && isatty(2));
 	be->shutdown();

@@ -477,9 +477,7 @@ int fb_cmd_stores(int argc, char **argv)
 		if (counters.n)
 			ro.counters = &counters;
 	}
-	for (int i = 0; i < topo.nllc; i++)
-		if (topo.llc[i].size > ro.llc_bytes)
-			ro.llc_bytes = topo.llc[i].size;
+	ro.llc_bytes = fb_topology_largest_llc(&topo);
 
 	results = calloc(ncells, sizeof(*results));
 	machine = fb_machine_json(fb_this_cpu(), &topo);

@@ -25,6 +25,8 @@ void fb_engine_trap_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed terminal: keep what ran (and let migrate restore mTHP) */
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 const struct fb_backend *fb_backend_find(const char *name)

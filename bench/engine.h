@@ -13,7 +13,7 @@ int fb_engine_run(const struct fb_backend *be, const struct fb_cell *cells, size
 		  const struct fb_run_opts *o, struct fb_result *results, size_t *ndone,
 		  bool progress);
 void fb_result_free(struct fb_result *r);
-/* Install SIGINT/SIGTERM handlers that set fb_interrupted. */
+/* Install SIGINT/SIGTERM/SIGHUP handlers that set fb_interrupted. */
 void fb_engine_trap_signals(void);
 
 #endif

@@ -637,3 +637,13 @@ int fb_placement_cpus(const struct fb_topology *t, enum fb_placement kind,
 	free(order);
 	return 0;
 }
+
+unsigned long long fb_topology_largest_llc(const struct fb_topology *t)
+{
+	unsigned long long max = 0;
+
+	for (int i = 0; i < t->nllc; i++)
+		if (t->llc[i].size > max)
+			max = t->llc[i].size;
+	return max;
+}

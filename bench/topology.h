@@ -33,6 +33,8 @@ enum fb_placement { FB_PLACE_SPREAD, FB_PLACE_FILL, FB_PLACE_LIST };
 /* xml == NULL: this machine.  0 on success, else -1 and err set. */
 int fb_topology_load(struct fb_topology *t, const char *xml, char *err, size_t errlen);
 void fb_topology_free(struct fb_topology *t);
+/* Bytes of the largest LLC domain (the --evict sweep buffer is twice it). */
+unsigned long long fb_topology_largest_llc(const struct fb_topology *t);
 /* LLC domain index of a CPU, -1 if unknown. */
 int fb_topology_llc_of(const struct fb_topology *t, int cpu);
 const struct fb_node *fb_topology_node(const struct fb_topology *t, int id);
