@@ -179,8 +179,7 @@ static void print_details(FILE *f, json_object *doc, bool md)
 	json_object *cells = fb_json_path(doc, "cells");
 	const char *pre = md ? "- " : "";
 
-	fprintf(f, "\n%sPer cell (counters: system-wide deltas over the timed moves, per MiB moved):\n",
-		md ? "" : "");
+	fprintf(f, "\nPer cell (counters: system-wide deltas over the timed moves, per MiB moved):\n");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
 		json_object *c = json_object_array_get_idx(cells, i);
 		json_object *cfg = fb_json_path(c, "config"), *met = fb_json_path(c, "extra.metrics");

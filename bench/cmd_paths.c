@@ -353,9 +353,9 @@ int fb_cmd_paths(int argc, char **argv)
 		pairs += ms[i].np;
 		json_object_put(doc);
 	}
-	printf("%ssummary: batched loses in %zu of %zu comparisons over %zu result file%s; "
+	printf("\nsummary: batched loses in %zu of %zu comparisons over %zu result file%s; "
 	       "%zu of them with seed 000's paths (memcpy_orig batched vs rep movsq per page)\n",
-	       md ? "\n" : "\n", losses, pairs, nm, nm == 1 ? "" : "s", seed);
+	       losses, pairs, nm, nm == 1 ? "" : "s", seed);
 	for (size_t i = 0; i < nm; i++) {
 		json_object_put(ms[i].doc);
 		free(ms[i].p);

@@ -190,20 +190,20 @@ static bool need_movdir64b(const struct fb_cpu *cpu, size_t record, const char *
 
 static const struct fb_store_kernel kernels[] = {
 	{ "cached", "plain 8-byte stores per word (the generic template copy); write-allocate",
-	  NULL, st_cached, false, -1, true },
+	  NULL, st_cached, -1, true },
 #if defined(__x86_64__)
 	{ "movnti", "movnti per word, one sfence at the end (seed 004's arch_optimize_store_u64)",
-	  NULL, st_movnti, true, -1, true },
+	  NULL, st_movnti, -1, true },
 	{ "flushcache", "memcpy_flushcache() per record: 4x8-byte movnti loop, sfence at the end",
-	  NULL, st_flushcache, true, FB_KR_MEMCPY_FLUSHCACHE, true },
+	  NULL, st_flushcache, FB_KR_MEMCPY_FLUSHCACHE, true },
 	{ "rep_movsb", "memcpy() per record as rep movsb (6.12+ with FSRM, 6.1 with ERMS)",
-	  NULL, st_rep_movsb, false, FB_KR_MEMCPY, true },
+	  NULL, st_rep_movsb, FB_KR_MEMCPY, true },
 	{ "memcpy_orig", "memcpy() per record as memcpy_orig (6.12+ without FSRM)",
-	  NULL, st_memcpy_orig, false, FB_KR_MEMCPY, false },
+	  NULL, st_memcpy_orig, FB_KR_MEMCPY, false },
 	{ "clwb", "plain stores, clwb per written line, sfence at the end (pmem write-back)",
-	  need_clwb, st_clwb, false, -1, false },
+	  need_clwb, st_clwb, -1, false },
 	{ "movdir64b", "movdir64b per 64 bytes, sfence at the end (64-byte direct stores)",
-	  need_movdir64b, st_movdir64b, true, -1, false },
+	  need_movdir64b, st_movdir64b, -1, false },
 #endif
 };
 #define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))

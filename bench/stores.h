@@ -30,7 +30,6 @@ struct fb_store_kernel {
 	/* NULL when always usable; else false with *why naming the missing flag */
 	bool (*supported)(const struct fb_cpu *cpu, size_t record, const char **why);
 	fb_store_fn run;
-	bool nontemporal;
 	int routine;             /* enum fb_kroutine whose path it is, or -1 */
 	bool in_default;         /* run when --kernel is not given */
 };
