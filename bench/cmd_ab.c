@@ -189,14 +189,6 @@ static json_object *argv_json(const struct side *s)
 	return a;
 }
 
-static void command_line(const struct side *s, char *buf, size_t len)
-{
-	size_t off = (size_t)snprintf(buf, len, "%s copy", s->bin);
-
-	for (int i = 0; i < s->nargs && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, " %s", s->args[i]);
-}
-
 int fb_cmd_ab(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -330,23 +322,18 @@ int fb_cmd_ab(int argc, char **argv)
 	if (progress)
 		fprintf(stderr, "\r\033[K");
 
-	for (int s = 0; s < 2; s++) {
-		files[s] = calloc(pairs, sizeof(*files[s]));
-		for (size_t p = 0; p < pairs; p++) {
-			char path[2300];
-
-			fb_cmp_ab_run_dir(sides[s].name, p + 1, sub, sizeof(sub));
-			snprintf(path, sizeof(path), "%s/%s", dir, sub);
-			if (fb_cmp_file_load(path, &files[s][p], err, sizeof(err))) {
-				outdir_created = NULL;
-				die(FB_EXIT_FAIL, "%s", err);
-			}
-		}
+	if (fb_cmp_ab_load_runs(dir, pairs, &files[0], &files[1], err, sizeof(err))) {
+		outdir_created = NULL;
+		die(FB_EXIT_FAIL, "%s", err);
 	}
 	if (fb_cmp_pairs(files[0], files[1], pairs, &o, &r, err, sizeof(err)))
 		die(FB_EXIT_USAGE, "%s", err);
-	command_line(&sides[0], r.base, sizeof(r.base));
-	command_line(&sides[1], r.new_, sizeof(r.new_));
+	for (int s = 0; s < 2; s++) {
+		json_object *a = argv_json(&sides[s]);
+
+		fb_cmp_command_text(a, s ? r.new_ : r.base, sizeof(r.base));
+		json_object_put(a);
+	}
 
 	/* ab.json: the report, plus what ran, so compare can re-gate it. */
 	doc = fb_cmp_report_json(&r);

@@ -112,12 +112,11 @@ static void ratio_stats(struct pair *x)
 {
 	json_object *sb = fb_json_path(x->batched, "stats"), *sp = fb_json_path(x->page, "stats");
 	double b = fb_json_num(sb, "mean", 0), p = fb_json_num(sp, "mean", 0);
-	double db = fb_json_num(sb, "sd", 0) / b, dp = fb_json_num(sp, "sd", 0) / p;
 	size_t nb, np;
 	double *vb = gbps_samples(x->batched, &nb), *vp = gbps_samples(x->page, &np);
 
 	x->ratio = b / p;
-	x->sd = x->ratio * sqrt(db * db + dp * dp);
+	x->sd = fb_ratio_sd(b, fb_json_num(sb, "sd", 0), p, fb_json_num(sp, "sd", 0));
 	x->lo = x->hi = NAN;
 	x->judged = vb && vp && nb >= MIN_SAMPLES && np >= MIN_SAMPLES;
 	if (x->judged)

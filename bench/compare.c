@@ -768,7 +768,7 @@ static void ab_json_path(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "%s", path);
 }
 
-static void command_text(json_object *argv, char *buf, size_t len)
+void fb_cmp_command_text(json_object *argv, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -778,11 +778,42 @@ static void command_text(json_object *argv, char *buf, size_t len)
 			json_object_get_string(json_object_array_get_idx(argv, i)));
 }
 
+int fb_cmp_ab_load_runs(const char *dir, size_t pairs, struct fb_cmp_file **a,
+		       struct fb_cmp_file **b, char *err, size_t errlen)
+{
+	char run[2300], sub[64];
+
+	*a = calloc(pairs, sizeof(**a));
+	*b = calloc(pairs, sizeof(**b));
+	if (!*a || !*b) {
+		snprintf(err, errlen, "out of memory");
+		goto bad;
+	}
+	for (size_t i = 0; i < pairs; i++) {
+		for (int s = 0; s < 2; s++) {
+			fb_cmp_ab_run_dir(s ? 'B' : 'A', i + 1, sub, sizeof(sub));
+			snprintf(run, sizeof(run), "%s/%s", dir, sub);
+			if (fb_cmp_file_load(run, s ? &(*b)[i] : &(*a)[i], err, errlen))
+				goto bad;
+		}
+	}
+	return 0;
+bad:
+	for (size_t i = 0; *a && *b && i < pairs; i++) {
+		fb_cmp_file_free(&(*a)[i]);
+		fb_cmp_file_free(&(*b)[i]);
+	}
+	free(*a);
+	free(*b);
+	*a = *b = NULL;
+	return -1;
+}
+
 int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file **b,
 		   size_t *n, char *base, char *new_, size_t len, enum fb_run_stat *stat,
 		   char *err, size_t errlen)
 {
-	char p[1100], dir[1100], run[2300], sub[64];
+	char p[1100], dir[1100];
 	json_object *d, *runs;
 	int version;
 	size_t pairs;
@@ -820,34 +851,15 @@ int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file 
 		snprintf(err, errlen, "%s: no list of %zu pairs of runs (corrupt ab result)", p, pairs);
 		goto bad;
 	}
-	*a = calloc(pairs, sizeof(**a));
-	*b = calloc(pairs, sizeof(**b));
-	for (size_t i = 0; i < pairs; i++) {
-		for (int s = 0; s < 2; s++) {
-			fb_cmp_ab_run_dir(s ? 'B' : 'A', i + 1, sub, sizeof(sub));
-			snprintf(run, sizeof(run), "%s/%s", dir, sub);
-			if (fb_cmp_file_load(run, s ? &(*b)[i] : &(*a)[i], err, errlen)) {
-				*n = pairs;
-				goto bad_runs;
-			}
-		}
-	}
+	if (fb_cmp_ab_load_runs(dir, pairs, a, b, err, errlen))
+		goto bad;
 	*n = pairs;
 	if (fb_run_stat_parse(fb_json_str(d, "run_statistic", "best"), stat))
 		*stat = FB_RUN_BEST;
-	command_text(fb_json_path(d, "commands.A"), base, len);
-	command_text(fb_json_path(d, "commands.B"), new_, len);
+	fb_cmp_command_text(fb_json_path(d, "commands.A"), base, len);
+	fb_cmp_command_text(fb_json_path(d, "commands.B"), new_, len);
 	json_object_put(d);
 	return 0;
-bad_runs:
-	for (size_t i = 0; i < pairs; i++) {
-		fb_cmp_file_free(&(*a)[i]);
-		fb_cmp_file_free(&(*b)[i]);
-	}
-	free(*a);
-	free(*b);
-	*a = *b = NULL;
-	*n = 0;
 bad:
 	json_object_put(d);
 	return -1;

@@ -117,6 +117,12 @@ void fb_cmp_ab_run_dir(char side, size_t pair, char *buf, size_t len);
 /* Load an ab run (DIR or DIR/ab.json) and its runs: n pairs into *a, *b
  * (malloc'ed arrays, free each with fb_cmp_file_free); the commands of the
  * two sides into base/new (len each); the run statistic it was gated on.  -1 with "PATH: problem" in err. */
+/* The runs of an ab run's folder dir: runs/A-01.. into *a, runs/B-01..
+ * into *b (pairs each, malloc'ed). */
+int fb_cmp_ab_load_runs(const char *dir, size_t pairs, struct fb_cmp_file **a,
+		       struct fb_cmp_file **b, char *err, size_t errlen);
+/* An argv array (ab.json's commands.A) as one line. */
+void fb_cmp_command_text(json_object *argv, char *buf, size_t len);
 int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file **b,
 		   size_t *n, char *base, char *new_, size_t len, enum fb_run_stat *stat,
 		   char *err, size_t errlen);

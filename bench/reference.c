@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "table.h"
 #include "util.h"
 
@@ -143,8 +144,7 @@ void fb_ref_fill_ratios(struct fb_ref_table *t)
 			}
 			o->kind = FB_REF_RATIO;
 			o->mean = n->mean / d->mean;
-			o->sd = o->mean * sqrt(pow(isnan(n->sd) ? 0 : n->sd / n->mean, 2) +
-					       pow(isnan(d->sd) ? 0 : d->sd / d->mean, 2));
+			o->sd = fb_ratio_sd(n->mean, n->sd, d->mean, d->sd);
 			o->prec = 2;
 		}
 	}

@@ -224,6 +224,13 @@ double fb_mann_whitney_min_p(size_t na, size_t nb)
 	return na && nb ? fmin(1.0, 2.0 / c) : 1.0;
 }
 
+double fb_ratio_sd(double num, double num_sd, double den, double den_sd)
+{
+	double rn = isnan(num_sd) ? 0 : num_sd / num, rd = isnan(den_sd) ? 0 : den_sd / den;
+
+	return num / den * sqrt(rn * rn + rd * rd);
+}
+
 double fb_wilcoxon_min_p(size_t n)
 {
 	return fmin(1.0, ldexp(2.0, -(int)(n < 1000 ? n : 1000)));

@@ -36,6 +36,9 @@ double fb_wilcoxon(const double *d, size_t n, double *p);
 /* Smallest two-sided p the exact signed-rank test can give for n pairs
  * without zeros: 2 / 2^n (5 pairs: 0.0625). */
 double fb_wilcoxon_min_p(size_t n);
+/* sd of a ratio of two independent means (first-order error propagation:
+ * relative sds add in quadrature); a NaN sd counts as 0. */
+double fb_ratio_sd(double num, double num_sd, double den, double den_sd);
 /* Percentile bootstrap CI at level (e.g. 0.95) from iters resamples, with a
  * fixed-seed generator so the same input always gives the same interval:
  * of mean(b) / mean(a), each side resampled on its own ... */
