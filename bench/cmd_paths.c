@@ -81,24 +81,6 @@ static bool usable(json_object *cell)
 	       fb_json_num(fb_json_path(cell, "stats"), "mean", 0) > 0;
 }
 
-/* GB/s of every timed iteration, from the raw samples (malloc'ed). */
-static double *gbps_samples(json_object *cell, size_t *n)
-{
-	json_object *ns = fb_json_path(cell, "samples_ns");
-	double bytes = fb_json_num(cell, "bytes_per_sample", 0);
-	size_t len = ns ? json_object_array_length(ns) : 0;
-	double *v = malloc((len ? len : 1) * sizeof(*v));
-
-	*n = 0;
-	for (size_t i = 0; v && i < len; i++) {
-		double t = json_object_get_double(json_object_array_get_idx(ns, i));
-
-		if (t > 0)
-			v[(*n)++] = bytes / t;
-	}
-	return v;
-}
-
 /*
  * The speedup is the ratio of the recorded means, b/p, shown ±sd by the
  * delta method, r*sqrt((sb/b)^2 + (sp/p)^2).  Whether batching loses is
@@ -113,7 +95,9 @@ static void ratio_stats(struct pair *x)
 	json_object *sb = fb_json_path(x->batched, "stats"), *sp = fb_json_path(x->page, "stats");
 	double b = fb_json_num(sb, "mean", 0), p = fb_json_num(sp, "mean", 0);
 	size_t nb, np;
-	double *vb = gbps_samples(x->batched, &nb), *vp = gbps_samples(x->page, &np);
+	char why[128];
+	double *vb = fb_cell_gbps(x->batched, &nb, why, sizeof(why));
+	double *vp = fb_cell_gbps(x->page, &np, why, sizeof(why));
 
 	x->ratio = b / p;
 	x->sd = fb_ratio_sd(b, fb_json_num(sb, "sd", 0), p, fb_json_num(sp, "sd", 0));

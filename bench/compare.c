@@ -295,15 +295,6 @@ void fb_cmp_file_free(struct fb_cmp_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static bool positive_number(json_object *v)
-{
-	if (!v || !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		return false;
-	double x = json_object_get_double(v);
-
-	return isfinite(x) && x > 0;
-}
-
 int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t errlen)
 {
 	struct stat st;
@@ -334,13 +325,12 @@ int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t 
 	}
 	for (size_t i = 0; i < f->ncells; i++) {
 		struct fb_cmp_cell *c = &f->cells[i];
-		json_object *samples, *bytes;
-		double b;
+		char why[128];
 
 		c->cell = json_object_array_get_idx(cells, i);
 		c->config = fb_json_path(c->cell, "config");
 		if (!c->config || !json_object_is_type(c->config, json_type_object) ||
-		    !positive_number(fb_json_path(c->config, "folio_size")) ||
+		    !fb_json_positive(fb_json_path(c->config, "folio_size")) ||
 		    !fb_json_str(c->config, "mode", NULL)) {
 			snprintf(err, errlen, "%s: cell %zu has no valid config (corrupt result)", f->path, i);
 			goto bad;
@@ -357,35 +347,10 @@ int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t 
 		c->status = fb_json_str(c->cell, "status", "ok");
 		if (strcmp(c->status, "ok"))
 			continue; /* a failed or skipped cell is listed, not tested */
-		samples = fb_json_path(c->cell, "samples_ns");
-		bytes = fb_json_path(c->cell, "bytes_per_sample");
-		if (!samples || !json_object_is_type(samples, json_type_array) ||
-		    !json_object_array_length(samples)) {
-			snprintf(err, errlen, "%s: cell %zu (%s) has no samples", f->path, i, label);
-			goto bad;
-		}
-		if (!positive_number(bytes)) {
-			snprintf(err, errlen, "%s: cell %zu (%s): bytes_per_sample is not a positive number",
-				 f->path, i, label);
-			goto bad;
-		}
-		b = json_object_get_double(bytes);
-		c->n = json_object_array_length(samples);
-		c->gbps = malloc(c->n * sizeof(*c->gbps));
+		c->gbps = fb_cell_gbps(c->cell, &c->n, why, sizeof(why));
 		if (!c->gbps) {
-			snprintf(err, errlen, "%s: out of memory", f->path);
+			snprintf(err, errlen, "%s: cell %zu (%s)%s", f->path, i, label, why);
 			goto bad;
-		}
-		for (size_t j = 0; j < c->n; j++) {
-			json_object *v = json_object_array_get_idx(samples, j);
-
-			if (!positive_number(v)) {
-				snprintf(err, errlen,
-					 "%s: cell %zu (%s): sample %zu is not a positive number of nanoseconds",
-					 f->path, i, label, j);
-				goto bad;
-			}
-			c->gbps[j] = b / json_object_get_double(v); /* bytes/ns = GB/s */
 		}
 		struct fb_stats s;
 

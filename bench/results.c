@@ -67,6 +67,46 @@ json_object *fb_values_stats_json(const double *x, size_t n, const char *unit)
 	return fb_stats_json(&s, unit);
 }
 
+bool fb_json_positive(json_object *v)
+{
+	double x;
+
+	if (!v || !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		return false;
+	x = json_object_get_double(v);
+	return isfinite(x) && x > 0;
+}
+
+double *fb_cell_gbps(json_object *cell, size_t *n, char *err, size_t errlen)
+{
+	json_object *samples = fb_json_path(cell, "samples_ns");
+	json_object *bytes = fb_json_path(cell, "bytes_per_sample");
+	double b, *v;
+
+	*n = 0;
+	if (!samples || !json_object_is_type(samples, json_type_array) ||
+	    !json_object_array_length(samples))
+		return snprintf(err, errlen, " has no samples"), NULL;
+	if (!fb_json_positive(bytes))
+		return snprintf(err, errlen, ": bytes_per_sample is not a positive number"), NULL;
+	b = json_object_get_double(bytes);
+	v = malloc(json_object_array_length(samples) * sizeof(*v));
+	if (!v)
+		return snprintf(err, errlen, ": out of memory"), NULL;
+	for (size_t j = 0; j < json_object_array_length(samples); j++) {
+		json_object *s = json_object_array_get_idx(samples, j);
+
+		if (!fb_json_positive(s)) {
+			snprintf(err, errlen, ": sample %zu is not a positive number of nanoseconds", j);
+			free(v);
+			return NULL;
+		}
+		v[j] = b / json_object_get_double(s); /* bytes/ns = GB/s */
+	}
+	*n = json_object_array_length(samples);
+	return v;
+}
+
 json_object *fb_extra_cpus_used(const struct fb_cell *c, int n)
 {
 	json_object *extra = json_object_new_object(), *cpus = json_object_new_array();

@@ -49,6 +49,13 @@ json_object *fb_json_number(double v);
 json_object *fb_stats_json(const struct fb_stats *s, const char *unit);
 /* The same of values x[0..n). */
 json_object *fb_values_stats_json(const double *x, size_t n, const char *unit);
+/* A finite number above 0. */
+bool fb_json_positive(json_object *v);
+/* GB/s of each timed iteration of a cell, from samples_ns and
+ * bytes_per_sample (malloc'ed); NULL with err (" has no samples", ": sample
+ * 3 is not ...", to follow the cell's name) when they are missing or not
+ * positive numbers. */
+double *fb_cell_gbps(json_object *cell, size_t *n, char *err, size_t errlen);
 /* A new result extra object: cpus_used, the cell's first n CPUs. */
 json_object *fb_extra_cpus_used(const struct fb_cell *c, int n);
 
