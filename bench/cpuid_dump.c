@@ -135,18 +135,6 @@ static bool cpuinfo_line(const char *s, char *key, size_t keylen)
 }
 
 /* Whether the value after the colon holds word as a whole word. */
-static bool has_word(const char *line, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = strchr(line, ':');
-
-	for (p = p ? p + 1 : line; (p = strstr(p, word)); p += n)
-		if ((p == line || isspace((unsigned char)p[-1])) &&
-		    (!p[n] || isspace((unsigned char)p[n])))
-			return true;
-	return false;
-}
-
 enum fmt { FMT_UNKNOWN, FMT_CPUID, FMT_CPUINFO };
 
 int fb_cpuid_dump_parse(const char *text, const char *name, struct fb_cpu *cpu,
@@ -241,7 +229,7 @@ int fb_cpuid_dump_parse(const char *text, const char *name, struct fb_cpu *cpu,
 			blocks++;
 		else if (!strcmp(key, "flags") && !at_flags) {
 			at_flags = lineno;
-			rep_good = has_word(line, "rep_good");
+			rep_good = fb_has_word(line, "rep_good");
 			snprintf(flags_line, sizeof(flags_line), "%s", shown(line, len, show, sizeof(show)));
 		} else if (!strcmp(key, "vendor_id") && !at_vendor)
 			at_vendor = lineno;
@@ -288,10 +276,7 @@ int fb_cpuid_dump_parse(const char *text, const char *name, struct fb_cpu *cpu,
 			 !at_family ? "a 'cpu family'" : "a 'model'");
 		goto out;
 	}
-	/* intel.c: REP_GOOD (shown as rep_good) is set on family 6 unless the
-	 * BIOS turned fast strings off, which also clears ERMS */
-	if (!strcmp(cpu->vendor, "GenuineIntel") && cpu->family == 6 && cpu->model >= 0xd)
-		info->boot.fast_strings = rep_good ? 1 : 0;
+	info->boot.fast_strings = fb_kboot_fast_strings(cpu, rep_good);
 	rc = FB_EXIT_OK;
 out:
 	fb_cpuid_set_free(&set);

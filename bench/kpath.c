@@ -714,15 +714,21 @@ static int detect_ras_quirk(void)
 }
 #endif
 
-/* Running kernel's verdict on Intel: rep_good shown in /proc/cpuinfo for
- * family 6 iff fast strings are on (intel.c). */
+int fb_kboot_fast_strings(const struct fb_cpu *cpu, bool rep_good_shown)
+{
+	if (!cpu->x86 || !is_intel(cpu) || cpu->family != 6 || cpu->model < 0xd)
+		return -1;
+	return rep_good_shown ? 1 : 0;
+}
+
+/* The running kernel's verdict, from its /proc/cpuinfo flags. */
 static int detect_fast_strings(void)
 {
 	const struct fb_cpu *cpu = fb_this_cpu();
 	char *text, *flags;
 	int ret = -1;
 
-	if (!cpu->x86 || !is_intel(cpu) || cpu->family != 6 || cpu->model < 0xd)
+	if (fb_kboot_fast_strings(cpu, false) < 0)
 		return -1;
 	text = slurp("/proc/cpuinfo", 65536);
 	if (!text)
@@ -733,7 +739,7 @@ static int detect_fast_strings(void)
 
 		if (eol)
 			*eol = '\0';
-		ret = strstr(flags, " rep_good") ? 1 : 0;
+		ret = fb_kboot_fast_strings(cpu, fb_has_word(flags + 1, "rep_good"));
 	}
 	free(text);
 	return ret;

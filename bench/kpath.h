@@ -73,6 +73,11 @@ void fb_kboot_unknown(struct fb_kboot *b);
 const struct fb_kboot *fb_this_kboot(void);
 /* Parse a kernel command line for mce=recovery: 1 or 0. */
 int fb_kboot_cmdline_mce_recovery(const char *cmdline);
+/* intel.c: REP_GOOD (shown in /proc/cpuinfo as rep_good) is set on Intel
+ * family 6 from model 0xd unless the BIOS turned fast strings off (which
+ * also clears ERMS): 1 or 0 from whether rep_good is shown; -1 for any
+ * other CPU. */
+int fb_kboot_fast_strings(const struct fb_cpu *cpu, bool rep_good_shown);
 
 /* fb_kpath_select with explicit non-CPUID inputs (boot may be NULL). */
 int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,

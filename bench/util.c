@@ -281,3 +281,15 @@ char *fb_read_file(const char *path, size_t cap, size_t *n)
 		*n = got;
 	return buf;
 }
+
+bool fb_has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = strchr(line, ':');
+
+	for (p = p ? p + 1 : line; (p = strstr(p, word)); p += n)
+		if ((p == line || isspace((unsigned char)p[-1])) &&
+		    (!p[n] || isspace((unsigned char)p[n])))
+			return true;
+	return false;
+}

@@ -34,5 +34,8 @@ int fb_mkdirs(const char *path, char *err, size_t errlen);
  * NUL-terminated, malloc'ed; *n (if not NULL) the bytes read, so n > cap
  * means the file is longer than cap.  NULL with errno on failure. */
 char *fb_read_file(const char *path, size_t cap, size_t *n);
+/* Whether word stands in line as a blank-separated word (after the first
+ * ':' if there is one, as in a /proc/cpuinfo "flags : ..." line). */
+bool fb_has_word(const char *line, const char *word);
 
 #endif
