@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -253,7 +252,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
 	char err[FB_ERRLEN], buf[256], a[32], b[32];
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
-	struct utsname u;
+	enum fb_kernel_model running = fb_running_kernel_model();
 
 	optind = 1;
 	opterr = 0; /* our own one-line messages */
@@ -433,7 +432,6 @@ int fb_cmd_migrate(int argc, char **argv)
 
 	cells = calloc(nmax, sizeof(*cells));
 	prm = calloc(nmax, sizeof(*prm));
-	uname(&u);
 	for (size_t p = 0; p < npairs; p++) {
 		int mover = cpulist ? cpulist[0] : node_cpu(&topo, pairs[p].dst);
 
@@ -454,7 +452,7 @@ int fb_cmd_migrate(int argc, char **argv)
 					snprintf(c->function, sizeof(c->function), "move_pages");
 					/* The real kernel runs: its release is in the
 					 * implementation; no modelled kernel path. */
-					c->kernel_model = (int)fb_kernel_model_of_release(u.release);
+					c->kernel_model = (int)running;
 					/* Released kernels copy a migrating folio page by page. */
 					c->mode = FB_MODE_PER_PAGE;
 					c->folio_size = sizes[s];

@@ -237,7 +237,7 @@ int fb_cmd_stores(int argc, char **argv)
 	struct fb_run run = { 0 };
 	struct fb_output_opts out = { .format = "table", .rows = "primitive", .cols = "threads" };
 	const char *counters_list = NULL;
-	char **knames = NULL, err[FB_ERRLEN + 256], rel[128] = "";
+	char **knames = NULL, err[FB_ERRLEN + 256];
 	size_t nk = 0, nthreads = 0, nplace = 0, nevict = 0, ncells = 0, cap;
 	uint64_t record = 64, total = 1ULL << 30, *threads = NULL;
 	enum fb_placement places[2];
@@ -247,7 +247,6 @@ int fb_cmd_stores(int argc, char **argv)
 	bool total_given = false, oversub = false, verify = false, md, table;
 	json_object *machine, *options, *doc, *notes = json_object_new_array(), *fl;
 	enum fb_kernel_model km;
-	FILE *f;
 
 	optind = 1;
 	opterr = 0; /* our own one-line messages */
@@ -411,13 +410,7 @@ int fb_cmd_stores(int argc, char **argv)
 				    oversub ? FB_MAX_THREADS : topo.ncpus);
 
 	/* The kernel line whose paths the records name: the running one. */
-	f = fopen("/proc/sys/kernel/osrelease", "r");
-	if (f) {
-		if (!fgets(rel, sizeof(rel), f))
-			rel[0] = '\0';
-		fclose(f);
-	}
-	km = fb_kernel_model_of_release(rel);
+	km = fb_running_kernel_model();
 
 	cap = nk * nthreads * nplace * nevict;
 	cells = calloc(cap, sizeof(*cells));

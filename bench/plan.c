@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "primitives.h"
 #include "util.h"
@@ -51,6 +52,13 @@ enum fb_split fb_split_resolve(enum fb_split s, uint64_t folios, int threads)
 	if (s != FB_SPLIT_AUTO)
 		return s;
 	return folios < (uint64_t)threads ? FB_SPLIT_CHUNK : FB_SPLIT_FOLIO;
+}
+
+enum fb_kernel_model fb_running_kernel_model(void)
+{
+	struct utsname u;
+
+	return fb_kernel_model_of_release(uname(&u) ? "" : u.release);
 }
 
 enum fb_kernel_model fb_kernel_model_of_release(const char *release)
@@ -232,17 +240,10 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 	size_t npar = s->nchannels ? s->nchannels : s->nthreads;
 	size_t cap, n = 0;
 	struct fb_cell *cells;
-	struct utsname_release { char r[128]; } rel = { "" };
-	FILE *f;
+	enum fb_kernel_model running = fb_running_kernel_model();
 
 	if (check_axes(s, topo, err, errlen))
 		return -1;
-	f = fopen("/proc/sys/kernel/osrelease", "r");
-	if (f) {
-		if (!fgets(rel.r, sizeof(rel.r), f))
-			rel.r[0] = '\0';
-		fclose(f);
-	}
 	cap = nwhat * nkm * s->nmodes * s->nnodes * s->nevicts * s->nplacements *
 	      npar * nsize * ncount;
 	if (!cap) {
@@ -301,9 +302,9 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 			snprintf(c->primitive, sizeof(c->primitive), "%s", s->primitives[w]);
 		} else {
 			snprintf(c->function, sizeof(c->function), "%s", s->functions[w]);
-			km = s->nkmodels ? s->kmodels[k] : fb_kernel_model_of_release(rel.r);
+			km = s->nkmodels ? s->kmodels[k] : running;
 			if (kmod)
-				km = fb_kernel_model_of_release(rel.r);
+				km = running;
 			c->kernel_model = (int)km;
 			if (!kmod) {
 				if (resolve_user(c, km, err, errlen))

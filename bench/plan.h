@@ -97,6 +97,8 @@ enum fb_split fb_split_resolve(enum fb_split s, uint64_t folios, int threads);
 
 /* Kernel model matching a kernel release string ("6.1.0-..." -> 6.1). */
 enum fb_kernel_model fb_kernel_model_of_release(const char *release);
+/* The same for the running kernel (uname). */
+enum fb_kernel_model fb_running_kernel_model(void);
 
 /*
  * Expand spec into cells.  Validates everything that can be checked before
