@@ -25,15 +25,8 @@ static int read_line(const char *path, char *buf, size_t len)
 /* "always [madvise] never" -> "madvise" */
 static const char *bracketed(const char *path, char *buf, size_t len)
 {
-	char line[256], *a, *b;
-
-	if (read_line(path, line, sizeof(line)) || !(a = strchr(line, '[')) ||
-	    !(b = strchr(a, ']'))) {
+	if (fb_sysfs_choice_read(path, buf, len))
 		snprintf(buf, len, "unavailable");
-		return buf;
-	}
-	*b = '\0';
-	snprintf(buf, len, "%s", a + 1);
 	return buf;
 }
 

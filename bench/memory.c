@@ -9,6 +9,7 @@
  *   [guard 4K][addr .. addr+map_len, 2 MiB aligned for THP][guard 4K]
  */
 #include "memory.h"
+#include "util.h"
 
 #include <errno.h>
 #include <numa.h>
@@ -210,18 +211,8 @@ long long fb_node_free_bytes(int node)
 /* The bracketed word of .../transparent_hugepage/enabled; "never" if absent. */
 static void thp_mode(char *out, size_t outlen)
 {
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	char line[128];
-	char *l, *r;
-	snprintf(out, outlen, "never");
-	if (!f)
-		return;
-	if (fgets(line, sizeof(line), f) && (l = strchr(line, '[')) &&
-	    (r = strchr(l, ']'))) {
-		*r = '\0';
-		snprintf(out, outlen, "%s", l + 1);
-	}
-	fclose(f);
+	if (fb_sysfs_choice_read("/sys/kernel/mm/transparent_hugepage/enabled", out, outlen))
+		snprintf(out, outlen, "never");
 }
 
 /* Free hugetlb pages of page_size on node, -1 when unknown. */

@@ -25,36 +25,7 @@ const char *const fb_vmstat_names[FB_VM_COUNT] = {
 
 char *fb_read_text(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 8192;
-	char *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	/* proc files report size 0: read until EOF. */
-	while (buf) {
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
-
-		len += got;
-		if (got == 0)
-			break;
-		if (len + 1 == cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = '\0';
-	fclose(f);
-	return buf;
+	return fb_read_file(path, 256u << 20, NULL);
 }
 
 int fb_vmstat_parse(const char *text, struct fb_vmstat *out)
@@ -126,38 +97,6 @@ long long fb_tlb_shootdowns_read(void)
 
 /* ---- mTHP sizes ---- */
 
-int fb_sysfs_choice(const char *text, char *out, size_t len)
-{
-	const char *l = text ? strchr(text, '[') : NULL, *r = l ? strchr(l, ']') : NULL;
-
-	if (!l || !r) {
-		/* A file that holds one word (what a test directory gets written). */
-		size_t n = 0;
-
-		if (!text)
-			return -1;
-		while (isspace((unsigned char)*text))
-			text++;
-		while (text[n] && !isspace((unsigned char)text[n]))
-			n++;
-		if (!n)
-			return -1;
-		snprintf(out, len, "%.*s", (int)n, text);
-		return 0;
-	}
-	snprintf(out, len, "%.*s", (int)(r - l - 1), l + 1);
-	return 0;
-}
-
-static int read_choice(const char *path, char *out, size_t len)
-{
-	char *t = fb_read_text(path);
-	int rc = t ? fb_sysfs_choice(t, out, len) : -1;
-
-	free(t);
-	return rc;
-}
-
 static void size_path(const struct fb_mthp_info *mi, uint64_t size, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/hugepages-%llukB/enabled", mi->root,
@@ -182,7 +121,7 @@ int fb_mthp_probe(const char *root, struct fb_mthp_info *mi)
 	snprintf(mi->root, sizeof(mi->root), "%s", root ? root : FB_THP_SYSFS);
 	mi->offered[mi->noffered++] = PAGE;
 	snprintf(path, sizeof(path), "%s/enabled", mi->root);
-	mi->thp = read_choice(path, mi->global, sizeof(mi->global)) == 0;
+	mi->thp = fb_sysfs_choice_read(path, mi->global, sizeof(mi->global)) == 0;
 	if (!mi->thp) {
 		/* No THP in this kernel: 4K only. */
 		snprintf(mi->global, sizeof(mi->global), "never");
@@ -267,7 +206,7 @@ static int set_word(const char *path, const char *word)
 	char cur[16] = "";
 	int i;
 
-	read_choice(path, cur, sizeof(cur));
+	fb_sysfs_choice_read(path, cur, sizeof(cur));
 	if (!strcmp(cur, word))
 		return 0;
 	if (write_word(path, word))
@@ -330,7 +269,7 @@ static bool allowed_now(const struct fb_mthp_info *mi, uint64_t size, char *list
 	size_t off = 0;
 
 	snprintf(path, sizeof(path), "%s/enabled", mi->root);
-	read_choice(path, global, sizeof(global));
+	fb_sysfs_choice_read(path, global, sizeof(global));
 	list[0] = '\0';
 	for (int i = mi->noffered - 1; i > 0; i--) {
 		uint64_t s = mi->offered[i];
@@ -338,7 +277,7 @@ static bool allowed_now(const struct fb_mthp_info *mi, uint64_t size, char *list
 
 		if (mi->per_size) {
 			size_path(mi, s, path, sizeof(path));
-			if (read_choice(path, w, sizeof(w)))
+			if (fb_sysfs_choice_read(path, w, sizeof(w)))
 				continue;
 			on = word_on(w) || (!strcmp(w, "inherit") && word_on(global));
 		} else {
@@ -369,13 +308,13 @@ int fb_mthp_apply(const struct fb_mthp_info *mi, uint64_t size, char *note, size
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/enabled", mi->root);
-	if (!read_choice(path, w, sizeof(w)) && !strcmp(w, "never") && set_word(path, "madvise"))
+	if (!fb_sysfs_choice_read(path, w, sizeof(w)) && !strcmp(w, "never") && set_word(path, "madvise"))
 		failed = path;
 	for (int i = 1; i < mi->noffered && mi->per_size && !failed; i++) {
 		uint64_t s = mi->offered[i];
 
 		size_path(mi, s, path, sizeof(path));
-		if (read_choice(path, w, sizeof(w)))
+		if (fb_sysfs_choice_read(path, w, sizeof(w)))
 			continue;
 		if (s == size) {
 			/* "inherit" follows the global switch, now at least madvise. */

@@ -56,8 +56,6 @@ int fb_mthp_probe(const char *root, struct fb_mthp_info *mi);
 bool fb_mthp_offers(const struct fb_mthp_info *mi, uint64_t size);
 /* "4K, 16K, ..., 2M" */
 const char *fb_mthp_offered_str(const struct fb_mthp_info *mi, char *buf, size_t len);
-/* The bracketed word of a sysfs choice ("always [madvise] never" -> madvise). */
-int fb_sysfs_choice(const char *text, char *out, size_t len);
 /*
  * Make `size` the one THP size anonymous memory with MADV_HUGEPAGE faults
  * in: the global switch at least "madvise", that size enabled, every other

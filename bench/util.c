@@ -254,32 +254,80 @@ char *fb_read_file(const char *path, size_t cap, size_t *n)
 {
 	bool in = !strcmp(path, "-");
 	FILE *f = in ? stdin : fopen(path, "r");
+	size_t len = 0, size = 8192;
 	char *buf;
-	size_t got;
-	int saved;
+	int saved = 0;
 
 	if (!f)
 		return NULL;
-	buf = malloc(cap + 2);
-	if (!buf) {
-		if (!in)
-			fclose(f);
-		errno = ENOMEM;
-		return NULL;
+	buf = malloc(size);
+	/* /proc files report size 0: read until EOF (or just past cap) */
+	while (buf && len <= cap) {
+		size_t want = size - 1 - len, got;
+
+		if (want > cap + 1 - len)
+			want = cap + 1 - len;
+		got = fread(buf + len, 1, want, f);
+		len += got;
+		if (got < want) {
+			saved = ferror(f) ? (errno ? errno : EIO) : 0;
+			break;
+		}
+		if (len + 1 == size) {
+			char *nb = realloc(buf, size * 2);
+
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+			} else {
+				buf = nb;
+				size *= 2;
+			}
+		}
 	}
-	got = fread(buf, 1, cap + 1, f);
-	saved = ferror(f) ? (errno ? errno : EIO) : 0;
 	if (!in)
 		fclose(f);
-	if (saved) {
+	if (!buf || saved) {
 		free(buf);
-		errno = saved;
+		errno = buf ? saved : ENOMEM;
 		return NULL;
 	}
-	buf[got] = '\0';
+	buf[len] = '\0';
 	if (n)
-		*n = got;
+		*n = len;
 	return buf;
+}
+
+int fb_sysfs_choice(const char *text, char *out, size_t len)
+{
+	const char *l = text ? strchr(text, '[') : NULL, *r = l ? strchr(l, ']') : NULL;
+
+	if (!l || !r) {
+		/* A file that holds one word (what a test directory gets written). */
+		size_t n = 0;
+
+		if (!text)
+			return -1;
+		while (isspace((unsigned char)*text))
+			text++;
+		while (text[n] && !isspace((unsigned char)text[n]))
+			n++;
+		if (!n)
+			return -1;
+		snprintf(out, len, "%.*s", (int)n, text);
+		return 0;
+	}
+	snprintf(out, len, "%.*s", (int)(r - l - 1), l + 1);
+	return 0;
+}
+
+int fb_sysfs_choice_read(const char *path, char *out, size_t len)
+{
+	char *t = fb_read_file(path, 4096, NULL);
+	int rc = t ? fb_sysfs_choice(t, out, len) : -1;
+
+	free(t);
+	return rc;
 }
 
 bool fb_has_word(const char *line, const char *word)

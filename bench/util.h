@@ -30,10 +30,16 @@ int fb_write_atomic(const char *path, const char *data, size_t len,
 		    char *err, size_t errlen);
 /* mkdir -p */
 int fb_mkdirs(const char *path, char *err, size_t errlen);
-/* The first cap + 1 bytes at most of a file ("-": standard input),
- * NUL-terminated, malloc'ed; *n (if not NULL) the bytes read, so n > cap
- * means the file is longer than cap.  NULL with errno on failure. */
+/* The first cap + 1 bytes at most of a file ("-": standard input; /proc
+ * files too), NUL-terminated, malloc'ed; *n (if not NULL) the bytes read,
+ * so n > cap means the file is longer than cap.  NULL with errno on
+ * failure. */
 char *fb_read_file(const char *path, size_t cap, size_t *n);
+/* The bracketed word of a sysfs choice ("always [madvise] never" ->
+ * madvise), or the one word a file holds; 0, or -1 when there is none. */
+int fb_sysfs_choice(const char *text, char *out, size_t len);
+/* The same, of the file at path. */
+int fb_sysfs_choice_read(const char *path, char *out, size_t len);
 /* Whether word stands in line as a blank-separated word (after the first
  * ':' if there is one, as in a /proc/cpuinfo "flags : ..." line). */
 bool fb_has_word(const char *line, const char *word);

@@ -7,6 +7,7 @@
  * real buffers against smaps.
  */
 #include "migrate.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
