@@ -38,6 +38,28 @@ unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 	return v;
 }
 
+size_t fb_parse_node_pairs(const char *cmd, const char *arg, struct fb_node_pair **pairs)
+{
+	char **tok;
+	size_t nt;
+
+	fb_split_list(arg, &tok, &nt);
+	if (!nt)
+		fb_usage_error(cmd, "--nodes '%s': allowed SRC:DST pairs such as 0:1", arg);
+	*pairs = calloc(nt, sizeof(**pairs));
+	for (size_t i = 0; i < nt; i++) {
+		char *colon = strchr(tok[i], ':');
+
+		if (!colon)
+			fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1", tok[i]);
+		*colon = '\0';
+		(*pairs)[i].src = (int)fb_parse_count(cmd, "--nodes", tok[i], 0, 4095);
+		(*pairs)[i].dst = (int)fb_parse_count(cmd, "--nodes", colon + 1, 0, 4095);
+	}
+	fb_free_list(tok, nt);
+	return nt;
+}
+
 const char *fb_parse_format(const char *cmd, const char *s)
 {
 	static const char *const names[] = { "table", "markdown", "csv", "json" };

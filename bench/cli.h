@@ -12,6 +12,10 @@
 /* Print "foliobench CMD: <message>" on one line and exit 2. */
 void fb_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+/* --nodes SRC:DST,...: the pairs (malloc'ed) and their count, else a usage
+ * error naming the bad pair. */
+struct fb_node_pair;
+size_t fb_parse_node_pairs(const char *cmd, const char *arg, struct fb_node_pair **pairs);
 /* --format: table, markdown, csv or json, else a usage error. */
 const char *fb_parse_format(const char *cmd, const char *s);
 /* A whole number lo..hi, else a usage error naming opt and s. */

@@ -237,25 +237,10 @@ int fb_cmd_copy(int argc, char **argv)
 		case O_DST:
 			dst = parse_node(cmd, "--dst-node", optarg);
 			break;
-		case O_NODES: {
-			char **tok;
-			size_t nt;
-
-			fb_split_list(optarg, &tok, &nt);
-			spec.nodes = calloc(nt ? nt : 1, sizeof(*spec.nodes));
-			for (size_t i = 0; i < nt; i++) {
-				char *colon = strchr(tok[i], ':');
-
-				if (!colon)
-					fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1", tok[i]);
-				*colon = '\0';
-				spec.nodes[i].src = parse_node(cmd, "--nodes", tok[i]);
-				spec.nodes[i].dst = parse_node(cmd, "--nodes", colon + 1);
-			}
-			spec.nnodes = nt;
-			fb_free_list(tok, nt);
+		case O_NODES:
+			free(spec.nodes);
+			spec.nnodes = fb_parse_node_pairs(cmd, optarg, &spec.nodes);
 			break;
-		}
 		case O_EVICT:
 			PARSE_ENUM_LIST(cmd, "--evict", optarg, spec.evicts, spec.nevicts, 4,
 					fb_evict_parse, "none, src, both, sweep");

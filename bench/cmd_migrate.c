@@ -268,31 +268,14 @@ int fb_cmd_migrate(int argc, char **argv)
 				fb_usage_error(cmd, "--total %s: allowed a size such as 64M or 1G", optarg);
 			total_given = true;
 			break;
-		case O_NODES: {
-			char **tok;
-			size_t nt;
-
-			fb_split_list(optarg, &tok, &nt);
-			if (!nt)
-				fb_usage_error(cmd, "--nodes '%s': allowed SRC:DST pairs such as 0:1", optarg);
+		case O_NODES:
 			free(pairs);
-			pairs = calloc(nt, sizeof(*pairs));
-			for (size_t i = 0; i < nt; i++) {
-				char *colon = strchr(tok[i], ':');
-
-				if (!colon)
-					fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1", tok[i]);
-				*colon = '\0';
-				pairs[i].src = parse_node("--nodes", tok[i]);
-				pairs[i].dst = parse_node("--nodes", colon + 1);
+			npairs = fb_parse_node_pairs(cmd, optarg, &pairs);
+			for (size_t i = 0; i < npairs; i++)
 				if (pairs[i].src == pairs[i].dst)
 					fb_usage_error(cmd, "--nodes %d:%d: source and destination must differ",
 						    pairs[i].src, pairs[i].dst);
-			}
-			npairs = nt;
-			fb_free_list(tok, nt);
 			break;
-		}
 		case O_SRC:
 			src = parse_node("--src-node", optarg);
 			break;

@@ -12,6 +12,8 @@ bad() { usage_error "$@"; }
 ncpu=$(nproc)
 bad "--bogus" copy --bogus
 bad "--src-fill ones" copy --src-fill ones
+bad "--nodes ''" copy --nodes ''
+bad "--nodes 0-1" copy --nodes 0-1
 bad "--src-fill zero" copy --src-fill zero --backend kmod
 bad "12K" copy --folio-sizes 12K
 bad "2K" copy --folio-sizes 2K
