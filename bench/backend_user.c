@@ -178,19 +178,7 @@ fail:
 
 static void evict_before(struct user_ctx *u)
 {
-	switch (u->c->evict) {
-	case FB_EVICT_BOTH:
-		fb_flush_range(u->dst, u->bytes);
-		/* fall through */
-	case FB_EVICT_SRC:
-		fb_flush_range(u->src, u->bytes);
-		break;
-	case FB_EVICT_SWEEP:
-		fb_sweep_run(&u->sweep);
-		break;
-	case FB_EVICT_NONE:
-		break;
-	}
+	fb_evict_before(u->c->evict, u->src, u->dst, u->bytes, &u->sweep);
 }
 
 static int user_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,

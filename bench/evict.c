@@ -205,3 +205,23 @@ void fb_sweep_free(struct fb_sweep *s)
 	s->buf = NULL;
 	s->len = 0;
 }
+
+void fb_evict_before(enum fb_evict e, const void *src, const void *dst, size_t len,
+		     struct fb_sweep *s)
+{
+	switch (e) {
+	case FB_EVICT_BOTH:
+		if (dst)
+			fb_flush_range(dst, len);
+		/* fall through */
+	case FB_EVICT_SRC:
+		if (src)
+			fb_flush_range(src, len);
+		break;
+	case FB_EVICT_SWEEP:
+		fb_sweep_run(s);
+		break;
+	case FB_EVICT_NONE:
+		break;
+	}
+}

@@ -32,6 +32,10 @@ struct fb_sweep {
 };
 int fb_sweep_init(struct fb_sweep *s, size_t llc_bytes);
 void fb_sweep_run(struct fb_sweep *s);
+/* A cell's eviction before a timed pass: src flushes src, both flushes dst
+ * too (either may be NULL), sweep runs s. */
+void fb_evict_before(enum fb_evict e, const void *src, const void *dst, size_t len,
+		     struct fb_sweep *s);
 void fb_sweep_free(struct fb_sweep *s);
 
 #endif

@@ -353,12 +353,11 @@ fail:
 	return NULL;
 }
 
+/* The records are the only buffer (the template stays cached): "both"
+ * flushes them. */
 static void st_evict(struct st_ctx *u)
 {
-	if (u->c->evict == FB_EVICT_BOTH || u->c->evict == FB_EVICT_SRC)
-		fb_flush_range(u->buf.addr, u->buf.len);
-	else if (u->c->evict == FB_EVICT_SWEEP)
-		fb_sweep_run(&u->sweep);
+	fb_evict_before(u->c->evict, NULL, u->buf.addr, u->buf.len, &u->sweep);
 }
 
 /* One pass over the whole range by every worker; ns of it. */
