@@ -251,7 +251,8 @@ struct st_ctx {
 	struct st_share *w;
 	struct fb_workers team;
 	bool warmed;
-	json_object *per_iter;   /* event -> [value per timed iteration] */
+	double *per_pass;        /* [pass * events + event]: counts of each timed pass */
+	size_t npass;
 };
 
 static void st_write_share(void *arg, int index)
@@ -273,8 +274,7 @@ static void st_free(struct st_ctx *u)
 	fb_sweep_free(&u->sweep);
 	if (u->buf.addr)
 		fb_buffer_free(&u->buf);
-	if (u->per_iter)
-		json_object_put(u->per_iter);
+	free(u->per_pass);
 	free(u);
 }
 
@@ -338,9 +338,6 @@ static void *st_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 		}
 		fb_stores_template(w->tmpl, u->words);
 	}
-	u->per_iter = json_object_new_object();
-	for (size_t e = 0; o->counters && e < o->counters->n; e++)
-		json_object_object_add(u->per_iter, o->counters->name[e], json_object_new_array());
 	if (fb_workers_start(&u->team, u->nworkers, c->cpus, o->counters, st_write_share, u,
 			     err, errlen))
 		goto fail;
@@ -371,6 +368,7 @@ static int st_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,
 		      char *err, size_t errlen)
 {
 	struct st_ctx *u = ctx;
+	size_t nev = u->o->counters ? u->o->counters->n : 0;
 	unsigned i;
 
 	if (!u->warmed) {
@@ -379,18 +377,19 @@ static int st_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,
 		u->warmed = true;
 		u->team.counting = true;
 	}
+	if (nev) {
+		/* room for this batch's counts, allocated before its passes */
+		double *p = realloc(u->per_pass, (u->npass + n) * nev * sizeof(*p));
+
+		if (!p)
+			return snprintf(err, errlen, "out of memory for counter values"), -1;
+		u->per_pass = p;
+	}
 	for (i = 0; i < n && !fb_interrupted; i++) {
-		double v[FB_MAX_COUNTERS];
-
 		ns[i] = st_pass(u);
-		/* per iteration, summed over the workers: a spread, not just a total */
-		fb_workers_pass_counts(&u->team, v);
-		for (size_t e = 0; u->o->counters && e < u->o->counters->n; e++) {
-			json_object *a = NULL;
-
-			json_object_object_get_ex(u->per_iter, u->o->counters->name[e], &a);
-			json_object_array_add(a, json_object_new_double(v[e]));
-		}
+		/* per pass, summed over the workers: a spread, not just a total */
+		if (nev)
+			fb_workers_pass_counts(&u->team, u->per_pass + u->npass++ * nev);
 	}
 	return (int)i;
 }
@@ -401,8 +400,19 @@ static int st_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 	int rc = 0;
 
 	r->counters_valid = fb_workers_stop(&u->team, r->counter_totals);
-	if (r->counters_valid)
-		json_object_object_add(r->extra, "counters_per_iteration", json_object_get(u->per_iter));
+	if (r->counters_valid) {
+		json_object *per = json_object_new_object();
+		size_t nev = u->o->counters->n;
+
+		for (size_t e = 0; e < nev; e++) {
+			json_object *a = json_object_new_array();
+
+			for (size_t p = 0; p < u->npass; p++)
+				json_object_array_add(a, json_object_new_double(u->per_pass[p * nev + e]));
+			json_object_object_add(per, u->o->counters->name[e], a);
+		}
+		json_object_object_add(r->extra, "counters_per_iteration", per);
+	}
 	if (u->c->verify && r->n) {
 		uint64_t *want = malloc(u->words * 8);
 		const uint64_t *got = u->buf.addr;
