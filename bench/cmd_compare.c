@@ -64,7 +64,8 @@ int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opt
 }
 
 /* Write text to path atomically, or to stdout; a one-line error otherwise. */
-int fb_report_write(const char *cmd, const char *path, const char *text)
+/* Text to path atomically (or stdout when path is NULL): an exit status. */
+static int fb_report_write(const char *cmd, const char *path, const char *text)
 {
 	char err[FB_ERRLEN];
 

@@ -123,7 +123,9 @@ static void axis_raw(json_object *cfg, int k, char *buf, size_t len)
 	}
 }
 
-void fb_cmp_key(json_object *config, unsigned mask, char *buf, size_t len)
+/* Matching key of a configuration.  mask: bit k set drops key axis k (ab
+ * drops the axes its two sides deliberately differ in). */
+static void fb_cmp_key(json_object *config, unsigned mask, char *buf, size_t len)
 {
 	size_t off = 0;
 	char v[256];

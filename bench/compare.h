@@ -69,9 +69,6 @@ struct fb_cmp_file {
 int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t errlen);
 void fb_cmp_file_free(struct fb_cmp_file *f);
 
-/* Matching key of a configuration.  mask: bit k set drops key axis k (ab
- * drops the axes its two sides deliberately differ in). */
-void fb_cmp_key(json_object *config, unsigned mask, char *buf, size_t len);
 
 struct fb_cmp_row {
 	char label[256];             /* short: the axes that vary between rows */
@@ -137,8 +134,6 @@ char *fb_cmp_machines_render(const struct fb_cmp_file *f, size_t n, enum fb_repo
 /* CLI helpers shared by compare and ab (cmd_compare.c).  Parse --threshold
  * ('T') and --alpha ('A'): 1 when opt was one of them, usage error if bad. */
 int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o);
-/* Text to path atomically (or stdout when path is NULL): an exit status. */
-int fb_report_write(const char *cmd, const char *path, const char *text);
 /* Render, write, and return the gate's exit status (0 pass, 1 regressed). */
 int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
 		       const char *output);

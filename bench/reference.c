@@ -102,7 +102,7 @@ const char *fb_ref_value_str(const struct fb_ref_value *v, char *buf, size_t len
 	return buf;
 }
 
-int fb_ref_col_index(const struct fb_ref_table *t, const char *label)
+static int fb_ref_col_index(const struct fb_ref_table *t, const char *label)
 {
 	for (int i = 0; i < t->ncols; i++)
 		if (!strcmp(t->cols[i].label, label))

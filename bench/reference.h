@@ -90,7 +90,6 @@ const struct fb_ref_table *fb_reference_table(const struct fb_reference *ref, co
 int fb_ref_value_parse(const char *s, struct fb_ref_value *v);
 const char *fb_ref_value_str(const struct fb_ref_value *v, char *buf, size_t len);
 bool fb_ref_has_value(const struct fb_ref_value *v);
-int fb_ref_col_index(const struct fb_ref_table *t, const char *label);
 int fb_ref_row_index(const struct fb_ref_table *t, const char *label);
 
 /* Fill the ratio columns of every row from their num/den columns. */

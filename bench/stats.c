@@ -81,7 +81,8 @@ double fb_stats_ci_pct(const struct fb_stats *s)
 
 /* ---- Tests for the regression gate (compare, ab) ---- */
 
-double fb_normal_sf(double z)
+/* Upper tail of the standard normal distribution. */
+static double fb_normal_sf(double z)
 {
 	return 0.5 * erfc(z / sqrt(2.0));
 }

@@ -53,7 +53,5 @@ double fb_mean(const double *x, size_t n);
 /* Hodges-Lehmann estimate: the median of the pairwise means (x_i + x_j) / 2,
  * i <= j; the location estimate that goes with the signed-rank test. */
 double fb_hodges_lehmann(const double *x, size_t n);
-/* Upper tail of the standard normal distribution. */
-double fb_normal_sf(double z);
 
 #endif
