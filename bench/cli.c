@@ -193,6 +193,14 @@ bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_ou
 	return false;
 }
 
+void fb_parse_common_opt(const char *cmd, int opt, const char *arg, char **argv,
+			 struct fb_run_opts *ro, struct fb_output_opts *o)
+{
+	if (!fb_parse_measure_opt(cmd, opt, arg, ro) && !fb_parse_output_opt(cmd, opt, arg, o))
+		fb_usage_error(cmd, "unknown option %s (see foliobench %s --help)", argv[optind - 1],
+			    cmd);
+}
+
 json_object *fb_measure_options_json(const struct fb_run_opts *ro)
 {
 	json_object *o = json_object_new_object();

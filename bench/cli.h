@@ -61,6 +61,11 @@ struct fb_output_opts {
 	{ "quiet", no_argument, NULL, FB_O_QUIET }
 /* Store an output option in o; false when opt is not one of them. */
 bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_output_opts *o);
+/* The default: of a measuring subcommand's option switch: a repetition or
+ * output option, else a usage error naming the unknown option (optopt-safe:
+ * it names argv[optind - 1]). */
+void fb_parse_common_opt(const char *cmd, int opt, const char *arg, char **argv,
+			 struct fb_run_opts *ro, struct fb_output_opts *o);
 /* run.json's options object, holding the repetition options. */
 json_object *fb_measure_options_json(const struct fb_run_opts *ro);
 

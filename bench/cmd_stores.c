@@ -328,10 +328,7 @@ int fb_cmd_stores(int argc, char **argv)
 			fputs(stores_usage, stdout);
 			return FB_EXIT_OK;
 		default:
-			if (!fb_parse_measure_opt(cmd, opt, optarg, &ro) &&
-			    !fb_parse_output_opt(cmd, opt, optarg, &out))
-				fb_usage_error(cmd, "unknown option %s (see foliobench stores --help)",
-					    argv[optind - 1]);
+			fb_parse_common_opt(cmd, opt, optarg, argv, &ro, &out);
 		}
 	}
 	if (optind < argc)
