@@ -53,6 +53,30 @@ static const char *impl_name(__u32 impl)
 	}
 }
 
+static const char *mode_name(__u32 batched)
+{
+	return batched == FOLIOBENCH_KERNEL_MODE ? "kernel" : batched ? "batched" : "per-page";
+}
+
+/* What the kernel the module was built against has of the RFC and series. */
+static json_object *kernel_patches_json(__u32 kp)
+{
+	static const struct { __u32 bit; const char *name; } bits[] = {
+		{ FOLIOBENCH_KP_COPY_HIGHPAGES, "copy_highpages" },
+		{ FOLIOBENCH_KP_COPY_MC_HIGHPAGES, "copy_mc_highpages" },
+		{ FOLIOBENCH_KP_FOLIOS_MC_COPY, "folios_mc_copy" },
+		{ FOLIOBENCH_KP_MIGRATE_OFFLOAD, "migrate_offload" },
+		{ FOLIOBENCH_KP_BATCHED_FOLIO_COPY, "batched_folio_copy" },
+		{ FOLIOBENCH_KP_BATCHED_FOLIO_MC_COPY, "batched_folio_mc_copy" },
+	};
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "patched", json_object_new_boolean(kp != 0));
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		json_object_object_add(o, bits[i].name, json_object_new_boolean(kp & bits[i].bit));
+	return o;
+}
+
 static int open_module(char *err, size_t errlen)
 {
 	if (km.ready)
@@ -98,6 +122,27 @@ static unsigned order_of(uint64_t folio_size)
 	return o;
 }
 
+static __u32 func_of(const struct fb_cell *c)
+{
+	return !strcmp(c->function, "folio_copy") ? FOLIOBENCH_FUNC_FOLIO_COPY :
+	       !strcmp(c->function, "folio_mc_copy") ? FOLIOBENCH_FUNC_FOLIO_MC_COPY :
+	       FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
+}
+
+static __u32 batched_of(const struct fb_cell *c)
+{
+	return c->mode == FB_MODE_KERNEL ? FOLIOBENCH_KERNEL_MODE : c->mode == FB_MODE_BATCHED;
+}
+
+/* The module's entry for a cell's function and mode, NULL if it has none. */
+static const struct foliobench_func_info *func_info(const struct fb_cell *c)
+{
+	for (__u32 i = 0; i < km.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
+		if (km.info.funcs[i].func == func_of(c) && km.info.funcs[i].batched == batched_of(c))
+			return &km.info.funcs[i];
+	return NULL;
+}
+
 static int kmod_probe(const struct fb_cell *cells, size_t n, char *err, size_t errlen)
 {
 	int rc = open_module(err, errlen);
@@ -106,7 +151,14 @@ static int kmod_probe(const struct fb_cell *cells, size_t n, char *err, size_t e
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const struct fb_cell *c = &cells[i];
+		const struct foliobench_func_info *f = func_info(c);
 		char sz[16];
+
+		if (!f || f->impl == FOLIOBENCH_IMPL_UNAVAILABLE) {
+			snprintf(err, errlen, "%s --mode %s cannot run on this kernel: %s", c->function,
+				 fb_mode_name(c->mode), f ? f->desc : "the module has no such function");
+			return FB_EXIT_SKIP;
+		}
 
 		if (c->channels && km.info.nr_dma_chans == 0) {
 			snprintf(err, errlen, "no DMA_MEMCPY channel on this machine");
@@ -156,12 +208,13 @@ static json_object *kmod_describe(void)
 	json_object_object_add(o, "cap_pct", json_object_new_int((int)km.info.cap_pct));
 	json_object_object_add(o, "hypervisor",
 			       json_object_new_boolean(km.info.flags & FOLIOBENCH_INFO_F_HYPERVISOR));
+	json_object_object_add(o, "kernel_patches", kernel_patches_json(km.info.kernel_patches));
 	for (__u32 i = 0; i < km.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++) {
 		const struct foliobench_func_info *f = &km.info.funcs[i];
 		json_object *e = json_object_new_object();
 
 		json_object_object_add(e, "name", json_object_new_string(f->name));
-		json_object_object_add(e, "mode", json_object_new_string(f->batched ? "batched" : "per-page"));
+		json_object_object_add(e, "mode", json_object_new_string(mode_name(f->batched)));
 		json_object_object_add(e, "implementation", json_object_new_string(impl_name(f->impl)));
 		json_object_object_add(e, "description", json_object_new_string(f->desc));
 		json_object_array_add(fns, e);
@@ -193,10 +246,8 @@ static void *kmod_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	k->c = c;
 	k->o = o;
 	q = &k->req;
-	q->func = !strcmp(c->function, "folio_copy") ? FOLIOBENCH_FUNC_FOLIO_COPY :
-		  !strcmp(c->function, "folio_mc_copy") ? FOLIOBENCH_FUNC_FOLIO_MC_COPY :
-		  FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
-	q->batched = c->mode == FB_MODE_BATCHED;
+	q->func = func_of(c);
+	q->batched = batched_of(c);
 	q->order = order_of(c->folio_size);
 	q->nr_folios = (__u32)c->folio_count;
 	q->src_node = (__u32)c->src_node;

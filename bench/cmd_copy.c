@@ -35,7 +35,9 @@ static const char copy_usage[] =
 "                             primitives [the running kernel's line]\n"
 "  --primitive LIST           run these primitives instead of a function model;\n"
 "                             'help' lists them\n"
-"  --mode LIST                per-page, batched [per-page,batched]\n"
+"  --mode LIST                per-page, batched, kernel [per-page,batched];\n"
+"                             kernel (kmod): this kernel's own function, per\n"
+"                             page on a baseline kernel, batched if patched\n"
 "Axes (LIST: comma list; a-b: powers of two from a to b):\n"
 "  --folio-sizes LIST         sizes 4K..1G, powers of two [4K-2M]\n"
 "  --total SIZE               bytes per cell [1G, halved to fit free memory]\n"
@@ -190,7 +192,7 @@ int fb_cmd_copy(int argc, char **argv)
 			break;
 		case O_MODE:
 			PARSE_ENUM_LIST(cmd, "--mode", optarg, spec.modes, spec.nmodes, FB_MODE_COUNT,
-					fb_mode_parse, "per-page, batched");
+					fb_mode_parse, "per-page, batched, kernel");
 			break;
 		case O_SIZES:
 			if (fb_parse_u64_list(optarg, true, &spec.folio_sizes, &spec.nsizes, err, sizeof(err)))

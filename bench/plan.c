@@ -8,7 +8,7 @@
 #include "primitives.h"
 #include "util.h"
 
-static const char *const mode_names[FB_MODE_COUNT] = { "per-page", "batched" };
+static const char *const mode_names[FB_MODE_COUNT] = { "per-page", "batched", "kernel" };
 static const char *const split_names[] = { "auto", "chunk", "folio" };
 
 const char *fb_mode_name(enum fb_mode m)
@@ -283,6 +283,22 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 		c->src_zero = s->src_zero;
 		c->kernel_model = -1;
 		c->split = fb_split_resolve(s->split, c->folio_count, c->threads);
+		if (c->mode == FB_MODE_KERNEL) {
+			/* the kernel's own functions copy whole folios */
+			if (!kmod) {
+				snprintf(err, errlen, "--mode kernel runs this kernel's own folio_copy()/folio_mc_copy(): only --backend kmod has it");
+				goto fail;
+			}
+			if (!strcmp(c->function, "folios_mc_copy")) {
+				snprintf(err, errlen, "--mode kernel: folios_mc_copy is the module's list copy (seed 002), no kernel function; allowed folio_copy, folio_mc_copy");
+				goto fail;
+			}
+			if (s->split == FB_SPLIT_CHUNK) {
+				snprintf(err, errlen, "--split chunk: --mode kernel copies whole folios (allowed auto, folio)");
+				goto fail;
+			}
+			c->split = FB_SPLIT_FOLIO;
+		}
 		if (c->placement == FB_PLACE_LIST && s->ncpulist != c->threads) {
 			snprintf(err, errlen, "--cpus lists %d CPUs but --threads is %d",
 				 s->ncpulist, c->threads);
@@ -312,7 +328,9 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 			} else {
 				struct fb_kpath kp;
 
-				if (!fb_kpath_select_boot(fb_this_cpu(), km,
+				/* kernel mode: the module says what ran */
+				if (c->mode != FB_MODE_KERNEL &&
+				    !fb_kpath_select_boot(fb_this_cpu(), km,
 						     routine_of(c->function, c->mode), fb_this_kboot(), &kp))
 					describe_path(c, km, &kp);
 			}

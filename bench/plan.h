@@ -15,10 +15,11 @@
 #define FB_MAX_THREADS 256
 #define FB_PAGE_SIZE 4096ULL
 
-enum fb_mode { FB_MODE_PER_PAGE, FB_MODE_BATCHED, FB_MODE_COUNT };
+/* FB_MODE_KERNEL: whatever this kernel's own function does (kmod only). */
+enum fb_mode { FB_MODE_PER_PAGE, FB_MODE_BATCHED, FB_MODE_KERNEL, FB_MODE_COUNT };
 enum fb_split { FB_SPLIT_AUTO, FB_SPLIT_CHUNK, FB_SPLIT_FOLIO };
 
-const char *fb_mode_name(enum fb_mode m);          /* "per-page", "batched" */
+const char *fb_mode_name(enum fb_mode m);          /* "per-page", "batched", "kernel" */
 int fb_mode_parse(const char *s, enum fb_mode *m);
 const char *fb_split_name(enum fb_split s);        /* "auto", "chunk", "folio" */
 int fb_split_parse(const char *s, enum fb_split *sp);

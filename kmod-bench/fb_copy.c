@@ -65,9 +65,25 @@ static int fb_mc_copy_pages(struct folio *dst, struct folio *src, long first,
 	return 0;
 }
 
+/*
+ * On a kernel with the RFC applied the exported folio_copy()/folio_mc_copy()
+ * are the batched ones (thin wrappers over copy_highpages() and
+ * copy_mc_highpages() without HIGHMEM), so a per-page cell runs the module's
+ * own per-page loop there, labelled as such; FOLIOBENCH_KERNEL_MODE runs the
+ * export whatever it does.
+ */
+#if defined(FB_KERNEL_COPY_HIGHPAGES) && !defined(CONFIG_HIGHMEM) && \
+	!defined(__HAVE_ARCH_COPY_HIGHPAGE)
+#define FB_KERNEL_BATCHED_COPY
+#endif
+#if defined(FB_KERNEL_COPY_MC_HIGHPAGES) && !defined(CONFIG_HIGHMEM) && \
+	!defined(__HAVE_ARCH_COPY_HIGHPAGE)
+#define FB_KERNEL_BATCHED_MC_COPY
+#endif
+
 static int fb_folio_copy(struct folio *dst, struct folio *src)
 {
-#ifdef FB_HAVE_FOLIO_COPY
+#if defined(FB_HAVE_FOLIO_COPY) && !defined(FB_KERNEL_BATCHED_COPY)
 	folio_copy(dst, src);
 #else
 	fb_copy_pages(dst, src, 0, folio_nr_pages(src));
@@ -77,11 +93,56 @@ static int fb_folio_copy(struct folio *dst, struct folio *src)
 
 static int fb_folio_mc_copy(struct folio *dst, struct folio *src)
 {
-#ifdef FB_HAVE_FOLIO_MC_COPY
+#if defined(FB_HAVE_FOLIO_MC_COPY) && !defined(FB_KERNEL_BATCHED_MC_COPY)
 	return folio_mc_copy(dst, src);
 #else
 	return fb_mc_copy_pages(dst, src, 0, folio_nr_pages(src));
 #endif
+}
+
+/* FOLIOBENCH_KERNEL_MODE: the kernel's export, per page or batched. */
+#ifdef FB_HAVE_FOLIO_COPY
+static int fb_kernel_folio_copy(struct folio *dst, struct folio *src)
+{
+	folio_copy(dst, src);
+	return 0;
+}
+#else
+#define fb_kernel_folio_copy	NULL
+#endif
+
+#ifdef FB_HAVE_FOLIO_MC_COPY
+static int fb_kernel_folio_mc_copy(struct folio *dst, struct folio *src)
+{
+	return folio_mc_copy(dst, src);
+}
+#else
+#define fb_kernel_folio_mc_copy	NULL
+#endif
+
+u32 fb_kernel_patches(void)
+{
+	u32 kp = 0;
+
+#ifdef FB_KERNEL_COPY_HIGHPAGES
+	kp |= FOLIOBENCH_KP_COPY_HIGHPAGES;
+#endif
+#ifdef FB_KERNEL_COPY_MC_HIGHPAGES
+	kp |= FOLIOBENCH_KP_COPY_MC_HIGHPAGES;
+#endif
+#ifdef FB_KERNEL_FOLIOS_MC_COPY
+	kp |= FOLIOBENCH_KP_FOLIOS_MC_COPY;
+#endif
+#ifdef FB_KERNEL_MIGRATE_OFFLOAD
+	kp |= FOLIOBENCH_KP_MIGRATE_OFFLOAD;
+#endif
+#ifdef FB_KERNEL_BATCHED_COPY
+	kp |= FOLIOBENCH_KP_BATCHED_FOLIO_COPY;
+#endif
+#ifdef FB_KERNEL_BATCHED_MC_COPY
+	kp |= FOLIOBENCH_KP_BATCHED_FOLIO_MC_COPY;
+#endif
+	return kp;
 }
 
 /* The chunk split of a per-page function: whole pages of one folio. */
@@ -183,22 +244,52 @@ int fb_list_copy(struct fb_run_ctx *ctx, struct list_head *dst_list,
 
 /* ---- the table ---- */
 
-#ifdef FB_HAVE_FOLIO_COPY
+#if defined(FB_HAVE_FOLIO_COPY) && !defined(FB_KERNEL_BATCHED_COPY)
 #define FB_COPY_IMPL	FOLIOBENCH_IMPL_NATIVE
 #define FB_COPY_DESC	"kernel folio_copy(): copy_highpage() per page"
+#elif defined(FB_HAVE_FOLIO_COPY)
+#define FB_COPY_IMPL	FOLIOBENCH_IMPL_REIMPL
+#define FB_COPY_DESC	"module per-page loop of copy_highpage() (this kernel's folio_copy() is batched)"
 #else
 #define FB_COPY_IMPL	FOLIOBENCH_IMPL_REIMPL
 #define FB_COPY_DESC	"module reimplementation of folio_copy() (not exported here): copy_highpage() per page"
 #endif
 
-#ifdef FB_HAVE_FOLIO_MC_COPY
+#if defined(FB_HAVE_FOLIO_MC_COPY) && !defined(FB_KERNEL_BATCHED_MC_COPY)
 #define FB_MC_IMPL	FOLIOBENCH_IMPL_NATIVE
 #define FB_MC_DESC	"kernel folio_mc_copy(): copy_mc_highpage() per page"
 #define FB_LIST_INNER	"kernel folio_mc_copy()"
+#elif defined(FB_HAVE_FOLIO_MC_COPY)
+#define FB_MC_IMPL	FOLIOBENCH_IMPL_REIMPL
+#define FB_MC_DESC	"module per-page loop of copy_mc_to_kernel() (this kernel's folio_mc_copy() is batched)"
+#define FB_LIST_INNER	"the module's per-page loop"
 #else
 #define FB_MC_IMPL	FOLIOBENCH_IMPL_REIMPL
 #define FB_MC_DESC	"module reimplementation of folio_mc_copy() (not exported here): copy_mc_to_kernel() per page"
 #define FB_LIST_INNER	"module reimplementation of folio_mc_copy()"
+#endif
+
+/* Kernel mode: only where the kernel exports the function. */
+#ifndef FB_HAVE_FOLIO_COPY
+#define FB_KCOPY_IMPL	FOLIOBENCH_IMPL_UNAVAILABLE
+#define FB_KCOPY_DESC	"kernel folio_copy() is not exported to modules here"
+#elif defined(FB_KERNEL_BATCHED_COPY)
+#define FB_KCOPY_IMPL	FOLIOBENCH_IMPL_NATIVE
+#define FB_KCOPY_DESC	"kernel folio_copy(), batched by this kernel (copy_highpages())"
+#else
+#define FB_KCOPY_IMPL	FOLIOBENCH_IMPL_NATIVE
+#define FB_KCOPY_DESC	"kernel folio_copy(), per page by this kernel (copy_highpage())"
+#endif
+
+#ifndef FB_HAVE_FOLIO_MC_COPY
+#define FB_KMC_IMPL	FOLIOBENCH_IMPL_UNAVAILABLE
+#define FB_KMC_DESC	"kernel folio_mc_copy() is not exported to modules here"
+#elif defined(FB_KERNEL_BATCHED_MC_COPY)
+#define FB_KMC_IMPL	FOLIOBENCH_IMPL_NATIVE
+#define FB_KMC_DESC	"kernel folio_mc_copy(), batched by this kernel (copy_mc_highpages())"
+#else
+#define FB_KMC_IMPL	FOLIOBENCH_IMPL_NATIVE
+#define FB_KMC_DESC	"kernel folio_mc_copy(), per page by this kernel (copy_mc_highpage())"
 #endif
 
 /* The RFC helpers need the folio in the linear map. */
@@ -245,7 +336,7 @@ const struct fb_func fb_funcs[] = {
 		.desc = "list copy, per-folio marker (module, seed 002), over " FB_LIST_INNER,
 		.func = FOLIOBENCH_FUNC_FOLIOS_MC_COPY, .batched = 0,
 		.impl = FOLIOBENCH_IMPL_MODULE, .inner_impl = FB_MC_IMPL,
-		.list = true,
+		.list = true, .whole_folios = true,
 		.copy = fb_folio_mc_copy,
 		.fallback = fb_folio_mc_copy,
 	}, {
@@ -253,11 +344,28 @@ const struct fb_func fb_funcs[] = {
 		.desc = "list copy, per-folio marker (module, seed 002), over copy_mc_highpages()",
 		.func = FOLIOBENCH_FUNC_FOLIOS_MC_COPY, .batched = 1,
 		.impl = FOLIOBENCH_IMPL_MODULE, .inner_impl = FB_BATCHED_IMPL,
-		.list = true,
+		.list = true, .whole_folios = true,
 		.copy = fb_copy_mc_highpages,
 		.fallback = fb_folio_mc_copy,
+	}, {
+		.name = "folio_copy",
+		.desc = FB_KCOPY_DESC,
+		.func = FOLIOBENCH_FUNC_FOLIO_COPY,
+		.batched = FOLIOBENCH_KERNEL_MODE,
+		.impl = FB_KCOPY_IMPL, .inner_impl = FB_KCOPY_IMPL,
+		.whole_folios = true,
+		.copy = fb_kernel_folio_copy,
+	}, {
+		.name = "folio_mc_copy",
+		.desc = FB_KMC_DESC,
+		.func = FOLIOBENCH_FUNC_FOLIO_MC_COPY,
+		.batched = FOLIOBENCH_KERNEL_MODE,
+		.impl = FB_KMC_IMPL, .inner_impl = FB_KMC_IMPL,
+		.whole_folios = true,
+		.copy = fb_kernel_folio_mc_copy,
 	},
 };
+static_assert(ARRAY_SIZE(fb_funcs) <= FOLIOBENCH_MAX_FUNCS);
 
 const unsigned int fb_nr_funcs = ARRAY_SIZE(fb_funcs);
 

@@ -149,7 +149,7 @@ static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
 	u32 i, first = 0, active = 0;
 
 	if (split == FOLIOBENCH_SPLIT_AUTO)
-		split = fs->nr < n && !e->ctx->fn->list ?
+		split = fs->nr < n && !e->ctx->fn->whole_folios ?
 			FOLIOBENCH_SPLIT_CHUNK : FOLIOBENCH_SPLIT_FOLIO;
 	e->split = split;
 

@@ -147,6 +147,7 @@ static int fb_info(struct foliobench_info *in)
 	in->page_size = PAGE_SIZE;
 	in->cap_pct = fb_cap_pct;
 	in->fail_folio_index = READ_ONCE(fb_fail_folio_index);
+	in->kernel_patches = fb_kernel_patches();
 	if (fb_can_evict())
 		in->flags |= FOLIOBENCH_INFO_F_EVICT;
 #ifdef CONFIG_X86
@@ -214,7 +215,7 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 			      r->reserved_in);
 	if (r->func >= FOLIOBENCH_NR_FUNCS)
 		return fb_bad(r, FOLIOBENCH_FIELD_FUNC, "func", r->func);
-	if (r->batched > 1)
+	if (r->batched > FOLIOBENCH_KERNEL_MODE)
 		return fb_bad(r, FOLIOBENCH_FIELD_BATCHED, "batched", r->batched);
 	if (r->engine > FOLIOBENCH_ENGINE_DMA)
 		return fb_bad(r, FOLIOBENCH_FIELD_ENGINE, "engine", r->engine);
@@ -234,6 +235,8 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 			      r->gfp_movable);
 
 	fn = fb_func_find(r->func, r->batched);
+	if (!fn)	/* the list copy has no kernel mode */
+		return fb_bad(r, FOLIOBENCH_FIELD_BATCHED, "batched", r->batched);
 	if (on_cpu) {
 		if (!r->nr_threads || r->nr_threads > max_threads)
 			return fb_bad(r, FOLIOBENCH_FIELD_NR_THREADS,
@@ -242,7 +245,7 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 			return fb_bad(r, FOLIOBENCH_FIELD_PLACEMENT,
 				      "placement", r->placement);
 		if (r->split > FOLIOBENCH_SPLIT_FOLIO ||
-		    (r->split == FOLIOBENCH_SPLIT_CHUNK && fn->list))
+		    (r->split == FOLIOBENCH_SPLIT_CHUNK && fn->whole_folios))
 			return fb_bad(r, FOLIOBENCH_FIELD_SPLIT, "split",
 				      r->split);
 		if (r->nr_dma_chans)

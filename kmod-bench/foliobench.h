@@ -24,6 +24,8 @@
  * (func, batched). @copy copies one whole folio; @copy_range copies the
  * bytes [off, off + len) of a folio (the chunk split), per page or batched
  * like @copy; @fallback is the per-folio copy the list copy falls back to.
+ * @whole_folios: no chunk split (the list copy, and the kernel's own
+ * functions in FOLIOBENCH_KERNEL_MODE, copy whole folios only).
  */
 struct fb_func {
 	const char *name;
@@ -33,6 +35,7 @@ struct fb_func {
 	u32 impl;
 	u32 inner_impl;
 	bool list;
+	bool whole_folios;
 	int (*copy)(struct folio *dst, struct folio *src);
 	int (*copy_range)(struct folio *dst, struct folio *src, size_t off,
 			  size_t len);
@@ -43,6 +46,7 @@ extern const struct fb_func fb_funcs[];
 extern const unsigned int fb_nr_funcs;
 const struct fb_func *fb_func_find(u32 func, u32 batched);
 extern const char fb_chunk_pp_desc[];
+u32 fb_kernel_patches(void);
 
 /* The folios of one run: src[i] is copied to dst[i]. */
 struct fb_folios {

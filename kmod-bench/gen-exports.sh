@@ -28,6 +28,36 @@ have_per_cpu_llc_id() {
 		exported cpu_info
 }
 
+# A declaration of FUNCTION( in any of the kernel's headers HEADER...
+declared() {
+	fn=$1
+	shift
+	for h in "$@"; do
+		[ -r "$srctree/$h" ] && grep -Eq "[^_[:alnum:]]$fn\(" "$srctree/$h" && return 0
+	done
+	return 1
+}
+
+# The RFC of seed 000 ("mm: batch page copies in folio_copy() and
+# folio_mc_copy()") adds the batched helpers to highmem.h and makes the
+# exported folio_copy()/folio_mc_copy() thin wrappers around them: on such a
+# kernel those exports are batched, so a per-page cell must not call them.
+rfc_helper() {
+	declared "$1" include/linux/highmem.h include/linux/highmem-internal.h \
+		include/linux/mm.h || exported "$1"
+}
+
+# The batch-migrate series of seeds 001/002: folios_mc_copy() in mm.h, and
+# the migrate offload hooks (migrate_offc.h, migrate_offload_enabled).
+have_folios_mc_copy() {
+	declared folios_mc_copy include/linux/mm.h || exported folios_mc_copy
+}
+have_migrate_offload() {
+	[ -r "$srctree/include/linux/migrate_offc.h" ] ||
+		exported migrate_offload_enabled || exported start_offloading ||
+		exported migrate_offc_register
+}
+
 define() { # MACRO WHY CONDITION...
 	macro=$1 why=$2
 	shift 2
@@ -52,4 +82,12 @@ define FB_HAVE_CLFLUSH_CACHE_RANGE "clflush_cache_range exported" \
 define FB_HAVE_GET_LLC_ID "get_llc_id exported" exported get_llc_id
 define FB_HAVE_PER_CPU_LLC_ID "per_cpu_llc_id() in asm/processor.h" \
 	have_per_cpu_llc_id
+define FB_KERNEL_COPY_HIGHPAGES "RFC copy_highpages() in this kernel" \
+	rfc_helper copy_highpages
+define FB_KERNEL_COPY_MC_HIGHPAGES "RFC copy_mc_highpages() in this kernel" \
+	rfc_helper copy_mc_highpages
+define FB_KERNEL_FOLIOS_MC_COPY "series folios_mc_copy() in this kernel" \
+	have_folios_mc_copy
+define FB_KERNEL_MIGRATE_OFFLOAD "series migrate offload hooks in this kernel" \
+	have_migrate_offload
 echo "#endif"

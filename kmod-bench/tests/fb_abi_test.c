@@ -21,6 +21,11 @@
  *   dma-fail   fb_test_dma fail_desc: the CPU fallback and its count
  *   dma-skip   fb_test_dma skip_desc: verify catches an uncopied folio
  *   dma-stall  fb_test_dma stall_desc: the timeout and its fallback
+ *   kernel baseline|patched
+ *              INFO.kernel_patches as expected (patched: the module was
+ *              built against headers with the RFC's helpers), per-page
+ *              entries labelled by what runs, RUN in FOLIOBENCH_KERNEL_MODE
+ *              labelled "per page/batched by this kernel", its limits
  * --tap-state FILE holds the last TAP number, read at start and written at
  * exit, so that a shell script and this program can share one numbering.
  * Exit: 0 all passed, 1 a test failed, 2 usage or setup error.
@@ -154,7 +159,8 @@ static const char *impl_name(uint32_t impl)
 
 static const char *mode_name(uint32_t batched)
 {
-	return batched ? "batched" : "per-page";
+	return batched == FOLIOBENCH_KERNEL_MODE ? "kernel" :
+	       batched ? "batched" : "per-page";
 }
 
 static void run_init(struct foliobench_run *r)
@@ -306,7 +312,7 @@ static void cmd_info(const char *arg)
 	    info.struct_size);
 	tap(!strcmp(info.release, u.release), "INFO release '%s' is uname -r",
 	    info.release);
-	tap(info.nr_funcs == 6, "INFO has %u functions", info.nr_funcs);
+	tap(info.nr_funcs == 8, "INFO has %u functions", info.nr_funcs);
 	for (i = 0; i < info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
 		diag("function %s (%s): %s, per-folio copy %s: %s",
 		     info.funcs[i].name, mode_name(info.funcs[i].batched),
@@ -323,12 +329,18 @@ static void cmd_info(const char *arg)
 		if (!fi) {
 			tap(false, "INFO has %s", name);
 		} else if (new_kernel || old_kernel) {
-			uint32_t want = new_kernel ? FOLIOBENCH_IMPL_NATIVE :
+			uint32_t batched_bit = i ? FOLIOBENCH_KP_BATCHED_FOLIO_MC_COPY :
+					       FOLIOBENCH_KP_BATCHED_FOLIO_COPY;
+			/* a patched kernel's export is batched: module loop */
+			uint32_t want = new_kernel &&
+					!(info.kernel_patches & batched_bit) ?
+					FOLIOBENCH_IMPL_NATIVE :
 					FOLIOBENCH_IMPL_REIMPL;
 
 			tap(fi->impl == want && !strcmp(fi->name, name) &&
 			    (want == FOLIOBENCH_IMPL_NATIVE ||
-			     strstr(fi->desc, "reimplementation")),
+			     strstr(fi->desc, "reimplementation") ||
+			     strstr(fi->desc, "per-page loop")),
 			    "INFO %s is %s on %s", name, impl_name(fi->impl),
 			    info.release);
 		} else {
@@ -639,7 +651,8 @@ static void cmd_bad(const char *arg)
 	static uint32_t dup_list[2] = { 0, 0 }, far_list[2] = { 0, 9999 };
 	const struct bad_case cases[] = {
 		U32(func, 3, FUNC),
-		U32(batched, 2, BATCHED),
+		U32(batched, FOLIOBENCH_KERNEL_MODE + 1, BATCHED),
+		U32(batched, 0xffffffff, BATCHED),
 		U32(engine, 2, ENGINE),
 		U32(order, 11, ORDER),
 		U32(order, 0xffffffff, ORDER),
@@ -1212,6 +1225,92 @@ static void cmd_dma_stall(const char *arg)
 
 /* ---- main ---- */
 
+/* ---- kernel: baseline vs patched kernel, FOLIOBENCH_KERNEL_MODE ---- */
+
+static void cmd_kernel(const char *arg)
+{
+	const uint32_t batched_bits = FOLIOBENCH_KP_BATCHED_FOLIO_COPY |
+				      FOLIOBENCH_KP_BATCHED_FOLIO_MC_COPY;
+	bool patched = !strcmp(arg, "patched");
+	bool exported = release_at_least(info.release, 6, 12) == 1;
+	struct foliobench_run r;
+	const char *why;
+	uint32_t f;
+	int err;
+
+	if (!patched && strcmp(arg, "baseline")) {
+		tap(false, "kernel %s: expected baseline or patched", arg);
+		return;
+	}
+	diag("INFO kernel_patches %#x", info.kernel_patches);
+	tap(patched ? (info.kernel_patches & batched_bits) == batched_bits :
+		      info.kernel_patches == 0,
+	    "INFO kernel_patches %#x says a %s kernel", info.kernel_patches,
+	    arg);
+	for (f = 0; f < 2; f++) {
+		const struct foliobench_func_info *pp = func_info(f, 0);
+		const struct foliobench_func_info *k =
+			func_info(f, FOLIOBENCH_KERNEL_MODE);
+		const char *name = f ? "folio_mc_copy" : "folio_copy";
+		const char *label = patched ? "batched by this kernel" :
+					      "per page by this kernel";
+
+		if (!pp || !k) {
+			tap(false, "INFO has %s per-page and kernel mode", name);
+			continue;
+		}
+		tap(!patched || (pp->impl == FOLIOBENCH_IMPL_REIMPL &&
+				 strstr(pp->desc, "per-page loop")),
+		    "%s per-page is %s: %s", name, impl_name(pp->impl),
+		    pp->desc);
+		if (!exported) {
+			tap(k->impl == FOLIOBENCH_IMPL_UNAVAILABLE,
+			    "%s kernel mode is unavailable on %s (not exported)",
+			    name, info.release);
+			run_init(&r);
+			r.func = f;
+			r.batched = FOLIOBENCH_KERNEL_MODE;
+			err = run(&r);
+			tap(err == EOPNOTSUPP &&
+			    r.bad_field == FOLIOBENCH_FIELD_BATCHED,
+			    "RUN %s kernel mode: EOPNOTSUPP, bad_field batched (errno %d, bad_field %u)",
+			    name, err, r.bad_field);
+			continue;
+		}
+		tap(k->impl == FOLIOBENCH_IMPL_NATIVE && strstr(k->desc, label),
+		    "%s kernel mode is '%s'", name, k->desc);
+		run_init(&r);
+		r.func = f;
+		r.batched = FOLIOBENCH_KERNEL_MODE;
+		r.nr_threads = info.nr_online_cpus > 1 ? 2 : 1;
+		r.split = FOLIOBENCH_SPLIT_AUTO;
+		r.nr_folios = 1;	/* fewer than threads: still whole */
+		err = run(&r);
+		why = run_problem(&r, err);
+		tap(!why && !strcmp(r.func_name, name) &&
+		    strstr(r.func_desc, label) &&
+		    r.split_used == FOLIOBENCH_SPLIT_FOLIO &&
+		    r.impl == FOLIOBENCH_IMPL_NATIVE,
+		    "RUN %s kernel mode verifies, whole folios, '%s' (%s)",
+		    name, r.func_desc, why ? why : "ok");
+		run_init(&r);
+		r.func = f;
+		r.batched = FOLIOBENCH_KERNEL_MODE;
+		r.split = FOLIOBENCH_SPLIT_CHUNK;
+		err = run(&r);
+		tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_SPLIT,
+		    "RUN %s kernel mode with split chunk: EINVAL split (errno %d, bad_field %u)",
+		    name, err, r.bad_field);
+	}
+	run_init(&r);
+	r.func = FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
+	r.batched = FOLIOBENCH_KERNEL_MODE;
+	err = run(&r);
+	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_BATCHED,
+	    "RUN list copy in kernel mode: EINVAL batched (errno %d, bad_field %u)",
+	    err, r.bad_field);
+}
+
 struct command {
 	const char *name;
 	void (*fn)(const char *arg);
@@ -1231,6 +1330,7 @@ static const struct command commands[] = {
 	{ "dma-fail", cmd_dma_fail, false },
 	{ "dma-skip", cmd_dma_skip, false },
 	{ "dma-stall", cmd_dma_stall, false },
+	{ "kernel", cmd_kernel, true },
 };
 
 static const struct command *find_command(const char *name)

@@ -39,7 +39,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define FOLIOBENCH_ABI_VERSION		1
+#define FOLIOBENCH_ABI_VERSION		2
 #define FOLIOBENCH_DEVICE		"/dev/foliobench"
 
 #define FOLIOBENCH_NAME_LEN		32
@@ -61,6 +61,23 @@
 #define FOLIOBENCH_FUNC_FOLIO_MC_COPY	1	/* folio_mc_copy() */
 #define FOLIOBENCH_FUNC_FOLIOS_MC_COPY	2	/* list copy, per-folio marker */
 #define FOLIOBENCH_NR_FUNCS		3
+
+/*
+ * RUN.batched / INFO.funcs[].batched: 0 per page (the module's per-page loop
+ * where this kernel's export is batched), 1 batched as the RFC proposes,
+ * FOLIOBENCH_KERNEL_MODE: whatever this kernel's own folio_copy() /
+ * folio_mc_copy() does, per page on a baseline kernel, batched on one with
+ * the RFC applied (whole folios only: no chunk split).
+ */
+#define FOLIOBENCH_KERNEL_MODE		2
+
+/* INFO.kernel_patches: what the kernel built against has (gen-exports.sh) */
+#define FOLIOBENCH_KP_COPY_HIGHPAGES	(1U << 0)	/* RFC copy_highpages() */
+#define FOLIOBENCH_KP_COPY_MC_HIGHPAGES	(1U << 1)	/* RFC copy_mc_highpages() */
+#define FOLIOBENCH_KP_FOLIOS_MC_COPY	(1U << 2)	/* series folios_mc_copy() */
+#define FOLIOBENCH_KP_MIGRATE_OFFLOAD	(1U << 3)	/* series migrate offload */
+#define FOLIOBENCH_KP_BATCHED_FOLIO_COPY (1U << 4)	/* folio_copy() is batched */
+#define FOLIOBENCH_KP_BATCHED_FOLIO_MC_COPY (1U << 5)	/* folio_mc_copy() too */
 
 /* how a function is implemented (INFO.funcs[].impl, RUN.impl) */
 #define FOLIOBENCH_IMPL_UNAVAILABLE	0
@@ -174,6 +191,8 @@ struct foliobench_info {
 	__u32 flags;			/* FOLIOBENCH_INFO_F_* */
 	__u32 cap_pct;			/* module parameter cap_pct */
 	__s32 fail_folio_index;		/* module parameter, -1 off */
+	__u32 kernel_patches;		/* FOLIOBENCH_KP_* */
+	__u32 reserved_kp;		/* 0 */
 	struct foliobench_func_info funcs[FOLIOBENCH_MAX_FUNCS];
 	struct foliobench_dma_chan_info dma[FOLIOBENCH_MAX_DMA_CHANS];
 	__u64 reserved_out[2];
@@ -184,8 +203,10 @@ struct foliobench_run {
 	__u32 struct_size;		/* in: sizeof(struct foliobench_run) */
 	/* inputs; a field the engine does not use must be 0 */
 	__u32 func;			/* FOLIOBENCH_FUNC_* */
-	__u32 batched;			/* 0: per page, as the kernel does;
-					 * 1: batched, as the RFC proposes
+	__u32 batched;			/* 0: per page, as a baseline kernel
+					 * does; 1: batched, as the RFC
+					 * proposes; FOLIOBENCH_KERNEL_MODE:
+					 * this kernel's own function
 					 */
 	__u32 engine;			/* FOLIOBENCH_ENGINE_* */
 	__u32 order;			/* folio order, 0..INFO.max_order */
