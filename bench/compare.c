@@ -425,6 +425,69 @@ static void primitive_note(struct fb_cmp_row *row, json_object *ca, json_object 
 		snprintf(row->note, sizeof(row->note), "primitive %s -> %s", pa, pb);
 }
 
+static void add_note(struct fb_cmp_row *row, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_note(struct fb_cmp_row *row, const char *fmt, ...)
+{
+	size_t off = strlen(row->note);
+	va_list ap;
+
+	if (off && off + 2 < sizeof(row->note)) {
+		memcpy(row->note + off, "; ", 3);
+		off += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(row->note + off, sizeof(row->note) - off, fmt, ap);
+	va_end(ap);
+}
+
+/* Kernel A/B: one kernel copies per page, the other batched (--mode kernel). */
+static void implementation_note(struct fb_cmp_row *row, const struct fb_cmp_cell *a,
+				const struct fb_cmp_cell *b)
+{
+	const char *ia = fb_json_str(a->cell, "implementation", ""),
+		   *ib = fb_json_str(b->cell, "implementation", "");
+	const char *ra = strstr(ia, "by this kernel") ? (strstr(ia, "batched") ? "batched" : "per page") : NULL;
+	const char *rb = strstr(ib, "by this kernel") ? (strstr(ib, "batched") ? "batched" : "per page") : NULL;
+
+	if (!strcmp(ia, ib))
+		return;
+	if (ra && rb)
+		add_note(row, "base kernel copies %s, new kernel %s", ra, rb);
+	else
+		add_note(row, "implementation differs: base '%.60s', new '%.60s'", ia, ib);
+}
+
+/* The seed authors' log parser flags a row whose sd is 5% of the mean or more. */
+#define FB_NOISY_SD_FRACTION 0.05
+
+static void noise_note(struct fb_cmp_row *row)
+{
+	bool na = row->sd_a >= FB_NOISY_SD_FRACTION * row->mean_a;
+	bool nb = row->sd_b >= FB_NOISY_SD_FRACTION * row->mean_b;
+
+	if (na || nb)
+		add_note(row, "noisy: sd %.1f%% / %.1f%% of the mean (>= 5%%)",
+			 100 * row->sd_a / row->mean_a, 100 * row->sd_b / row->mean_b);
+}
+
+/* A kernel A/B is one CPU under two kernels; anything else is two machines. */
+static void machines_note(struct fb_cmp_report *r, const struct fb_cmp_file *a,
+			  const struct fb_cmp_file *b)
+{
+	const char *ka = strstr(a->machine, " · kernel "), *kb = strstr(b->machine, " · kernel ");
+
+	if (!strcmp(a->machine, b->machine))
+		return;
+	if (ka && kb && ka - a->machine == kb - b->machine &&
+	    !strncmp(a->machine, b->machine, (size_t)(ka - a->machine)))
+		note(r, "base and new ran on the same CPU under different kernels (%s, %s): a kernel A/B",
+		     ka + strlen(" · kernel "), kb + strlen(" · kernel "));
+	else
+		note(r, "base and new ran on different machines: differences may be the machines'");
+}
+
 static void failed_row(struct fb_cmp_row *row, const struct fb_cmp_cell *a, const struct fb_cmp_cell *b)
 {
 	const struct fb_cmp_cell *bad = strcmp(a->status, "ok") ? a : b;
@@ -535,6 +598,8 @@ int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 		row->sd_a = ca->sd;
 		row->mean_b = cb->mean;
 		row->sd_b = cb->sd;
+		implementation_note(row, ca, cb);
+		noise_note(row);
 		row->change_pct = 100 * (cb->mean / ca->mean - 1);
 		fb_mann_whitney(ca->gbps, ca->n, cb->gbps, cb->n, &row->p);
 		fb_bootstrap_ratio_ci(ca->gbps, ca->n, cb->gbps, cb->n, o->boot_iters, 1 - o->alpha,
@@ -556,8 +621,7 @@ int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 		fb_cmp_report_free(r);
 		return -1;
 	}
-	if (strcmp(a->machine, b->machine))
-		note(r, "base and new ran on different machines: differences may be the machines'");
+	machines_note(r, a, b);
 	file_notes(r, a, "base");
 	file_notes(r, b, "new");
 	finish_report(r);

@@ -78,7 +78,7 @@ struct fb_cmp_row {
 	size_t na, nb;               /* samples (compare) or runs (ab) per side */
 	double mean_a, sd_a, mean_b, sd_b;
 	double change_pct, ci_lo_pct, ci_hi_pct, p;
-	char note[160];              /* e.g. the primitive changed */
+	char note[320];              /* e.g. the primitive changed, a noisy side */
 	double *ratios;              /* ab: per pair new/base, else NULL */
 	size_t npairs;
 };

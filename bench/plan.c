@@ -289,7 +289,7 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 				snprintf(err, errlen, "--mode kernel runs this kernel's own folio_copy()/folio_mc_copy(): only --backend kmod has it");
 				goto fail;
 			}
-			if (!strcmp(c->function, "folios_mc_copy")) {
+			if (!s->nprimitives && !strcmp(s->functions[w], "folios_mc_copy")) {
 				snprintf(err, errlen, "--mode kernel: folios_mc_copy is the module's list copy (seed 002), no kernel function; allowed folio_copy, folio_mc_copy");
 				goto fail;
 			}
