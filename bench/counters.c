@@ -215,9 +215,11 @@ static void papi_fini(struct fb_counter_thread *t)
 
 #else /* !HAVE_PAPI */
 
+/* Without PAPI, only what looks like a PAPI name (a preset, PMU::EVENT)
+ * cannot run here; anything else is simply unknown. */
 static int try_papi(const char *name, char *why, size_t whylen)
 {
-	return FB_EXIT_SKIP;
+	return !strncmp(name, "PAPI_", 5) || strstr(name, "::") ? FB_EXIT_SKIP : -2;
 }
 
 static int papi_thread_init(const struct fb_counters *c, struct fb_counter_thread *t)
@@ -269,8 +271,14 @@ int fb_counters_setup(struct fb_counters *c, const char *list, char *err, size_t
 		ok = g >= 0 ? try_generic(g, why, sizeof(why)) : try_papi(name, why, sizeof(why));
 		if (ok == -2) {
 			snprintf(err, errlen,
-				 "--counters %s: neither a generic event (%s) nor one PAPI knows (papi_avail / papi_native_avail list those)",
-				 name, fb_counters_generic_names());
+				 "--counters %s: neither a generic event (%s) nor one PAPI knows%s",
+				 name, fb_counters_generic_names(),
+#ifdef HAVE_PAPI
+				 " (papi_avail / papi_native_avail list those)"
+#else
+				 " (this build has no PAPI)"
+#endif
+				 );
 			rc = -1;
 		} else if (ok == FB_EXIT_SKIP) {
 			snprintf(err, errlen,
