@@ -23,16 +23,17 @@ static const struct generic {
 	const char *name;
 	uint32_t type;
 	uint64_t config;
+	bool kernel;     /* happens only in kernel mode: a user-only count is always 0 */
 } generic[] = {
-	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
-	{ "page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
-	{ "context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
-	{ "cpu-migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
-	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
-	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
-	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
-	{ "LLC-loads", PERF_TYPE_HW_CACHE, LLC_READ(PERF_COUNT_HW_CACHE_RESULT_ACCESS) },
-	{ "LLC-load-misses", PERF_TYPE_HW_CACHE, LLC_READ(PERF_COUNT_HW_CACHE_RESULT_MISS) },
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, false },
+	{ "page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, false },
+	{ "context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES, true },
+	{ "cpu-migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS, true },
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, false },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, false },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, false },
+	{ "LLC-loads", PERF_TYPE_HW_CACHE, LLC_READ(PERF_COUNT_HW_CACHE_RESULT_ACCESS), false },
+	{ "LLC-load-misses", PERF_TYPE_HW_CACHE, LLC_READ(PERF_COUNT_HW_CACHE_RESULT_MISS), false },
 };
 #define NGENERIC ((int)(sizeof(generic) / sizeof(generic[0])))
 
@@ -59,9 +60,10 @@ static int generic_find(const char *name)
 
 /*
  * One event of the calling thread, user space only (PAPI's default domain,
- * and all perf_event_paranoid 2 allows).  Hardware events are pinned: the
- * kernel either counts them all the time or not at all, never a
- * multiplexed share scaled up to look like a count.
+ * and all perf_event_paranoid 2 allows), except the scheduler's events,
+ * which only kernel mode sees.  Hardware events are pinned: the kernel
+ * either counts them all the time or not at all, never a multiplexed share
+ * scaled up to look like a count.
  */
 static int generic_open(int g)
 {
@@ -72,7 +74,7 @@ static int generic_open(int g)
 	a.type = generic[g].type;
 	a.config = generic[g].config;
 	a.disabled = 1;
-	a.exclude_kernel = 1;
+	a.exclude_kernel = !generic[g].kernel;
 	a.exclude_hv = 1;
 	a.pinned = generic[g].type != PERF_TYPE_SOFTWARE;
 	a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
@@ -90,7 +92,7 @@ static int generic_read(int fd, long long *v)
 	return 0;
 }
 
-static void generic_why(int e, char *why, size_t len)
+static void generic_why(int g, int e, char *why, size_t len)
 {
 	char *p;
 
@@ -104,7 +106,8 @@ static void generic_why(int e, char *why, size_t len)
 		p = fb_read_file("/proc/sys/kernel/perf_event_paranoid", 32, NULL);
 		if (p)
 			p[strcspn(p, "\n")] = '\0';
-		snprintf(why, len, "not permitted (kernel.perf_event_paranoid = %s)", p ? p : "?");
+		snprintf(why, len, "%skernel.perf_event_paranoid = %s forbids it",
+			 generic[g].kernel ? "counted in kernel mode, which " : "", p ? p : "?");
 		free(p);
 		break;
 	case ENOSYS:
@@ -123,7 +126,7 @@ static int try_generic(int g, char *why, size_t whylen)
 	int rc;
 
 	if (fd < 0) {
-		generic_why(errno, why, whylen);
+		generic_why(g, errno, why, whylen);
 		return -1;
 	}
 	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
