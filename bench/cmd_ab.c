@@ -44,6 +44,7 @@ static const char ab_usage[] =
 "  --stat best|median|mean  what each run contributes to its pair's ratio\n"
 "                     [best: the run's fastest iteration, which other work on\n"
 "                     the machine can only slow down]\n"
+"  --allow-inconclusive  exit 0, not 3, when no cell could be gated\n"
 "  --format table|markdown|junit|json   report on stdout [table]\n"
 "  --report FILE      write the report to FILE (atomically) instead\n"
 "  --output DIR       where ab.json and the runs go [results/<run-id>]\n"
@@ -52,7 +53,9 @@ static const char ab_usage[] =
 "they must not set --output, --format or --quiet.  `foliobench compare DIR`\n"
 "re-gates a saved ab run (another threshold, another format).\n"
 "Exit: 0 no cell regressed, 1 a cell regressed or a run failed, 2 bad usage\n"
-"(bad copy arguments included), 4 a side cannot run on this machine.\n";
+"(bad copy arguments included), 3 inconclusive (no cell gated: each CI\n"
+"reaches beyond the threshold; --allow-inconclusive makes it 0), 4 a side\n"
+"cannot run on this machine.\n";
 
 struct side {
 	char name;                   /* 'A' or 'B' */
@@ -198,6 +201,7 @@ int fb_cmd_ab(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "alpha", required_argument, NULL, 'A' },
 		{ "stat", required_argument, NULL, 'S' },
+		{ "allow-inconclusive", no_argument, NULL, 'I' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },

@@ -27,14 +27,18 @@ static const char compare_usage[] =
 "                    1 - A\n"
 "  --stat best|median|mean   re-gating an ab run: what each run contributes\n"
 "                    to a pair ratio [the run's own, normally best]\n"
+"  --allow-inconclusive   exit 0, not 3, when no cell could be gated\n"
 "  --format table|markdown|junit|json   report format [table]\n"
 "  --output FILE     write the report to FILE (atomically) instead of stdout\n"
 "  --machines        results of several machines side by side, columns named\n"
 "                    by CPU and kernel; no verdict\n"
 "\n"
-"Verdicts: regressed, improved, unchanged, too few samples (fewer than 3, or\n"
-"too few for the test to ever reach A), failed, only in base, only in new.\n"
-"Exit: 0 no cell regressed, 1 a cell regressed, 2 bad usage or bad input.\n";
+"Verdicts: regressed, improved, unchanged (the CI within +-PCT), inconclusive\n"
+"(the CI reaches beyond PCT), too few samples (fewer than 3, or too few for\n"
+"the test to ever reach A), failed, only in base, only in new.  A last row\n"
+"gives the geometric means over the cells both sides ran (not gated).\n"
+"Exit: 0 no cell regressed, 1 a cell regressed, 2 bad usage or bad input,\n"
+"3 inconclusive: no cell was gated (regressed, improved or unchanged).\n";
 
 /* Shared with ab: parse the gate's options; 0 when opt is not one of them. */
 int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o)
@@ -58,6 +62,9 @@ int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opt
 	case 'S':
 		if (fb_run_stat_parse(arg, &o->run_stat))
 			fb_usage_error(cmd, "--stat %s: allowed best, median, mean", arg);
+		return 1;
+	case 'I':
+		o->allow_inconclusive = true;
 		return 1;
 	}
 	return 0;
@@ -116,11 +123,19 @@ int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_r
 	free(text);
 	if (rc)
 		return rc;
+	rc = fb_cmp_gate_status(r);
+	/* Nothing gated is said on stderr too: the report may be JSON or XML. */
+	if (r->inconclusive && !r->fail)
+		fprintf(stderr, "foliobench %s: inconclusive: %s (%zu of %zu matched cells gated)%s%s%s\n",
+			cmd, r->inconclusive, r->gated, r->matched,
+			rc ? "; --allow-inconclusive to pass" : "", output ? "; report: " : "",
+			output ? output : "");
 	/* With the report in a file, the verdict still shows in the log. */
-	if (output)
-		fprintf(stderr, "foliobench %s: %s: %zu of %zu cells regressed (report: %s)\n", cmd,
-			r->fail ? "FAIL" : "PASS", r->count[FB_V_REGRESSED], r->nrows, output);
-	return r->fail ? FB_EXIT_FAIL : FB_EXIT_OK;
+	else if (output)
+		fprintf(stderr, "foliobench %s: %s: %zu of %zu cells regressed, %zu gated (report: %s)\n",
+			cmd, r->fail ? "FAIL" : "PASS", r->count[FB_V_REGRESSED], r->nrows, r->gated,
+			output);
+	return rc;
 }
 
 int fb_cmd_compare(int argc, char **argv)
@@ -129,6 +144,7 @@ int fb_cmd_compare(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "alpha", required_argument, NULL, 'A' },
 		{ "stat", required_argument, NULL, 'S' },
+		{ "allow-inconclusive", no_argument, NULL, 'I' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "machines", no_argument, NULL, 'm' },

@@ -93,13 +93,11 @@ static void print_kernels(FILE *f, size_t record)
 }
 
 /*
- * auto: cycles and LLC misses as PAPI presets or perf generic events, and
- * task-clock (a software event every Linux has).  A name this PAPI does not
- * know joins the "not available" list instead of failing the run.
+ * auto: cycles and LLC misses (generic events, perf_event_open(2), no PAPI
+ * needed) and task-clock (a software event every Linux has).  An event
+ * this machine cannot count joins the "not available" list.
  */
-static const char *const auto_events[] = {
-	"PAPI_TOT_CYC", "PAPI_L3_TCM", "perf::CACHE-MISSES", "perf::TASK-CLOCK",
-};
+static const char *const auto_events[] = { "cycles", "cache-misses", "task-clock" };
 
 static int setup_counters(struct fb_counters *c, const char *list, char *err, size_t errlen)
 {

@@ -19,7 +19,8 @@
 
 static const char *const verdict_names[] = {
 	[FB_V_UNCHANGED] = "unchanged", [FB_V_IMPROVED] = "improved",
-	[FB_V_REGRESSED] = "regressed", [FB_V_TOO_FEW] = "too few samples",
+	[FB_V_REGRESSED] = "regressed", [FB_V_INCONCLUSIVE] = "inconclusive",
+	[FB_V_TOO_FEW] = "too few samples",
 	[FB_V_FAILED] = "failed", [FB_V_ONLY_BASE] = "only in base",
 	[FB_V_ONLY_NEW] = "only in new",
 };
@@ -375,15 +376,24 @@ bad:
 
 /* ---- gating ---- */
 
-static enum fb_verdict decide(double change, double p, bool enough, const struct fb_gate_opts *o)
+/*
+ * enough: the test can reach alpha at these sample sizes.  A significant
+ * change beyond the threshold is a verdict; "unchanged" needs the CI inside
+ * +-threshold, since a CI reaching past it cannot rule out such a change.
+ */
+static enum fb_verdict decide(const struct fb_cmp_row *row, bool enough, const struct fb_gate_opts *o)
 {
+	double t = o->threshold_pct;
+
 	if (!enough)
 		return FB_V_TOO_FEW;
-	if (p < o->alpha && change < -o->threshold_pct)
+	if (row->p < o->alpha && row->change_pct < -t)
 		return FB_V_REGRESSED;
-	if (p < o->alpha && change > o->threshold_pct)
+	if (row->p < o->alpha && row->change_pct > t)
 		return FB_V_IMPROVED;
-	return FB_V_UNCHANGED;
+	if (row->ci_lo_pct >= -t && row->ci_hi_pct <= t)
+		return FB_V_UNCHANGED;
+	return FB_V_INCONCLUSIVE;
 }
 
 static struct fb_cmp_row *add_row(struct fb_cmp_report *r, json_object *cfg, enum fb_verdict v)
@@ -496,11 +506,39 @@ static void failed_row(struct fb_cmp_row *row, const struct fb_cmp_cell *a, cons
 		 fb_json_str(bad->cell, "message", "no message"));
 }
 
+/* Geometric means over the rows with both sides' GB/s, as Google
+ * Benchmark's compare.py OVERALL_GEOMEAN: one figure for the whole sweep,
+ * each cell weighted alike whatever its GB/s.  Not gated. */
+static void geomean_row(struct fb_cmp_report *r)
+{
+	double *a = calloc(r->nrows + 1, sizeof(*a)), *b = calloc(r->nrows + 1, sizeof(*b));
+	double *q = calloc(r->nrows + 1, sizeof(*q));
+	size_t n = 0;
+
+	for (size_t i = 0; a && b && q && i < r->nrows; i++) {
+		const struct fb_cmp_row *row = &r->rows[i];
+
+		if (isnan(row->change_pct) || !(row->mean_a > 0) || !(row->mean_b > 0))
+			continue;
+		a[n] = row->mean_a;
+		b[n] = row->mean_b;
+		q[n++] = 1 + row->change_pct / 100;
+	}
+	r->geomean.n = n;
+	r->geomean.base = fb_geomean(a, n);
+	r->geomean.new_ = fb_geomean(b, n);
+	r->geomean.change_pct = 100 * (fb_geomean(q, n) - 1);
+	free(a);
+	free(b);
+	free(q);
+}
+
 /* Labels, common axes, counts and the gate: shared by both kinds of report. */
 static void finish_report(struct fb_cmp_report *r)
 {
 	json_object **cfgs = malloc((r->nrows ? r->nrows : 1) * sizeof(*cfgs));
 	unsigned vary;
+	size_t tested;
 
 	for (size_t i = 0; i < r->nrows; i++)
 		cfgs[i] = r->rows[i].config;
@@ -518,6 +556,14 @@ static void finish_report(struct fb_cmp_report *r)
 			r->fail = true;
 	}
 	free(cfgs);
+	r->matched = r->nrows - r->count[FB_V_ONLY_BASE] - r->count[FB_V_ONLY_NEW];
+	r->gated = r->count[FB_V_REGRESSED] + r->count[FB_V_IMPROVED] + r->count[FB_V_UNCHANGED];
+	tested = r->gated + r->count[FB_V_INCONCLUSIVE];
+	/* A gate that decided nothing must not pass as if it had. */
+	if (!r->gated)
+		r->inconclusive = tested ? "no cell's change was conclusive: each CI reaches beyond the threshold" :
+			"no cell had enough samples to test";
+	geomean_row(r);
 }
 
 static void report_init(struct fb_cmp_report *r, const char *mode, const struct fb_gate_opts *o)
@@ -608,8 +654,7 @@ int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 		row->ci_hi_pct = 100 * (hi - 1);
 		/* Below FB_GATE_MIN_N, or when even the most extreme ordering
 		 * could not reach alpha (3 vs 3: p >= 0.1), the test cannot speak. */
-		row->verdict = decide(row->change_pct, row->p,
-				      ca->n >= FB_GATE_MIN_N && cb->n >= FB_GATE_MIN_N &&
+		row->verdict = decide(row, ca->n >= FB_GATE_MIN_N && cb->n >= FB_GATE_MIN_N &&
 				      fb_mann_whitney_min_p(ca->n, cb->n) < o->alpha, o);
 	}
 	for (size_t i = 0; i < b->ncells; i++)
@@ -750,8 +795,7 @@ int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_
 					&lo, &hi);
 			row->ci_lo_pct = 100 * (exp(lo) - 1);
 			row->ci_hi_pct = 100 * (exp(hi) - 1);
-			row->verdict = decide(row->change_pct, row->p,
-					      n >= 2 && fb_wilcoxon_min_p(n) < o->alpha, o);
+			row->verdict = decide(row, n >= 2 && fb_wilcoxon_min_p(n) < o->alpha, o);
 		}
 		free(l);
 		free(ma);
@@ -916,6 +960,21 @@ static const char *estimate_name(const struct fb_cmp_report *r)
 	return !strcmp(r->mode, "ab") ? ab[r->opts.run_stat] : "ratio of mean GB/s";
 }
 
+/* "fail" (exit 1), "inconclusive" (exit 3 unless allowed) or "pass". */
+static const char *gate_word(const struct fb_cmp_report *r)
+{
+	return r->fail ? "fail" : r->inconclusive ? "inconclusive" : "pass";
+}
+
+int fb_cmp_gate_status(const struct fb_cmp_report *r)
+{
+	if (r->fail)
+		return FB_EXIT_FAIL;
+	if (r->inconclusive && !r->opts.allow_inconclusive)
+		return FB_EXIT_INCONCLUSIVE;
+	return FB_EXIT_OK;
+}
+
 json_object *fb_cmp_report_json(const struct fb_cmp_report *r)
 {
 	json_object *d = json_object_new_object(), *cells = json_object_new_array(), *s, *side;
@@ -977,6 +1036,8 @@ json_object *fb_cmp_report_json(const struct fb_cmp_report *r)
 	json_object_object_add(d, "cells", cells);
 	s = json_object_new_object();
 	json_object_object_add(s, "cells", json_object_new_int64((int64_t)r->nrows));
+	json_object_object_add(s, "matched", json_object_new_int64((int64_t)r->matched));
+	json_object_object_add(s, "gated", json_object_new_int64((int64_t)r->gated));
 	for (int v = 0; v <= FB_V_ONLY_NEW; v++) {
 		char k[32];
 
@@ -987,7 +1048,16 @@ json_object *fb_cmp_report_json(const struct fb_cmp_report *r)
 		json_object_object_add(s, k, json_object_new_int64((int64_t)r->count[v]));
 	}
 	json_object_object_add(d, "summary", s);
-	json_object_object_add(d, "gate", json_object_new_string(r->fail ? "fail" : "pass"));
+	s = json_object_new_object();
+	json_object_object_add(s, "cells", json_object_new_int64((int64_t)r->geomean.n));
+	json_object_object_add(s, "base_gbps", fb_json_number(r->geomean.base));
+	json_object_object_add(s, "new_gbps", fb_json_number(r->geomean.new_));
+	json_object_object_add(s, "change_pct", fb_json_number(r->geomean.change_pct));
+	json_object_object_add(d, "geomean", s);
+	json_object_object_add(d, "gate", json_object_new_string(gate_word(r)));
+	if (r->inconclusive)
+		json_object_object_add(d, "inconclusive", json_object_new_string(r->inconclusive));
+	json_object_object_add(d, "allow_inconclusive", json_object_new_boolean(r->opts.allow_inconclusive));
 	return d;
 }
 
@@ -1051,13 +1121,33 @@ static char *row_cells(const struct fb_cmp_row *row, bool ab, bool md)
 	return c;
 }
 
+/* The summary row below the cells; NULL when no cell has both sides. */
+static char *geomean_cells(const struct fb_cmp_report *r)
+{
+	char *c;
+
+	if (!r->geomean.n || isnan(r->geomean.change_pct))
+		return NULL;
+	c = calloc(7, SLOT);
+	if (!c)
+		return NULL;
+	snprintf(c, SLOT, "geomean (%zu cell%s)", r->geomean.n, r->geomean.n == 1 ? "" : "s");
+	snprintf(c + SLOT, SLOT, "%.2f", r->geomean.base);
+	snprintf(c + 2 * SLOT, SLOT, "%.2f", r->geomean.new_);
+	snprintf(c + 3 * SLOT, SLOT, "%+.1f%%", r->geomean.change_pct);
+	snprintf(c + 4 * SLOT, SLOT, "-");
+	snprintf(c + 5 * SLOT, SLOT, "-");
+	snprintf(c + 6 * SLOT, SLOT, "summary, not gated");
+	return c;
+}
+
 static void render_rows(FILE *f, const struct fb_cmp_report *r, bool md)
 {
 	bool ab = !strcmp(r->mode, "ab");
 	char ci[32], hbase[48], hnew[48];
 	const char *head[7] = { "cell", hbase, hnew, "change", ci, "p", "verdict" };
 	static const bool right[7] = { false, true, true, true, true, true, false };
-	char **cells = calloc(r->nrows * 7 + 1, sizeof(*cells));
+	char **cells = calloc(r->nrows * 7 + 7, sizeof(*cells));
 	char **blocks = calloc(r->nrows + 1, sizeof(*blocks));
 
 	snprintf(ci, sizeof(ci), "%g%% CI", 100 * (1 - r->opts.alpha));
@@ -1071,24 +1161,42 @@ static void render_rows(FILE *f, const struct fb_cmp_report *r, bool md)
 		for (int c = 0; c < 7; c++)
 			cells[i * 7 + c] = blocks[i] + SLOT * c;
 	}
-	grid(f, md, 7, head, right, cells, r->nrows);
-	for (size_t i = 0; i < r->nrows; i++)
+	blocks[r->nrows] = geomean_cells(r);
+	for (int c = 0; blocks[r->nrows] && c < 7; c++)
+		cells[r->nrows * 7 + c] = blocks[r->nrows] + SLOT * c;
+	grid(f, md, 7, head, right, cells, r->nrows + (blocks[r->nrows] != NULL));
+	for (size_t i = 0; i <= r->nrows; i++)
 		free(blocks[i]);
 	free(blocks);
 	free(cells);
 }
 
+/* "FAIL", "PASS", or when nothing was gated "INCONCLUSIVE" (with
+ * --allow-inconclusive "PASS (inconclusive allowed)") and why. */
+static void gate_head(FILE *f, const struct fb_cmp_report *r)
+{
+	if (r->fail)
+		fputs("FAIL: ", f);
+	else if (!r->inconclusive)
+		fputs("PASS: ", f);
+	else
+		fprintf(f, "%s: %s; ", r->opts.allow_inconclusive ?
+			"PASS (inconclusive allowed)" : "INCONCLUSIVE", r->inconclusive);
+}
+
 static void summary_line(FILE *f, const struct fb_cmp_report *r)
 {
-	size_t tested = r->nrows - r->count[FB_V_ONLY_BASE] - r->count[FB_V_ONLY_NEW];
-
-	fprintf(f, "%s: %zu of %zu matched cells regressed, %zu improved, %zu unchanged",
-		r->fail ? "FAIL" : "PASS", r->count[FB_V_REGRESSED], tested,
-		r->count[FB_V_IMPROVED], r->count[FB_V_UNCHANGED]);
+	gate_head(f, r);
+	fprintf(f, "%zu of %zu matched cells regressed, %zu improved, %zu unchanged",
+		r->count[FB_V_REGRESSED], r->matched, r->count[FB_V_IMPROVED],
+		r->count[FB_V_UNCHANGED]);
+	if (r->count[FB_V_INCONCLUSIVE])
+		fprintf(f, ", %zu inconclusive", r->count[FB_V_INCONCLUSIVE]);
 	if (r->count[FB_V_TOO_FEW])
 		fprintf(f, ", %zu with too few samples", r->count[FB_V_TOO_FEW]);
 	if (r->count[FB_V_FAILED])
 		fprintf(f, ", %zu failed", r->count[FB_V_FAILED]);
+	fprintf(f, "; %zu of %zu gated", r->gated, r->matched);
 	if (r->count[FB_V_ONLY_BASE])
 		fprintf(f, "; %zu only in base", r->count[FB_V_ONLY_BASE]);
 	if (r->count[FB_V_ONLY_NEW])
@@ -1098,9 +1206,10 @@ static void summary_line(FILE *f, const struct fb_cmp_report *r)
 static void rule_line(FILE *f, const struct fb_cmp_report *r)
 {
 	fprintf(f, "A cell regresses when new is slower by more than %g%% with p < %g (%s); "
+		"it is unchanged when the CI lies within +-%g%%, else inconclusive; "
 		"change: %s, with its %g%% bootstrap CI.",
-		r->opts.threshold_pct, r->opts.alpha, test_name(r), estimate_name(r),
-		100 * (1 - r->opts.alpha));
+		r->opts.threshold_pct, r->opts.alpha, test_name(r), r->opts.threshold_pct,
+		estimate_name(r), 100 * (1 - r->opts.alpha));
 }
 
 static void render_text(FILE *f, const struct fb_cmp_report *r, bool md)
@@ -1163,18 +1272,27 @@ static void xml_escape(FILE *f, const char *s)
 
 static void render_junit(FILE *f, const struct fb_cmp_report *r)
 {
-	size_t skipped = r->count[FB_V_TOO_FEW] + r->count[FB_V_ONLY_BASE] + r->count[FB_V_ONLY_NEW];
+	size_t skipped = r->count[FB_V_TOO_FEW] + r->count[FB_V_INCONCLUSIVE] +
+			 r->count[FB_V_ONLY_BASE] + r->count[FB_V_ONLY_NEW];
 	size_t failures = r->count[FB_V_REGRESSED], errors = r->count[FB_V_FAILED];
+	size_t tests = r->nrows + (r->inconclusive != NULL);
+	bool allowed = r->opts.allow_inconclusive;
 	char suite[2300];
 
+	/* A gate that decided nothing is one more case, so a dashboard does
+	 * not show a suite of skips as green: an error, skipped if allowed. */
+	if (r->inconclusive) {
+		skipped += allowed;
+		errors += !allowed;
+	}
 	snprintf(suite, sizeof(suite), "foliobench %s: %s vs %s", r->mode, r->base, r->new_);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f, "<testsuites name=\"foliobench\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
-		r->nrows, failures, errors, skipped);
+		tests, failures, errors, skipped);
 	fputs("  <testsuite name=\"", f);
 	xml_escape(f, suite);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
-		r->nrows, failures, errors, skipped);
+		tests, failures, errors, skipped);
 	fputs("    <properties>\n", f);
 	fprintf(f, "      <property name=\"threshold_pct\" value=\"%g\"/>\n", r->opts.threshold_pct);
 	fprintf(f, "      <property name=\"alpha\" value=\"%g\"/>\n", r->opts.alpha);
@@ -1184,7 +1302,20 @@ static void render_junit(FILE *f, const struct fb_cmp_report *r)
 	xml_escape(f, r->base_machine);
 	fputs("\"/>\n      <property name=\"new_machine\" value=\"", f);
 	xml_escape(f, r->new_machine);
-	fputs("\"/>\n    </properties>\n", f);
+	fputs("\"/>\n", f);
+	fprintf(f, "      <property name=\"gated\" value=\"%zu\"/>\n", r->gated);
+	if (r->geomean.n && !isnan(r->geomean.change_pct))
+		fprintf(f, "      <property name=\"geomean_change_pct\" value=\"%.4f\"/>\n",
+			r->geomean.change_pct);
+	fputs("    </properties>\n", f);
+	if (r->inconclusive) {
+		fprintf(f, "    <testcase classname=\"foliobench.%s\" name=\"gate\" time=\"0\">\n", r->mode);
+		fprintf(f, "      <%s%s message=\"inconclusive: ", allowed ? "skipped" : "error",
+			allowed ? "" : " type=\"inconclusive\"");
+		xml_escape(f, r->inconclusive);
+		fputs(allowed ? " (--allow-inconclusive)\"/>\n" : "\"/>\n", f);
+		fputs("    </testcase>\n", f);
+	}
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct fb_cmp_row *row = &r->rows[i];
 		char msg[512], p[32];
@@ -1214,6 +1345,7 @@ static void render_junit(FILE *f, const struct fb_cmp_report *r)
 			fputs("\"/>\n", f);
 			break;
 		case FB_V_TOO_FEW:
+		case FB_V_INCONCLUSIVE:
 		case FB_V_ONLY_BASE:
 		case FB_V_ONLY_NEW:
 			fputs("      <skipped message=\"", f);

@@ -19,9 +19,13 @@
 #define FB_GATE_BOOT_ITERS 2000
 #define FB_GATE_MIN_N 3          /* samples per side, before the test's own floor */
 #define FB_AB_PAIRS 20
+/* Exit status of a gate that decided no cell (see fb_cmp_gate_output). */
+#define FB_EXIT_INCONCLUSIVE 3
 
 enum fb_verdict {
-	FB_V_UNCHANGED, FB_V_IMPROVED, FB_V_REGRESSED, FB_V_TOO_FEW,
+	FB_V_UNCHANGED, FB_V_IMPROVED, FB_V_REGRESSED,
+	FB_V_INCONCLUSIVE,           /* tested, but the CI reaches beyond the threshold */
+	FB_V_TOO_FEW,
 	FB_V_FAILED,                 /* a side's cell did not run (status not ok) */
 	FB_V_ONLY_BASE, FB_V_ONLY_NEW,
 };
@@ -42,8 +46,9 @@ struct fb_gate_opts {
 	double alpha;                /* significance level; the CI level is 1 - alpha */
 	unsigned boot_iters;
 	enum fb_run_stat run_stat;   /* ab only */
+	bool allow_inconclusive;     /* a gate that decided no cell exits 0, not 3 */
 };
-#define FB_GATE_DEFAULTS { FB_GATE_THRESHOLD_PCT, FB_GATE_ALPHA, FB_GATE_BOOT_ITERS, FB_RUN_BEST }
+#define FB_GATE_DEFAULTS { FB_GATE_THRESHOLD_PCT, FB_GATE_ALPHA, FB_GATE_BOOT_ITERS, FB_RUN_BEST, false }
 
 /* A cell of a loaded result: its configuration and GB/s per sample. */
 struct fb_cmp_cell {
@@ -94,7 +99,14 @@ struct fb_cmp_report {
 	struct fb_cmp_row *rows;
 	size_t nrows;
 	size_t count[FB_V_ONLY_NEW + 1];
+	size_t matched;              /* cells on both sides */
+	size_t gated;                /* cells with a verdict: regressed, improved, unchanged */
 	bool fail;                   /* some cell regressed: exit 1 */
+	const char *inconclusive;    /* no cell gated: why (exit 3), else NULL */
+	struct {                     /* geometric means over the cells both sides ran */
+		size_t n;
+		double base, new_, change_pct;
+	} geomean;
 };
 
 /* Two result files: Mann-Whitney U on the samples, bootstrap CI of the
@@ -125,6 +137,9 @@ int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file 
 		   char *err, size_t errlen);
 
 json_object *fb_cmp_report_json(const struct fb_cmp_report *r);
+/* The gate's exit status: FB_EXIT_FAIL when a cell regressed, else
+ * FB_EXIT_INCONCLUSIVE when no cell was gated (unless allowed), else 0. */
+int fb_cmp_gate_status(const struct fb_cmp_report *r);
 /* The report as text in fmt (malloc'ed). */
 char *fb_cmp_report_render(const struct fb_cmp_report *r, enum fb_report_fmt fmt);
 
@@ -132,9 +147,11 @@ char *fb_cmp_report_render(const struct fb_cmp_report *r, enum fb_report_fmt fmt
 char *fb_cmp_machines_render(const struct fb_cmp_file *f, size_t n, enum fb_report_fmt fmt);
 
 /* CLI helpers shared by compare and ab (cmd_compare.c).  Parse --threshold
- * ('T') and --alpha ('A'): 1 when opt was one of them, usage error if bad. */
+ * ('T'), --alpha ('A'), --stat ('S') and --allow-inconclusive ('I'): 1 when
+ * opt was one of them, usage error if bad. */
 int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o);
-/* Render, write, and return the gate's exit status (0 pass, 1 regressed). */
+/* Render, write, and return the gate's exit status (0 pass, 1 regressed,
+ * FB_EXIT_INCONCLUSIVE no cell gated, unless allowed). */
 int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
 		       const char *output);
 

@@ -407,6 +407,18 @@ double fb_mean(const double *x, size_t n)
 	return n ? sum / (double)n : NAN;
 }
 
+double fb_geomean(const double *x, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0))
+			return NAN;
+		sum += log(x[i]);
+	}
+	return n ? exp(sum / (double)n) : NAN;
+}
+
 double fb_hodges_lehmann(const double *x, size_t n)
 {
 	size_t m = n * (n + 1) / 2, k = 0;

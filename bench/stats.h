@@ -50,6 +50,8 @@ void fb_bootstrap_ci(const double *x, size_t n, double (*stat)(const double *, s
 		     unsigned iters, double level, unsigned long long seed,
 		     double *lo, double *hi);
 double fb_mean(const double *x, size_t n);
+/* exp(mean(log x)); NaN when n is 0 or some x is not positive. */
+double fb_geomean(const double *x, size_t n);
 /* Hodges-Lehmann estimate: the median of the pairwise means (x_i + x_j) / 2,
  * i <= j; the location estimate that goes with the signed-rank test. */
 double fb_hodges_lehmann(const double *x, size_t n);

@@ -46,6 +46,8 @@ static void stop_counting(struct fb_worker *w)
 	const struct fb_counters *k = w->team->counters;
 
 	fb_counters_thread_stop(&w->ct, w->counts, k->n);
+	if (w->ct.lost)
+		w->team->counters_failed = 1; /* an interval went uncounted */
 	for (size_t e = 0; e < k->n; e++)
 		w->totals[e] += w->counts[e];
 }

@@ -11,11 +11,12 @@
 #                      report.txt, ab/ (ab.json and every run)
 #   --pairs N          A/B pairs [20]
 #   --threshold PCT    [5]   --alpha A [0.05]
+#   --allow-inconclusive   exit 0, not 3, when no cell could be gated
 #   COPY-ARGS          the sweep [--folio-sizes 4K,2M --total 64M --reps 5]
 # environment: FOLIOBENCH, the foliobench that drives the gate (runs `ab`);
 #   default: HEAD_REV's build (or HEAD_BIN).
 # exit: 0 no regression; 1 a cell regressed (or a run failed); 2 bad usage;
-#   4 cannot run on this machine.
+#   3 inconclusive (no cell could be gated); 4 cannot run on this machine.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 usage() {
@@ -23,7 +24,7 @@ usage() {
 	exit 2
 }
 
-out=ci-gate pairs=20 threshold=5 alpha=0.05 bin_a="" bin_b=""
+out=ci-gate pairs=20 threshold=5 alpha=0.05 bin_a="" bin_b="" allow=()
 revs=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -31,6 +32,7 @@ while [ $# -gt 0 ]; do
 	--pairs) [ $# -ge 2 ] || usage "--pairs needs a number"; pairs=$2; shift 2 ;;
 	--threshold) [ $# -ge 2 ] || usage "--threshold needs a percentage"; threshold=$2; shift 2 ;;
 	--alpha) [ $# -ge 2 ] || usage "--alpha needs a probability"; alpha=$2; shift 2 ;;
+	--allow-inconclusive) allow=(--allow-inconclusive); shift ;;
 	--bin-a) [ $# -ge 2 ] || usage "--bin-a needs a path"; bin_a=$2; shift 2 ;;
 	--bin-b) [ $# -ge 2 ] || usage "--bin-b needs a path"; bin_b=$2; shift 2 ;;
 	--) shift; break ;;
@@ -75,12 +77,13 @@ drv=${FOLIOBENCH:-$bin_b}
 "$drv" ab --help >/dev/null 2>&1 ||
 	usage "$drv has no 'ab' command: set FOLIOBENCH to a foliobench that has"
 
-gate=(--threshold "$threshold" --alpha "$alpha")
+gate=(--threshold "$threshold" --alpha "$alpha" "${allow[@]}")
 rm -rf "$out/ab"
 "$drv" ab --pairs "$pairs" "${gate[@]}" --bin-a "$bin_a" --bin-b "$bin_b" --output "$out/ab" \
 	--format markdown --report "$out/report.md" -- "${copy_args[@]}"
 rc=$?
-if [ $rc -le 1 ] && [ -f "$out/ab/ab.json" ]; then
+# 3: inconclusive, no cell gated; the reports say why.
+if { [ $rc -le 1 ] || [ $rc -eq 3 ]; } && [ -f "$out/ab/ab.json" ]; then
 	# One run, every format: re-gating the saved pairs gives the same verdicts.
 	"$drv" compare "$out/ab" "${gate[@]}" --format junit --output "$out/junit.xml" 2>/dev/null
 	"$drv" compare "$out/ab" "${gate[@]}" --format json --output "$out/report.json" 2>/dev/null

@@ -50,10 +50,88 @@ check "run directories as arguments: exit 1 on the regressed pair" [ $? -eq 1 ]
 check "--threshold 50: the ~20% regression is within it, exit 0" [ $? -eq 0 ]
 "$FB" compare "$D/base.json" "$D/new-regressed.json" --threshold 0 >/dev/null 2>&1
 check "--threshold 0: still regressed, exit 1" [ $? -eq 1 ]
-"$FB" compare "$D/base.json" "$D/new-regressed.json" --alpha 0.001 --format json >"$tmp/a.json" 2>/dev/null
-check "--alpha 0.001: 5 vs 5 samples can never reach it (p >= 2/252), exit 0" [ $? -eq 0 ]
-check "... and every cell says too few samples" jq_py "$tmp/a.json" \
-	"assert {c['verdict'] for c in d['cells']} == {'too few samples'}"
+"$FB" compare "$D/base.json" "$D/new-regressed.json" --alpha 0.001 --format json >"$tmp/a.json" 2>"$tmp/a.err"
+check "--alpha 0.001: 5 vs 5 samples can never reach it (p >= 2/252): nothing gated, exit 3" [ $? -eq 3 ]
+check "... and every cell says too few samples, the gate inconclusive" jq_py "$tmp/a.json" "
+assert {c['verdict'] for c in d['cells']} == {'too few samples'}
+assert d['gate'] == 'inconclusive' and d['summary']['gated'] == 0 and d['summary']['matched'] == 4
+assert d['inconclusive'] == 'no cell had enough samples to test'"
+check "... and stderr says so in one line" bash -c \
+	"[ \$(wc -l <'$tmp/a.err') -eq 1 ] && grep -q 'foliobench compare: inconclusive: no cell had enough samples to test (0 of 4 matched cells gated); --allow-inconclusive to pass' '$tmp/a.err'"
+"$FB" compare "$D/base.json" "$D/new-regressed.json" --alpha 0.001 --allow-inconclusive >"$tmp/a.txt" 2>/dev/null
+check "... --allow-inconclusive: exit 0, and the summary still says inconclusive" bash -c \
+	"[ $? -eq 0 ] && grep -q '^PASS (inconclusive allowed): no cell had enough samples to test; 0 of 4 matched cells regressed, .* 4 with too few samples; 0 of 4 gated' '$tmp/a.txt'"
+
+# A 30% slowdown measured with --reps 3 (3 vs 3 samples: p >= 0.1) must not
+# pass: nothing could be tested, exit 3, and JUnit shows an error, not skips.
+edit "$D/base.json" "$tmp/r3-a.json" "[c.update(samples_ns=c['samples_ns'][:3]) for c in d['cells']]"
+edit "$D/base.json" "$tmp/r3-b.json" "[c.update(samples_ns=[x / 0.7 for x in c['samples_ns'][:3]]) for c in d['cells']]"
+"$FB" compare "$tmp/r3-a.json" "$tmp/r3-b.json" >"$tmp/r3.txt" 2>/dev/null
+check "30% slower with 3 samples a side: exit 3" [ $? -eq 3 ]
+check "... the table says INCONCLUSIVE and why, with the -30% in every row" bash -c "
+	grep -q '^INCONCLUSIVE: no cell had enough samples to test; 0 of 4 matched cells regressed, 0 improved, 0 unchanged, 4 with too few samples; 0 of 4 gated\$' '$tmp/r3.txt' &&
+	[ \$(grep -c -- '-30.0% .*| too few samples' '$tmp/r3.txt') -eq 4 ]"
+"$FB" compare "$tmp/r3-a.json" "$tmp/r3-b.json" --format junit >"$tmp/r3.xml" 2>/dev/null
+check "... junit: exit 3, a 'gate' testcase with an error, the cells skipped" bash -c "[ $? -eq 3 ] && /usr/bin/python3 -c \"
+import xml.dom.minidom as m
+d = m.parse('$tmp/r3.xml')
+s = d.getElementsByTagName('testsuite')[0]
+e = d.getElementsByTagName('error')
+assert s.getAttribute('tests') == '5' and s.getAttribute('errors') == '1' and s.getAttribute('skipped') == '4'
+assert len(e) == 1 and e[0].parentNode.getAttribute('name') == 'gate'
+assert e[0].getAttribute('message') == 'inconclusive: no cell had enough samples to test'
+\""
+"$FB" compare "$tmp/r3-a.json" "$tmp/r3-b.json" --format junit --allow-inconclusive >"$tmp/r3ok.xml" 2>/dev/null
+check "... --allow-inconclusive: exit 0, the gate case skipped" bash -c "[ $? -eq 0 ] && /usr/bin/python3 -c \"
+import xml.dom.minidom as m
+d = m.parse('$tmp/r3ok.xml')
+assert not d.getElementsByTagName('error') and d.getElementsByTagName('testsuite')[0].getAttribute('skipped') == '5'
+\""
+# The same through copy itself: --reps 3 can never be gated, whatever the speed.
+"$FB" copy --folio-sizes 2M --total 8M --reps 3 --mode batched --output "$tmp/c3a" --quiet 2>/dev/null
+"$FB" copy --folio-sizes 2M --total 8M --reps 3 --mode batched --inject-slowdown 30 --output "$tmp/c3b" --quiet 2>/dev/null
+"$FB" compare "$tmp/c3a" "$tmp/c3b" >"$tmp/c3.txt" 2>"$tmp/c3.err"
+check "copy --reps 3 against copy --reps 3 --inject-slowdown 30: exit 3" bash -c \
+	"[ $? -eq 3 ] && grep -q 'inconclusive: no cell had enough samples to test' '$tmp/c3.err'"
+
+# A change whose CI reaches past the threshold is inconclusive, not unchanged.
+wide="[1e6 * (1 + 0.02 * i) for i in range(6)]"
+edit "$D/base.json" "$tmp/wide-a.json" "d['cells'][1]['samples_ns']=$wide"
+edit "$D/base.json" "$tmp/wide-b.json" "d['cells'][1]['samples_ns']=[x * 1.04 for x in $wide]"
+"$FB" compare "$tmp/wide-a.json" "$tmp/wide-b.json" --format json >"$tmp/wide.json" 2>"$tmp/wide.err"
+check "a -3.8% change with its CI across -5%: inconclusive; the other cells gate, exit 0" bash -c "[ $? -eq 0 ] && /usr/bin/python3 -c \"
+import json
+d = json.load(open('$tmp/wide.json'))
+c = d['cells'][1]
+assert c['verdict'] == 'inconclusive' and c['ci_pct'][0] < -5 < c['ci_pct'][1] and -4.5 < c['change_pct'] < -3, c
+assert d['gate'] == 'pass' and d['summary']['gated'] == 3 and d['summary']['inconclusive'] == 1
+\" && [ ! -s '$tmp/wide.err' ]"
+"$FB" compare "$tmp/wide-a.json" "$tmp/wide-b.json" >"$tmp/wide.txt"
+check "... the table: '1 inconclusive; 3 of 4 gated'" grep -q '^PASS: 0 of 4 matched cells regressed, 0 improved, 3 unchanged, 1 inconclusive; 3 of 4 gated$' "$tmp/wide.txt"
+edit "$D/base.json" "$tmp/wide-all-a.json" "[c.update(samples_ns=$wide) for c in d['cells']]"
+edit "$D/base.json" "$tmp/wide-all-b.json" "[c.update(samples_ns=[x * 1.04 for x in $wide]) for c in d['cells']]"
+"$FB" compare "$tmp/wide-all-a.json" "$tmp/wide-all-b.json" --format json >"$tmp/wide-all.json" 2>/dev/null
+check "every cell inconclusive: nothing gated, exit 3, naming why" bash -c "[ $? -eq 3 ] && /usr/bin/python3 -c \"
+import json
+d = json.load(open('$tmp/wide-all.json'))
+assert {c['verdict'] for c in d['cells']} == {'inconclusive'} and d['gate'] == 'inconclusive'
+assert d['inconclusive'].startswith(\\\"no cell's change was conclusive\\\"), d['inconclusive']
+\""
+
+# The geometric-mean row (Google Benchmark compare.py's OVERALL_GEOMEAN).
+"$FB" compare "$D/base.json" "$D/new-regressed.json" --format json >"$tmp/g.json" 2>/dev/null
+check "geomean: the geometric mean of the cells' ratios and of each side's GB/s" jq_py "$tmp/g.json" "
+import math
+c = d['cells']; g = d['geomean']
+gm = lambda v: math.exp(sum(map(math.log, v)) / len(v))
+assert g['cells'] == 4
+assert abs(g['change_pct'] - 100 * (gm([1 + x['change_pct'] / 100 for x in c]) - 1)) < 1e-9
+assert abs(g['base_gbps'] - gm([x['base']['mean_gbps'] for x in c])) < 1e-9
+assert abs(g['new_gbps'] - gm([x['new']['mean_gbps'] for x in c])) < 1e-9
+print(g)"
+"$FB" compare "$D/base.json" "$D/new-regressed.json" >"$tmp/g.txt" 2>/dev/null
+check "geomean: a last table row, not gated" \
+	grep -Eq '^geomean \(4 cells\) +\| +[0-9.]+ +\| +[0-9.]+ +\| +-[0-9.]+% +\| +- +\| +- +\| summary, not gated' "$tmp/g.txt"
 # Significant but small: 6 tight samples against the same x1.03 slower.
 edit "$D/base.json" "$tmp/tight-a.json" "c=d['cells'][3]; c['samples_ns']=[1e6+100*i for i in range(6)]"
 edit "$D/base.json" "$tmp/tight-b.json" "c=d['cells'][3]; c['samples_ns']=[1.03e6+100*i for i in range(6)]"

@@ -79,6 +79,44 @@ check "compare ab.json --threshold 30: the 20% drop passes, exit 0" [ $? -eq 0 ]
 check "compare AB-DIR --stat mean: gated on the runs' means" jq_py "$tmp/mean.json" \
 	"assert d['run_statistic'] == 'mean' and d['gate'] == 'fail'"
 
+# --- a gate that decided nothing: exit 3, not a pass ---
+"$FB" compare "$tmp/regressed/ab" --alpha 0.001 --format json >"$tmp/few.json" 2>"$tmp/few.err"
+rc=$?
+check "compare AB-DIR --alpha 0.001 (8 pairs: p >= 2/256): every cell too few, exit 3" bash -c "[ $rc -eq 3 ] &&
+	grep -q 'inconclusive: no cell had enough samples to test' '$tmp/few.err' && /usr/bin/python3 -c \"
+import json
+d = json.load(open('$tmp/few.json'))
+assert d['gate'] == 'inconclusive' and d['summary']['gated'] == 0 and {c['verdict'] for c in d['cells']} == {'too few samples'}
+\""
+"$FB" compare "$tmp/regressed/ab" --alpha 0.001 --allow-inconclusive >/dev/null 2>&1
+check "... --allow-inconclusive: exit 0" [ $? -eq 0 ]
+# B 3.5% slower over 6 recorded pairs: every CI reaches past -5%.
+fake a-inc 1 0
+fake b-inc 0.965 1
+"$FB" ab --pairs 6 --bin-a "$tmp/a-inc" --bin-b "$tmp/b-inc" --output "$tmp/inc" --format json \
+	-- --folio-sizes 4K,2M >"$tmp/inc.json" 2>"$tmp/inc.err"
+rc=$?
+check "ab, B 3.5% slower, 6 pairs: every cell inconclusive, exit 3" bash -c "[ $rc -eq 3 ] && /usr/bin/python3 -c \"
+import json
+d = json.load(open('$tmp/inc.json'))
+assert {c['verdict'] for c in d['cells']} == {'inconclusive'} and d['gate'] == 'inconclusive', [c['verdict'] for c in d['cells']]
+assert all(c['ci_pct'][0] < -5 < c['change_pct'] for c in d['cells'])
+assert -4.5 < d['geomean']['change_pct'] < -2.5 and d['geomean']['cells'] == 4
+\" && grep -q 'foliobench ab: inconclusive: ' '$tmp/inc.err' && [ -s '$tmp/inc/ab.json' ]"
+fake a-inc 1 0
+fake b-inc 0.965 1
+FOLIOBENCH=$FB "$ROOT/runners/ci-gate.sh" --out "$tmp/cinc" --pairs 6 --bin-a "$tmp/a-inc" --bin-b "$tmp/b-inc" \
+	-- --folio-sizes 4K,2M >"$tmp/cinc.out" 2>&1
+rc=$?
+check "ci-gate, inconclusive: exit 3, every report written, junit with the gate's error" bash -c "[ $rc -eq 3 ] &&
+	[ -s '$tmp/cinc/report.md' ] && [ -s '$tmp/cinc/report.json' ] && grep -q '^INCONCLUSIVE: ' '$tmp/cinc.out' &&
+	/usr/bin/python3 -c \"import xml.dom.minidom as m; e = m.parse('$tmp/cinc/junit.xml').getElementsByTagName('error'); assert len(e) == 1 and e[0].parentNode.getAttribute('name') == 'gate'\""
+fake a-inc 1 0
+fake b-inc 0.965 1
+FOLIOBENCH=$FB "$ROOT/runners/ci-gate.sh" --out "$tmp/cinc2" --pairs 6 --allow-inconclusive \
+	--bin-a "$tmp/a-inc" --bin-b "$tmp/b-inc" -- --folio-sizes 4K,2M >/dev/null 2>&1
+check "ci-gate --allow-inconclusive: exit 0" [ $? -eq 0 ]
+
 # --- bad usage: one line, exit 2, no results left behind ---
 bad() { NO_OUTPUT=$tmp/abdir usage_error "$1" ab "${@:2}"; }
 fake a-bad 1 0
@@ -117,10 +155,10 @@ check "a failing run: exit 1 naming the run and its message, log kept" bash -c \
 	--kernel-model 6.1 -- --folio-sizes 2M --total 8M --reps 3 --mode batched --kernel-model 6.12 \
 	>"$tmp/km.json" 2>"$tmp/km.err"
 rc=$?
-check "real A/B of kernel models 6.1 vs 6.12: exit 0 or 1" [ $rc -le 1 ]
+check "real A/B of kernel models 6.1 vs 6.12: exit 0, 1 or 3 (inconclusive)" [ $rc -le 1 -o $rc -eq 3 ]
 check "the sides' difference is named and left out of the matching" jq_py "$tmp/km.json" "
 assert 'kernel_model: 6.1 vs 6.12' in d['sides_differ_in'], d.get('sides_differ_in')
-assert len(d['cells']) == 1 and d['cells'][0]['verdict'] in ('unchanged', 'regressed', 'improved')
+assert len(d['cells']) == 1 and d['cells'][0]['verdict'] in ('unchanged', 'regressed', 'improved', 'inconclusive')
 assert len(d['cells'][0]['pair_ratios']) == 6"
 check "each run validates against the result schema" \
 	bash -c "/usr/bin/python3 '$ROOT/tests/validate_result.py' '$tmp/km/runs/A-01' '$tmp/km/runs/B-06' >/dev/null"
@@ -130,7 +168,7 @@ if git -C "$ROOT" rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
 	FOLIOBENCH=$FB "$ROOT/runners/ci-gate.sh" --out "$tmp/revs" --pairs 6 HEAD HEAD -- \
 		--folio-sizes 2M --total 8M --reps 3 --mode batched >"$tmp/revs.out" 2>"$tmp/revs.err"
 	rc=$?
-	check "ci-gate HEAD HEAD: builds, runs, exits 0 or 1 ($(tail -1 "$tmp/revs.err"))" [ $rc -le 1 ]
+	check "ci-gate HEAD HEAD: builds, runs, exits 0, 1 or 3 ($(tail -1 "$tmp/revs.err"))" [ $rc -le 1 -o $rc -eq 3 ]
 	check "ci-gate HEAD HEAD: one build, reports written" bash -c \
 		"[ \$(ls -d '$tmp'/revs/build/*/build | wc -l) -eq 1 ] && [ -s '$tmp/revs/report.md' ] && [ -s '$tmp/revs/report.json' ]"
 	check "ci-gate HEAD HEAD: junit.xml well-formed" well_formed "$tmp/revs/junit.xml"
