@@ -152,10 +152,10 @@ int fb_cmd_copy(int argc, char **argv)
 	struct fb_spec spec = { 0 };
 	struct fb_run_opts ro = { .warmup = 1, .reps = 5, .ci_target_pct = 2,
 				  .time_budget_s = 10, .max_reps = 200 };
-	struct fb_topology topo;
+	struct fb_topology topo = { 0 };
 	struct fb_counters counters;
 	struct fb_cell *cells = NULL;
-	struct fb_result *results;
+	struct fb_result *results = NULL;
 	struct fb_run run = { 0 };
 	const struct fb_backend *be;
 	struct fb_output_opts out = { .format = "table", .cols = "folio_size" };
@@ -164,7 +164,7 @@ int fb_cmd_copy(int argc, char **argv)
 	size_t ncells = 0;
 	int src = 0, dst = 0, opt, rc;
 	bool table;
-	json_object *machine, *options, *doc, *notes = json_object_new_array();
+	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes;
 
 	spec.backend = "user";
 	spec.split = FB_SPLIT_AUTO;
@@ -288,14 +288,11 @@ int fb_cmd_copy(int argc, char **argv)
 		fb_usage_error(cmd, "--inject-slowdown: allowed with --backend user only");
 	if (spec.ncounts && spec.total_given)
 		fb_usage_error(cmd, "--folio-count and --total both set the cell size: give one");
+	notes = json_object_new_array();
 
 	/* Defaults for axes not given. */
-	if (!spec.nfunctions && !spec.nprimitives) {
-		static char *dflt_fn[] = { "folio_copy" };
-
-		spec.functions = dflt_fn;
-		spec.nfunctions = 1;
-	}
+	if (!spec.nfunctions && !spec.nprimitives)
+		fb_split_list("folio_copy", &spec.functions, &spec.nfunctions);
 	if (!spec.nmodes) {
 		spec.modes[0] = FB_MODE_PER_PAGE;
 		spec.modes[1] = FB_MODE_BATCHED;
@@ -337,7 +334,8 @@ int fb_cmd_copy(int argc, char **argv)
 	be = fb_backend_find(spec.backend);
 	if (fb_topology_load(&topo, NULL, err, sizeof(err))) {
 		fprintf(stderr, "%s %s: topology: %s\n", prog, cmd, err);
-		return FB_EXIT_FAIL;
+		rc = FB_EXIT_FAIL;
+		goto done;
 	}
 	if (!out.rows)
 		out.rows = spec.nchannels ? "channels" : "threads";
@@ -362,7 +360,8 @@ int fb_cmd_copy(int argc, char **argv)
 			fb_usage_error(cmd, "%s", err);
 		if (rc == FB_EXIT_SKIP) {
 			fprintf(stderr, "%s %s: %s\n", prog, cmd, err);
-			return FB_EXIT_SKIP;
+			rc = FB_EXIT_SKIP;
+			goto done;
 		}
 		if (counters.unavailable[0])
 			fprintf(stderr, "note: counters not available on this machine: %s\n",
@@ -373,7 +372,7 @@ int fb_cmd_copy(int argc, char **argv)
 	rc = be->probe(cells, ncells, err, sizeof(err));
 	if (rc != FB_EXIT_OK) {
 		fprintf(stderr, "%s %s: %s\n", prog, cmd, err);
-		return rc;
+		goto done;
 	}
 	ro.llc_bytes = fb_topology_largest_llc(&topo);
 
@@ -404,14 +403,17 @@ int fb_cmd_copy(int argc, char **argv)
 		be->shutdown();
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
-		return FB_EXIT_FAIL;
+	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table)) {
+		rc = FB_EXIT_FAIL;
+		goto done;
+	}
 	if (table) {
 		printf("GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n");
 		fb_table_render(stdout, doc, out.rows, out.cols,
 				strcmp(out.format, "markdown") ? FB_TABLE_TEXT : FB_TABLE_MARKDOWN);
 	}
 	fb_run_summary(&run, cmd, results, out.quiet);
+done:
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);
@@ -422,6 +424,7 @@ int fb_cmd_copy(int argc, char **argv)
 		json_object_put(run.backend_info);
 	free(results);
 	free(cells);
+	fb_spec_free(&spec);
 	fb_topology_free(&topo);
 	return rc;
 }

@@ -237,12 +237,12 @@ int fb_cmd_migrate(int argc, char **argv)
 	struct fb_run_opts ro = { .warmup = 1, .reps = 5, .ci_target_pct = 2,
 				  .time_budget_s = 10, .max_reps = 200 };
 	struct fb_mthp_info mi;
-	struct fb_topology topo;
+	struct fb_topology topo = { 0 };
 	struct fb_node_pair *pairs = NULL;
 	struct batch_list batches = { 0 };
-	struct fb_migrate_params *prm;
-	struct fb_cell *cells;
-	struct fb_result *results;
+	struct fb_migrate_params *prm = NULL;
+	struct fb_cell *cells = NULL;
+	struct fb_result *results = NULL;
 	struct fb_run run = { 0 };
 	const struct fb_backend *be = &fb_backend_migrate;
 	struct fb_output_opts out = { .format = "table", .rows = "direction", .cols = "folio_size" };
@@ -251,7 +251,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	bool total_given = false, table, loads[2] = { false, false };
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
 	char err[FB_ERRLEN], buf[256], a[32], b[32];
-	json_object *machine, *options, *doc, *notes = json_object_new_array();
+	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes;
 	enum fb_kernel_model running = fb_running_kernel_model();
 
 	optind = 1;
@@ -327,6 +327,7 @@ int fb_cmd_migrate(int argc, char **argv)
 		fb_usage_error(cmd, "--nodes and --src-node/--dst-node both set directions: give one");
 	if (src >= 0 && src == dst)
 		fb_usage_error(cmd, "--src-node %d --dst-node %d: source and destination must differ", src, dst);
+	notes = json_object_new_array();
 
 	/* Folio sizes: what is allowed at all, then what this kernel offers. */
 	fb_mthp_probe(NULL, &mi);
@@ -355,7 +356,8 @@ int fb_cmd_migrate(int argc, char **argv)
 	/* Two nodes with memory, or nothing to migrate between. */
 	if (fb_topology_load(&topo, NULL, err, sizeof(err))) {
 		fprintf(stderr, "foliobench %s: topology: %s\n", cmd, err);
-		return FB_EXIT_FAIL;
+		rc = FB_EXIT_FAIL;
+		goto done;
 	}
 	int first_two[2] = { -1, -1 };
 
@@ -369,7 +371,8 @@ int fb_cmd_migrate(int argc, char **argv)
 	if (with_memory < 2) {
 		fprintf(stderr, "foliobench %s: needs two NUMA nodes with memory; this machine has %s\n",
 			cmd, with_memory == 1 ? "one" : "none");
-		return FB_EXIT_SKIP;
+		rc = FB_EXIT_SKIP;
+		goto done;
 	}
 	if (!npairs) {
 		pairs = calloc(1, sizeof(*pairs));
@@ -464,7 +467,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	rc = be->probe(cells, ncells, err, sizeof(err));
 	if (rc != FB_EXIT_OK) {
 		fprintf(stderr, "foliobench %s: %s\n", cmd, err);
-		return rc;
+		goto done;
 	}
 
 	results = calloc(ncells, sizeof(*results));
@@ -514,8 +517,10 @@ int fb_cmd_migrate(int argc, char **argv)
 		json_object_object_add(cfg, "batch", json_object_new_int64((int64_t)prm[i].batch_pages));
 		json_object_object_add(cfg, "load", json_object_new_string(prm[i].load ? "rw" : "none"));
 	}
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
-		return FB_EXIT_FAIL;
+	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table)) {
+		rc = FB_EXIT_FAIL;
+		goto done;
+	}
 	if (table) {
 		bool md = !strcmp(out.format, "markdown");
 		enum fb_table_fmt tf = md ? FB_TABLE_MARKDOWN : FB_TABLE_TEXT;
@@ -540,6 +545,7 @@ int fb_cmd_migrate(int argc, char **argv)
 		print_details(stdout, doc, md);
 	}
 	fb_run_summary(&run, cmd, results, out.quiet);
+done:
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);

@@ -228,10 +228,10 @@ int fb_cmd_stores(int argc, char **argv)
 {
 	struct fb_run_opts ro = { .warmup = 1, .reps = 5, .ci_target_pct = 2,
 				  .time_budget_s = 10, .max_reps = 200 };
-	struct fb_topology topo;
+	struct fb_topology topo = { 0 };
 	struct fb_counters counters;
-	struct fb_cell *cells;
-	struct fb_result *results;
+	struct fb_cell *cells = NULL;
+	struct fb_result *results = NULL;
 	struct fb_run run = { 0 };
 	struct fb_output_opts out = { .format = "table", .rows = "primitive", .cols = "threads" };
 	const char *counters_list = NULL;
@@ -243,7 +243,7 @@ int fb_cmd_stores(int argc, char **argv)
 	enum fb_backing backing = FB_BACK_AUTO;
 	int *cpulist = NULL, ncpulist = 0, node = 0, opt, rc;
 	bool total_given = false, oversub = false, verify = false, md, table;
-	json_object *machine, *options, *doc, *notes = json_object_new_array(), *fl;
+	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes, *fl;
 	enum fb_kernel_model km;
 
 	optind = 1;
@@ -332,6 +332,7 @@ int fb_cmd_stores(int argc, char **argv)
 	if (optind < argc)
 		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench stores --help)",
 			    argv[optind]);
+	notes = json_object_new_array();
 
 	/* Kernels: known names first (bad input), then what this CPU can run. */
 	if (!nk) {
@@ -362,7 +363,8 @@ int fb_cmd_stores(int argc, char **argv)
 				fb_usage_error(cmd, "--kernel %s: %s", knames[i], why);
 			fprintf(stderr, "foliobench %s: --kernel %s: cannot run here: %s\n", cmd,
 				knames[i], why);
-			return FB_EXIT_SKIP;
+			rc = FB_EXIT_SKIP;
+			goto done;
 		}
 	}
 	if (!nthreads) {
@@ -393,7 +395,8 @@ int fb_cmd_stores(int argc, char **argv)
 			    (unsigned long long)total, (unsigned long long)record);
 	if (fb_topology_load(&topo, NULL, err, sizeof(err))) {
 		fprintf(stderr, "foliobench %s: topology: %s\n", cmd, err);
-		return FB_EXIT_FAIL;
+		rc = FB_EXIT_FAIL;
+		goto done;
 	}
 	fb_fit_total(cmd, &total, 1, node, topo.nnodes <= 1, total_given, 0, "per pass", notes,
 		     out.quiet);
@@ -457,7 +460,8 @@ int fb_cmd_stores(int argc, char **argv)
 			fb_usage_error(cmd, "%s", err);
 		if (rc == FB_EXIT_SKIP) {
 			fprintf(stderr, "foliobench %s: %s\n", cmd, err);
-			return FB_EXIT_SKIP;
+			rc = FB_EXIT_SKIP;
+			goto done;
 		}
 		if (counters.unavailable[0] && !out.quiet)
 			fprintf(stderr, "note: counters not available on this machine: %s\n",
@@ -493,8 +497,10 @@ int fb_cmd_stores(int argc, char **argv)
 			  !out.quiet && isatty(2));
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
-		return FB_EXIT_FAIL;
+	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table)) {
+		rc = FB_EXIT_FAIL;
+		goto done;
+	}
 	md = !strcmp(out.format, "markdown");
 	if (table) {
 		printf("%srecords of %llu bytes (folio_size) over %s per pass; flags that decide "
@@ -509,6 +515,7 @@ int fb_cmd_stores(int argc, char **argv)
 		       counters_list && counters.unavailable[0] ? counters.unavailable : NULL);
 	}
 	fb_run_summary(&run, cmd, results, out.quiet);
+done:
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);

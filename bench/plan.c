@@ -230,6 +230,19 @@ static int check_axes(const struct fb_spec *s, const struct fb_topology *topo,
 	return 0;
 }
 
+void fb_spec_free(struct fb_spec *s)
+{
+	fb_free_list(s->functions, s->nfunctions);
+	fb_free_list(s->primitives, s->nprimitives);
+	free(s->folio_sizes);
+	free(s->counts);
+	free(s->threads);
+	free(s->channels);
+	free(s->cpulist);
+	free(s->nodes);
+	memset(s, 0, sizeof(*s));
+}
+
 int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 		  struct fb_cell **out, size_t *nout, char *err, size_t errlen)
 {

@@ -108,6 +108,9 @@ enum fb_kernel_model fb_running_kernel_model(void);
 int fb_plan_build(const struct fb_spec *spec, const struct fb_topology *topo,
 		  struct fb_cell **cells, size_t *ncells, char *err, size_t errlen);
 
+/* Frees the lists in spec (heap-allocated by the CLI's parsers), zeroes it. */
+void fb_spec_free(struct fb_spec *spec);
+
 /* "folio_copy batched 6.12 2M x512 t2 spread 0->0" for progress lines. */
 const char *fb_cell_label(const struct fb_cell *c, char *buf, size_t len);
 

@@ -1,17 +1,7 @@
-# Shared by the shell tests: TAP-style checks and the closing count line.
-passed=0
-failed=0
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-}
+# Shared by the host shell tests: the TAP helpers of tests/tap.sh (ok,
+# not_ok, skip, check, finish: one dialect with the guest scripts) and
+# usage_error.
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 # usage_error NEEDLE ARGS...: "$FB" ARGS must be bad usage: exit 2, nothing
 # on stdout, one line on stderr holding NEEDLE (a fixed string), and nothing

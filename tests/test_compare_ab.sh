@@ -173,7 +173,7 @@ if git -C "$ROOT" rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
 		"[ \$(ls -d '$tmp'/revs/build/*/build | wc -l) -eq 1 ] && [ -s '$tmp/revs/report.md' ] && [ -s '$tmp/revs/report.json' ]"
 	check "ci-gate HEAD HEAD: junit.xml well-formed" well_formed "$tmp/revs/junit.xml"
 else
-	ok "ci-gate from revisions # SKIP not a git checkout"
+	skip "ci-gate from revisions" "not a git checkout"
 fi
 "$ROOT/runners/ci-gate.sh" --out "$tmp/u1" HEAD >/dev/null 2>"$tmp/err"
 rc=$?

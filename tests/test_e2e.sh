@@ -132,10 +132,10 @@ if [ "$(id -u)" -eq 0 ] && [ -w "$hp1g" ]; then
 			grep -q "no free 1 GiB huge pages (see $hp1g)" "$tmp/h1g-none.err"
 	else
 		echo "$before" >"$hp1g" 2>/dev/null
-		ok "1G folios on hugetlb # SKIP the kernel could not reserve two 1 GiB pages"
+		skip "1G folios on hugetlb" "the kernel could not reserve two 1 GiB pages"
 	fi
 else
-	ok "1G folios on hugetlb # SKIP needs root and $hp1g"
+	skip "1G folios on hugetlb" "needs root and $hp1g"
 fi
 
 # Ctrl-C: completed cells kept, run marked interrupted, exit 1.

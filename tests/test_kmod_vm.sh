@@ -16,8 +16,9 @@
 #                      with memory and boot.sh --memless)
 #      FB_VM_TIMEOUT   seconds per boot (default 300)
 #      FB_VM_MODULE_SRC module source tree (default kmod-bench)
-# Prints one line per boot and "N passed, N failed". Exit: 0 all passed,
-# 1 something failed, 4 skipped because this machine cannot run VMs/apt.
+# Prints TAP (tests/tap.sh): one line per boot, the plan, "N passed, N
+# failed, N skipped". Exit: 0 all passed, 1 something failed, 4 skipped
+# because this machine cannot run VMs/apt.
 set -euo pipefail
 export LC_ALL=C
 
@@ -25,8 +26,8 @@ prog=test_kmod_vm
 here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(cd "$here/.." && pwd -P)
 vm=$here/vm
-skip() { echo "SKIP: $prog: $*"; exit 4; }
-die() { echo "$prog: error: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+. "$here/tap.sh"
+die() { echo "$prog: error: $*" >&2; not_ok "$prog: $*"; finish; }
 
 [[ $# -eq 2 ]] || { echo "usage: $0 FOLIOBENCH_BIN BUILD_DIR" >&2; exit 2; }
 bin=$1
@@ -35,8 +36,8 @@ build=$(cd "$2" && pwd -P)
 [[ -n $bin && -x $bin ]] || die "foliobench binary '$bin' not found or not executable"
 bin=$(cd "$(dirname -- "$bin")" && pwd -P)/$(basename -- "$bin")
 
-[[ $(uname -m) == x86_64 ]] || skip "host is $(uname -m); the Debian amd64 kernels and module builds need x86_64"
-command -v apt-get >/dev/null || skip "not a Debian host (no apt-get) to fetch the test kernels"
+[[ $(uname -m) == x86_64 ]] || skip_all "host is $(uname -m); the Debian amd64 kernels and module builds need x86_64"
+command -v apt-get >/dev/null || skip_all "not a Debian host (no apt-get) to fetch the test kernels"
 
 # The module's ioctl test program (static), built by CMake beside the CLI.
 abi_bin=()
@@ -57,7 +58,7 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 if ((rc == 4)); then
-	skip "$(tail -n 1 "$work/fetch.err")"
+	skip_all "$(tail -n 1 "$work/fetch.err")"
 elif ((rc != 0)); then
 	cat "$work/fetch.err" >&2
 	die "fetch-kernels.sh failed (exit $rc)"
@@ -69,7 +70,6 @@ have_module=0
 [[ -f $src/Kbuild || -f $src/Makefile ]] && have_module=1
 ((have_module)) || echo "# $src has no Kbuild/Makefile yet: booting without modules"
 
-pass=0 fail=0
 for k in $kernels; do
 	kdir=$cache/k-$k
 	[[ -f $kdir/.done ]] || die "kernel $k is not in the cache (fetch-kernels.sh makes 6.12 and 6.1)"
@@ -85,8 +85,7 @@ for k in $kernels; do
 		else
 			tail -n 30 "$logs/$k-build.log" | sed 's/^/# /'
 			for n in $nodes_list; do
-				echo "not ok - kernel $rel nodes $n: module build failed (log $logs/$k-build.log)"
-				fail=$((fail + 1))
+				not_ok "kernel $rel nodes $n: module build failed (log $logs/$k-build.log)"
 			done
 			continue
 		fi
@@ -119,16 +118,13 @@ for k in $kernels; do
 		set -e
 		summary=$(tail -n 1 <<<"$verdict")
 		if ((brc == 0 && crc == 0)); then
-			echo "ok - $summary ($((SECONDS - t)) s)"
-			pass=$((pass + 1))
+			ok "$summary ($((SECONDS - t)) s)"
 		else
-			echo "not ok - $summary ($((SECONDS - t)) s, log $log)"
+			not_ok "$summary ($((SECONDS - t)) s, log $log)"
 			sed '$d' <<<"$verdict" | sed 's/^/# /'
 			[[ -s $log.err ]] && sed 's/^/# /' "$log.err"
-			fail=$((fail + 1))
 		fi
 	done
 done
 echo "# total $((SECONDS - t0)) s, logs in $logs"
-echo "$pass passed, $fail failed"
-((fail == 0))
+finish

@@ -60,7 +60,7 @@ done
 if [ -n "$missing" ]; then
 	bad "--folio-sizes $missing: this kernel offers" migrate --folio-sizes "$missing"
 else
-	ok "mTHP size this kernel lacks # SKIP this kernel offers every size 8K..1M"
+	skip "mTHP size this kernel lacks" "this kernel offers every size 8K..1M"
 fi
 
 # Nodes with memory on this machine.
@@ -136,7 +136,7 @@ if command -v gnuplot >/dev/null; then
 	gnuplot -e "data='$tmp/s.dat'; out='$tmp/plot'; ttl='migrate'" "$tests/../plots/lines.gp" 2>"$tmp/gp.err"
 	check "plots/lines.gp draws the migrate series (png, svg)" [ -s "$tmp/plot.png" -a -s "$tmp/plot.svg" ]
 else
-	ok "plot # SKIP gnuplot is not installed"
+	skip "plot" "gnuplot is not installed"
 fi
 if "$FB" compare --help >/dev/null 2>&1; then
 	# compare keys cells by configuration; one load and batch per file here.
@@ -144,6 +144,6 @@ if "$FB" compare --help >/dev/null 2>&1; then
 	"$FB" compare "$tmp/none.json" "$tmp/none.json" >"$tmp/cmp" 2>&1
 	check "compare: recorded migrate cells against themselves exit 0 ($(tail -n 1 "$tmp/cmp"))" [ $? -eq 0 ]
 else
-	ok "compare # SKIP foliobench compare is not built"
+	skip "compare" "foliobench compare is not built"
 fi
 finish

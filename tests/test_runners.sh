@@ -147,7 +147,7 @@ for f in files: xml.dom.minidom.parse(f)" "$tmp/all"
 	check "the 1a plot draws the seed's lines too" grep -q 'seed threads=16' "$tmp/all/seed001-1a-threads/plots/1a-threads.svg"
 	check "the top report embeds the plots" grep -q '!\[1a-threads\](seed001-1a-threads/plots/1a-threads.png)' "$tmp/all/report.md"
 else
-	echo "# skip: gnuplot is not installed: the plot files are not checked"
+	skip "the plot files" "gnuplot is not installed"
 fi
 
 # ---- a runner that cannot run here ----

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # check-log.sh LOG
 #
-# Judges a serial log from boot.sh. Counts TAP lines: "ok" (passed),
-# "ok ... # SKIP" (skipped), "not ok" (failed). Fails when any test failed,
-# when "# guest done" is missing (the VM hung, crashed or timed out), when no
-# "ok" line was printed, or when a kernel log line (one with a printk
+# Judges a serial log from boot.sh. Counts TAP lines (tests/tap.sh): "ok"
+# (passed), "ok ... # SKIP" (skipped), "not ok" (failed). Fails when any test
+# failed, when "# guest done" is missing (the VM hung, crashed or timed out),
+# when no "ok" line was printed, when a guest script's output (from "# fb-vm:
+# running NAME" on) has no plan line "1..N" (it stopped before finish), or N
+# is not the number of its numbered test lines, or it exited 1 without a
+# "not ok" line, or when a kernel log line (one with a printk
 # timestamp, e.g. the "dmesg: [ 1.234567] ..." dump) shows Oops, WARNING:,
 # BUG:, soft lockup, a hung task, Call Trace, general protection fault,
 # UBSAN: or a kernel panic. WARNING: lines about CPU vulnerability
@@ -43,6 +46,28 @@ if ! grep -q '^# guest done' "$log"; then
 	tail -n 25 "$log" | sed 's/^/  | /'
 fi
 ((oks > 0)) || reason "no 'ok' line at all"
+
+# Each guest script's TAP stream: its plan against its numbered test lines.
+plans=$(awk '
+function done_script() {
+	if (name == "") return
+	if (plan == "") print name ": no plan line (it stopped before finish)"
+	else if (plan != tests) print name ": plan 1.." plan " but " tests " test lines"
+	if (exited1 && !failed) print name ": exited 1 without a not ok line"
+	name = ""
+}
+/^# fb-vm: running / { done_script(); name = $4; plan = ""; tests = 0; failed = 0; exited1 = 0; next }
+/^dmesg: |^# guest done/ { done_script(); next }
+name == "" { next }
+/^(not )?ok [0-9]+( |$)/ { tests++ }
+/^not ok/ { failed++ }
+/^1\.\.[0-9]+/ && plan == "" { p = $1; sub(/^1\.\./, "", p); plan = p + 0 }
+$0 ~ "^# fb-vm: " name " exited 1" { exited1 = 1 }
+END { done_script() }' "$log")
+if [[ -n $plans ]]; then
+	reason "guest scripts' TAP plans do not hold:"
+	sed 's/^/  /' <<<"$plans"
+fi
 
 ts='\[ *[0-9]+\.[0-9]+\]'
 faults='Oops|WARNING:|BUG:|soft lockup|hung task|blocked for more than [0-9]+ seconds|Call Trace|general protection fault|UBSAN:|[Kk]ernel panic'

@@ -17,8 +17,10 @@
 # "# fb-vm: kernel REL nodes N", runs every /guest/*.sh (or those FB_GUEST_ONLY
 # names, a comma list without .sh) in name order with
 # `sh` (cwd /tmp, stdout+stderr to the console; a script exiting other than 0
-# or 4 adds a "not ok - guest script NAME exited RC" line), prints the kernel
-# log with each line prefixed "dmesg: ", prints "# guest done" and powers off.
+# or 4 adds a "not ok - guest script NAME exited RC" line, except 1: a
+# failed check that check-log.sh finds), prints the kernel log with each line
+# prefixed "dmesg: ", prints "# guest done" and powers off.  The scripts'
+# TAP helpers, tests/tap.sh, are at /lib/fb/tap.sh (FB_TAP).
 set -euo pipefail
 export LC_ALL=C
 
@@ -120,6 +122,9 @@ done
 for d in "${guests[@]}"; do
 	cp -a "$d/." "$R/guest/"
 done
+# the guest scripts' TAP helpers, outside /guest so /init does not run them
+here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+copy_to_root "$here/../tap.sh" /lib/fb/tap.sh
 
 cat >"$R/init" <<'EOF'
 #!/bin/sh
@@ -146,6 +151,7 @@ for w in $(cat /proc/cmdline); do
 done
 export FB_NODES=${FB_NODES:-1}
 export FB_KO_DIR=/lib/modules-fb FB_BIN_DIR=/usr/local/bin FB_GUEST_DIR=/guest
+export FB_TAP=/lib/fb/tap.sh
 
 echo "# fb-vm: kernel $(uname -r) nodes $FB_NODES${FB_MEMLESS:+ and a memoryless node}"
 for s in /guest/*.sh; do
@@ -161,6 +167,7 @@ for s in /guest/*.sh; do
 	rc=$?
 	case $rc in
 	0) ;;
+	1) echo "# fb-vm: $name exited 1 (failed)" ;;
 	4) echo "# fb-vm: $name exited 4 (skip)" ;;
 	*) echo "not ok - guest script $name exited $rc" ;;
 	esac

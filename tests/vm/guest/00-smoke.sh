@@ -2,10 +2,7 @@
 # Guest smoke test (busybox sh), run by the initramfs /init from
 # tests/vm/mkinitramfs.sh. Prints TAP lines. Env from /init: FB_NODES,
 # FB_KO_DIR (modules), FB_BIN_DIR (programs).
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "${FB_TAP:-$(dirname "$0")/../../tap.sh}"  # TAP helpers: tests/tap.sh
 
 ko_dir=${FB_KO_DIR:-/lib/modules-fb}
 bin_dir=${FB_BIN_DIR:-/usr/local/bin}
@@ -69,3 +66,4 @@ fi
 for name in $loaded; do
 	if out=$(rmmod "$name" 2>&1); then ok "rmmod $name"; else notok "rmmod $name: $out"; fi
 done
+finish

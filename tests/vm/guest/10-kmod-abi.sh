@@ -4,31 +4,22 @@
 # ioctl tests are kmod-bench/tests/fb_abi_test (a static program passed with
 # --bin), numbered on from this script through a state file.
 # Env from /init: FB_NODES, FB_KO_DIR, FB_BIN_DIR.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { # DESC COMMAND...: ok when COMMAND succeeds
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else notok "$d"; fi
-}
+. "${FB_TAP:-$(dirname "$0")/../../tap.sh}"  # TAP helpers: tests/tap.sh
 
 ko=${FB_KO_DIR:-/lib/modules-fb}/foliobench.ko
 abi=${FB_BIN_DIR:-/usr/local/bin}/fb_abi_test
 nodes=${FB_NODES:-1}
-state=/tmp/fb-tap-10
 
 if [ ! -f "$ko" ] || [ ! -x "$abi" ]; then
 	skip "foliobench ioctl ABI" "foliobench.ko or fb_abi_test not in the initramfs"
-	exit 0
+	finish
 fi
 
 if out=$(insmod "$ko" 2>&1); then
 	ok "insmod foliobench"
 else
 	notok "insmod foliobench: $out"
-	exit 1
+	finish
 fi
 i=0
 while [ ! -c /dev/foliobench ] && [ $i -lt 20 ]; do
@@ -39,9 +30,7 @@ check "/dev/foliobench is a character device" test -c /dev/foliobench
 mode=$(stat -c %a /dev/foliobench 2>/dev/null)
 check "/dev/foliobench mode $mode is 600" test "$mode" = 600
 
-echo "$n" >"$state"
-"$abi" --tap-state "$state" --nodes "$nodes" info cpu list bad cap perm busy dma-none
-n=$(cat "$state")
+tap_exec "$abi" --tap-state "$TAP_STATE" --nodes "$nodes" info cpu list bad cap perm busy dma-none
 
 # each rejected field is named in the kernel log (ratelimited: at least one)
 check "kernel log names an invalid RUN field" \
@@ -59,4 +48,4 @@ if insmod "$ko" 2>/dev/null && rmmod foliobench 2>/dev/null; then
 else
 	notok "insmod + rmmod foliobench again"
 fi
-rm -f "$state"
+finish

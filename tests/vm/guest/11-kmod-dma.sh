@@ -4,19 +4,15 @@
 # DMA_MEMCPY provider fb_test_dma.ko (kmod-bench/tests). Prints TAP lines;
 # the checks are kmod-bench/tests/fb_abi_test's dma commands.
 # Env from /init: FB_NODES, FB_KO_DIR, FB_BIN_DIR.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "${FB_TAP:-$(dirname "$0")/../../tap.sh}"  # TAP helpers: tests/tap.sh
 
 dir=${FB_KO_DIR:-/lib/modules-fb}
 abi=${FB_BIN_DIR:-/usr/local/bin}/fb_abi_test
 nodes=${FB_NODES:-1}
-state=/tmp/fb-tap-11
 
 if [ ! -f "$dir/foliobench.ko" ] || [ ! -f "$dir/fb_test_dma.ko" ] || [ ! -x "$abi" ]; then
 	skip "foliobench DMA engine" "foliobench.ko, fb_test_dma.ko or fb_abi_test not in the initramfs"
-	exit 0
+	finish
 fi
 
 if out=$(insmod "$dir/fb_test_dma.ko" nr_channels=5 2>&1); then
@@ -33,7 +29,7 @@ for m in foliobench fb_test_dma; do
 		ok "insmod $m $args"
 	else
 		notok "insmod $m $args: $out"
-		exit 1
+		finish
 	fi
 done
 i=0
@@ -44,11 +40,9 @@ done
 chans=$(ls /sys/class/dma 2>/dev/null | wc -l)
 if [ "$chans" = 4 ]; then ok "/sys/class/dma has 4 channels"; else notok "/sys/class/dma has $chans channels, want 4"; fi
 
-echo "$n" >"$state"
-"$abi" --tap-state "$state" --nodes "$nodes" dma 4 dma-fail dma-skip dma-stall
-n=$(cat "$state")
+tap_exec "$abi" --tap-state "$TAP_STATE" --nodes "$nodes" dma 4 dma-fail dma-skip dma-stall
 
 for m in fb_test_dma foliobench; do
 	if out=$(rmmod $m 2>&1); then ok "rmmod $m"; else notok "rmmod $m: $out"; fi
 done
-rm -f "$state"
+finish

@@ -6,10 +6,7 @@
 # the test-only provider with 1..4 channels and a failing descriptor; the
 # skips.  Results are read back with `foliobench show --format csv` and the
 # run.json text.  Timings under emulation mean nothing: correctness only.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "${FB_TAP:-$(dirname "$0")/../../tap.sh}"  # TAP helpers: tests/tap.sh
 
 dir=${FB_KO_DIR:-/lib/modules-fb}
 fb=${FB_BIN_DIR:-/usr/local/bin}/foliobench
@@ -20,7 +17,7 @@ mkdir -p $out
 
 if [ ! -f "$dir/foliobench.ko" ] || [ ! -x "$fb" ]; then
 	skip "foliobench CLI kmod backend" "foliobench.ko or the CLI not in the initramfs"
-	exit 0
+	finish
 fi
 case $(uname -r) in
 6.1.*) want_impl="module reimplementation" ;;
@@ -38,7 +35,7 @@ fi
 
 if ! insmod "$dir/foliobench.ko" 2>$out/err; then
 	notok "insmod foliobench: $(cat $out/err)"
-	exit 1
+	finish
 fi
 i=0
 while [ ! -c /dev/foliobench ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
@@ -156,3 +153,4 @@ else
 fi
 
 if rmmod foliobench 2>$out/err; then ok "rmmod foliobench"; else notok "rmmod foliobench: $(cat $out/err)"; fi
+finish

@@ -7,15 +7,7 @@
 # the rw load, the error cases (a memoryless node when the VM has one), and
 # the mTHP settings put back after SIGINT/SIGTERM.  With one node: the skip.
 # Prints TAP lines.  Env from /init: FB_NODES, FB_BIN_DIR.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { # DESC COMMAND...: ok when COMMAND succeeds
-	c_d=$1
-	shift
-	if "$@"; then ok "$c_d"; else notok "$c_d"; fi
-}
+. "${FB_TAP:-$(dirname "$0")/../../tap.sh}"  # TAP helpers: tests/tap.sh
 
 fb=${FB_BIN_DIR:-/usr/local/bin}/foliobench
 nodes=${FB_NODES:-1}
@@ -26,7 +18,7 @@ mkdir -p $out
 
 if [ ! -x "$fb" ]; then
 	skip "foliobench migrate" "foliobench not in the initramfs"
-	exit 0
+	finish
 fi
 
 # All values of a key in a run.json, one a line ("key": value, no spaces).
@@ -80,7 +72,7 @@ if [ -z "$B" ]; then
 	check "one node: says why: $(cat $out/one.err)" \
 		grep -q "needs two NUMA nodes with memory; this machine has one" $out/one.err
 	check "one node: no result file" [ ! -e $out/one ]
-	exit 0
+	finish
 fi
 
 t0=$(date +%s)
@@ -261,4 +253,4 @@ done
 echo "$g_was" >$thp/enabled
 [ -n "$p_was" ] && echo "$p_was" >$thp/hugepages-2048kB/enabled
 echo "# fb-migrate: all in $(($(date +%s) - t0)) s"
-exit 0
+finish
