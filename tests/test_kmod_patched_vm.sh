@@ -27,7 +27,6 @@ repo=$(cd "$here/.." && pwd -P)
 vm=$here/vm
 mkdir -p "${2:?usage: $0 FOLIOBENCH_BIN BUILD_DIR}"
 build=$(cd "$2" && pwd -P)
-skip_all() { echo "SKIP: test_kmod_patched_vm: $*"; exit 4; }
 
 [[ $(uname -m) == x86_64 ]] || skip_all "host is $(uname -m); the Debian amd64 kernels need x86_64"
 command -v apt-get >/dev/null || skip_all "not a Debian host (no apt-get) to fetch the test kernel"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The unit and CLI tests once more in an AddressSanitizer + UBSan build:
 # configures and builds BUILD/asan (-DFB_SANITIZE=ON, reused between runs),
-# runs its ctest (every test but test_kmod_vm and this one, see
+# runs its ctest (every test but the QEMU ones (test_*_vm) and this one, see
 # tests/CMakeLists.txt) and fails on a failed test or on any sanitizer
 # report: leaks (LeakSanitizer at exit), memory errors, undefined behaviour.
 # Reports go to files (log_path), so a test that ignores an exit status or

@@ -8,33 +8,27 @@
 # line) baseline [default] or patched: tests/test_kmod_patched_vm.sh builds
 # the module against headers with the RFC's declarations added and says
 # patched.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "${FB_TAP:-$(dirname "$0")/../../tap.sh}"  # TAP helpers: tests/tap.sh
 
 dir=${FB_KO_DIR:-/lib/modules-fb}
 bin=${FB_BIN_DIR:-/usr/local/bin}
 expect=${FB_EXPECT_KERNEL:-baseline}
 out=/tmp/fb-kernel
-state=/tmp/fb-tap-25
 export FOLIOBENCH_RESULTS=$out/results
 mkdir -p $out
 
 if [ ! -f "$dir/foliobench.ko" ] || [ ! -x "$bin/fb_abi_test" ] || [ ! -x "$bin/foliobench" ]; then
 	skip "baseline vs patched kernel" "foliobench.ko, fb_abi_test or the CLI not in the initramfs"
-	exit 0
+	finish
 fi
 if ! insmod "$dir/foliobench.ko" 2>$out/err; then
 	notok "insmod foliobench: $(cat $out/err)"
-	exit 1
+	finish
 fi
 i=0
 while [ ! -c /dev/foliobench ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 
-echo "$n" >"$state"
-"$bin/fb_abi_test" --tap-state "$state" kernel "$expect"
-n=$(cat "$state")
+tap_exec "$bin/fb_abi_test" --tap-state "$TAP_STATE" kernel "$expect"
 
 # The CLI: the per-page cell and the kernel-mode cell name what ran.
 case $(uname -r) in
@@ -80,4 +74,4 @@ else
 fi
 
 if rmmod foliobench 2>$out/err; then ok "rmmod foliobench"; else notok "rmmod foliobench: $(cat $out/err)"; fi
-rm -f "$state"
+finish
