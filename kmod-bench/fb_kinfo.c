@@ -26,7 +26,7 @@
 #include <linux/uaccess.h>
 #include "foliobench.h"
 
-#ifdef CONFIG_X86
+#ifdef CONFIG_X86_64
 #include <asm/cpufeature.h>
 #include <asm/page.h>
 #endif
@@ -70,7 +70,7 @@ static u32 fb_kconfig_bits(void)
 	return bits;
 }
 
-#ifdef CONFIG_X86
+#ifdef CONFIG_X86_64
 
 #define FB_CODE_LEN	48	/* bytes of a routine decoded */
 #define FB_BODY_LEN	24	/* where its own rep movs must be */
@@ -279,7 +279,7 @@ static void fb_kinfo_x86(struct fb_kinfo *ki)
 		  ki->copy_page_how);
 	fb_copy_mc_path(ki);
 }
-#endif /* CONFIG_X86 */
+#endif /* CONFIG_X86_64 */
 
 void fb_kinfo_fill(struct foliobench_info *in)
 {
@@ -288,7 +288,7 @@ void fb_kinfo_fill(struct foliobench_info *in)
 	/* under fb_lock, like every INFO */
 	if (!fb_ki_done) {
 		ki->kconfig = fb_kconfig_bits();
-#ifdef CONFIG_X86
+#ifdef CONFIG_X86_64
 		fb_kinfo_x86(ki);
 #endif
 		fb_ki_done = true;

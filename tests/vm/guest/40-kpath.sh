@@ -79,5 +79,17 @@ else
 	echo "$json" | grep -A16 '"cmdline"' | sed 's/^/# /'
 fi
 
-rm -f "$dump" "$out"
+# every kmod result records the kernel's own choice and the module's build
+# config beside the machine block
+if "$fb" copy --backend kmod --folio-count 4 --folio-sizes 64K --reps 1 --quiet \
+	--output /tmp/kpath-run >/dev/null 2>&1 &&
+	grep -q '"kernel_view"' /tmp/kpath-run/run.json &&
+	grep -q '"build_config"' /tmp/kpath-run/run.json &&
+	grep -q '"cmdline"' /tmp/kpath-run/run.json; then
+	ok "a kmod result records the kernel view, the module's build config and the cmdline"
+else
+	notok "a kmod result lacks kernel_view, build_config or cmdline"
+fi
+
+rm -rf "$dump" "$out" /tmp/kpath-run
 if out=$(rmmod foliobench 2>&1); then ok "rmmod foliobench"; else notok "rmmod foliobench: $out"; fi
