@@ -41,7 +41,8 @@ static const char info_usage[] =
 "\n"
 "Exit: 0 ok, 1 --check-kernel found a disagreement, 2 bad usage or a\n"
 "malformed dump, 4 a dump of a CPU that is not x86 (the x86 path rules do\n"
-"not apply), or --check-kernel on a machine that is not x86.\n";
+"not apply), or --check-kernel on a machine that is not x86 or whose kernel\n"
+"tells nothing to compare.\n";
 
 /* What the three folio copies run on one kernel line, short. */
 struct folio_paths {
@@ -210,6 +211,20 @@ static json_object *kernel_check_json(const struct kcheck *k)
 	return o;
 }
 
+/* The exit status of --check-kernel: 1 on a disagreement, 4 when the
+ * kernel told nothing to compare. */
+static int check_status(const struct kcheck *k)
+{
+	if (k->disagree)
+		return FB_EXIT_FAIL;
+	if (!k->told) {
+		fprintf(stderr, "foliobench info: --check-kernel: %s tells nothing to compare\n",
+			k->v.source);
+		return FB_EXIT_SKIP;
+	}
+	return FB_EXIT_OK;
+}
+
 /* A dump checked against this kernel is taken as this machine's CPU: what
  * a dump cannot say about boot is read from this machine. */
 static void boot_of_this_machine(struct fb_kboot *b)
@@ -261,7 +276,7 @@ static int info_dump(const char *path, bool json, bool check)
 		print_json(o);
 		json_object_put(o);
 		json_object_put(m);
-		return check && k.disagree ? FB_EXIT_FAIL : FB_EXIT_OK;
+		return check ? check_status(&k) : FB_EXIT_OK;
 	}
 	printf("dump       %s (%s", path, d.format);
 	if (d.leaves)
@@ -285,7 +300,7 @@ static int info_dump(const char *path, bool json, bool check)
 	if (!check)
 		return FB_EXIT_OK;
 	print_kernel_check(&k, "that CPU");
-	return k.disagree ? FB_EXIT_FAIL : FB_EXIT_OK;
+	return check_status(&k);
 }
 
 int fb_cmd_info(int argc, char **argv)
@@ -361,5 +376,5 @@ int fb_cmd_info(int argc, char **argv)
 	}
 	if (have_topo)
 		fb_topology_free(&topo);
-	return check && k.disagree ? FB_EXIT_FAIL : FB_EXIT_OK;
+	return check ? check_status(&k) : FB_EXIT_OK;
 }

@@ -105,10 +105,25 @@ static unsigned int fb_nop_len(const u8 *p, unsigned int left)
 	return n <= left ? n : 0;
 }
 
+/* Whether code[from, to) is only NOPs and int3s: padding a jmp skips. */
+static bool fb_padding(const u8 *code, unsigned int from, unsigned int to)
+{
+	while (from < to) {
+		unsigned int n = code[from] == 0xcc ? 1 :
+				 fb_nop_len(code + from, to - from);
+
+		if (!n)
+			return false;
+		from += n;
+	}
+	return from == to;
+}
+
 /*
- * What routine @fn runs: skips NOPs and jmps that stay inside the decoded
- * bytes; a jmp out names its target (%ps); else the first rep movsb/movsq
- * of the body. Anything else is "unknown", with the bytes as evidence.
+ * What routine @fn runs: skips NOPs, and jmps over padding (alternatives
+ * write a jmp over long NOP runs); any other jmp names its target (%ps);
+ * else the first rep movsb/movsq of the body. Anything else is "unknown",
+ * with the bytes as evidence.
  */
 static void fb_decode(const char *name, const void *fn, char *path,
 		      char *how)
@@ -143,9 +158,9 @@ static void fb_decode(const char *name, const void *fn, char *path,
 			break;
 		}
 		target = start + at + n + rel;
-		if (target > start + at && target < start + sizeof(code) &&
-		    ++hops < 4) {
-			at = target - start;	/* a jmp over NOPs or int3s */
+		if (target > start + at + n && target < start + sizeof(code) &&
+		    fb_padding(code, at + n, target - start) && ++hops < 4) {
+			at = target - start;
 			continue;
 		}
 		snprintf(path, FOLIOBENCH_PATH_LEN, "%ps", (void *)target);
