@@ -166,5 +166,18 @@ int main(void)
 		}
 		json_object_put(o);
 	}
+	/* every run's machine block: kernel cmdline and config, whatever the
+	 * source (this machine's /boot, /proc/config.gz, or unavailable) */
+	{
+		json_object *m = fb_machine_json(&zen3, NULL), *k = NULL, *x = NULL, *src = NULL;
+
+		check(json_object_object_get_ex(m, "kernel", &k) &&
+		      json_object_object_get_ex(k, "cmdline", &x), "machine.kernel has cmdline");
+		check(k && json_object_object_get_ex(k, "config", &x) &&
+		      json_object_object_get_ex(x, "source", &src) &&
+		      json_object_get_string_len(src) > 0 &&
+		      json_object_object_get_ex(x, "options", NULL), "machine.kernel has config");
+		json_object_put(m);
+	}
 	return check_finish();
 }
