@@ -185,7 +185,8 @@ static void fb_decode(const char *name, const void *fn, char *path,
 		}
 	}
 	strscpy(path, "unknown", FOLIOBENCH_PATH_LEN);
-	snprintf(how, FOLIOBENCH_HOW_LEN, "%s+%#x: %8ph", name, at, code + at);
+	snprintf(how, FOLIOBENCH_HOW_LEN, "%s+%#x: %*ph", name, at,
+		 (int)min_t(unsigned int, 8, sizeof(code) - at), code + at);
 }
 
 #ifdef CONFIG_KPROBES
