@@ -67,6 +67,15 @@ extern const struct fb_backend fb_backend_kmod;
 extern const struct fb_backend fb_backend_migrate; /* move_pages(2), backend_migrate.c */
 const struct fb_backend *fb_backend_find(const char *name);
 
+/*
+ * The running kernel's own copy-path choices as foliobench.ko reads them
+ * (its INFO): FB_EXIT_OK, else FB_EXIT_SKIP (module not loaded, not root)
+ * or FB_EXIT_FAIL (another ABI) with err.  *kconfig (may be NULL) gets the
+ * FOLIOBENCH_KC_* bits of the config the module was built with.
+ */
+struct fb_kview;
+int fb_kmod_kernel_view(struct fb_kview *v, unsigned *kconfig, char *err, size_t errlen);
+
 /* Set by SIGINT/SIGTERM; backends stop between iterations. */
 extern volatile sig_atomic_t fb_interrupted;
 

@@ -13,6 +13,8 @@
 
 #include "backend.h"
 #include "foliobench_uapi.h"
+#include "kpath.h"
+#include "machine.h"
 #include "util.h"
 
 static const char load_hint[] =
@@ -194,6 +196,42 @@ static int kmod_probe(const struct fb_cell *cells, size_t n, char *err, size_t e
 	return FB_EXIT_OK;
 }
 
+int fb_kmod_kernel_view(struct fb_kview *v, unsigned *kconfig, char *err, size_t errlen)
+{
+	static const __u32 bits[FB_KF_COUNT] = {
+		[FB_KF_FSRM] = FOLIOBENCH_KF_FSRM,
+		[FB_KF_ERMS] = FOLIOBENCH_KF_ERMS,
+		[FB_KF_REP_GOOD] = FOLIOBENCH_KF_REP_GOOD,
+		[FB_KF_FSRS] = FOLIOBENCH_KF_FSRS,
+		[FB_KF_MC_FRAGILE] = FOLIOBENCH_KF_MC_FRAGILE,
+	};
+	const char *const paths[FB_KVIEW_ROUTINES] = {
+		km.info.memcpy_path, km.info.copy_page_path, km.info.copy_mc_path,
+	};
+	const char *const hows[FB_KVIEW_ROUTINES] = {
+		km.info.memcpy_how, km.info.copy_page_how, km.info.copy_mc_how,
+	};
+	int rc = open_module(err, errlen);
+
+	if (rc)
+		return rc;
+	memset(v, 0, sizeof(*v));
+	snprintf(v->source, sizeof(v->source), "foliobench.ko (ABI %u)", km.info.abi_version);
+	snprintf(v->release, sizeof(v->release), "%.*s", (int)sizeof(km.info.release),
+		 km.info.release);
+	for (int f = 0; f < FB_KF_COUNT; f++)
+		v->flag[f] = !(km.info.kflags_known & bits[f]) ? -1 :
+			     !!(km.info.kflags & bits[f]);
+	for (int i = 0; i < FB_KVIEW_ROUTINES; i++) {
+		/* the module's strings are terminated (strscpy); stay safe anyway */
+		snprintf(v->path[i], sizeof(v->path[i]), "%.*s", FOLIOBENCH_PATH_LEN - 1, paths[i]);
+		snprintf(v->how[i], sizeof(v->how[i]), "%.*s", FOLIOBENCH_HOW_LEN - 1, hows[i]);
+	}
+	if (kconfig)
+		*kconfig = km.info.kconfig;
+	return FB_EXIT_OK;
+}
+
 static json_object *kmod_describe(void)
 {
 	json_object *o = json_object_new_object(), *fns = json_object_new_array();
@@ -232,6 +270,18 @@ static json_object *kmod_describe(void)
 		json_object_array_add(llc, km.llc[cpu] == FOLIOBENCH_LLC_NONE ? NULL :
 				      json_object_new_int((int)km.llc[cpu]));
 	json_object_object_add(o, "llc_id_of_cpu", llc);
+	{
+		/* what this kernel patched in, read by the module */
+		struct fb_kview v;
+		unsigned kc = 0;
+		char err[256];
+
+		if (fb_kmod_kernel_view(&v, &kc, err, sizeof(err)) == FB_EXIT_OK) {
+			json_object_object_add(o, "kernel_view", fb_kview_json(&v));
+			json_object_object_add(o, "build_config",
+					       fb_kconfig_json_bits(kc, "foliobench.ko build config"));
+		}
+	}
 	return o;
 }
 

@@ -2,31 +2,47 @@
  * copy paths it selects. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
+#include "foliobench_uapi.h"
+
+#include "backend.h"
 #include "cli.h"
 #include "cpuid_dump.h"
 #include "kpath.h"
 #include "machine.h"
+#include "plan.h"
 #include "util.h"
 
 static const char info_usage[] =
-"usage: foliobench info [--cpuid-dump FILE] [--format text|json]\n"
+"usage: foliobench info [--cpuid-dump FILE] [--check-kernel] [--format text|json]\n"
 "\n"
 "Describe this machine as every result records it: CPU and the flags that\n"
 "decide copy paths, hypervisor, kernel, THP, LLC domains, NUMA nodes; which\n"
 "implementation kernel 6.1 and 6.12+ select for memcpy, copy_page,\n"
 "copy_mc_to_kernel, memcpy_flushcache and clflush_cache_range on this CPU and\n"
 "why; what per-page and batched folio copies run; which primitives this CPU\n"
-"can run.\n"
+"can run.  Beside that prediction it shows what the running kernel itself\n"
+"selected, read by the loaded foliobench module (feature bits by\n"
+"boot_cpu_has(), memcpy and copy_page from their patched code,\n"
+"copy_mc_to_kernel from the routine one call ran; without the module, only\n"
+"the feature bits /proc/cpuinfo shows), and flags every disagreement.\n"
 "\n"
 "  --cpuid-dump FILE   the same for another machine's CPU: FILE is the output\n"
 "                      of `cpuid -r` (Debian's cpuid package; the first CPU is\n"
 "                      used) or its /proc/cpuinfo; '-' reads standard input\n"
+"  --check-kernel      compare the prediction (for the dump's CPU, taken as\n"
+"                      this machine's) with the running kernel's choice and\n"
+"                      exit 1 on a disagreement\n"
 "  --format text|json  [text]\n"
 "\n"
-"Exit: 0 ok, 2 bad usage or a malformed dump, 4 a dump of a CPU that is not\n"
-"x86 (the x86 path rules do not apply).\n";
+"Exit: 0 ok, 1 --check-kernel found a disagreement, 2 bad usage or a\n"
+"malformed dump, 4 a dump of a CPU that is not x86 (the x86 path rules do\n"
+"not apply), or --check-kernel on a machine that is not x86 or whose kernel\n"
+"tells nothing to compare.\n";
 
 /* What the three folio copies run on one kernel line, short. */
 struct folio_paths {
@@ -112,19 +128,135 @@ static void print_json(json_object *o)
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* What the running kernel selected: the module's INFO, else the feature
+ * bits of /proc/cpuinfo.  note says why the module was not used. */
+static void running_kernel_view(struct fb_kview *v, char *note, size_t len)
+{
+	struct utsname u;
+	char *cpuinfo;
+
+	note[0] = '\0';
+	if (fb_kmod_kernel_view(v, NULL, note, len) == FB_EXIT_OK)
+		return;
+	if (access(FOLIOBENCH_DEVICE, F_OK))
+		snprintf(note, len, "not loaded");
+	uname(&u);
+	cpuinfo = fb_read_file("/proc/cpuinfo", 1 << 20, NULL);
+	fb_kview_from_cpuinfo(cpuinfo, u.release, v);
+	free(cpuinfo);
+}
+
+struct kcheck {
+	struct fb_kview v;
+	char note[512];
+	enum fb_kernel_model km;
+	struct fb_kcheck_row rows[FB_KCHECK_ROWS];
+	int disagree, told;
+};
+
+static void kernel_check(const struct fb_cpu *cpu, const struct fb_kboot *boot,
+			 struct kcheck *k)
+{
+	running_kernel_view(&k->v, k->note, sizeof(k->note));
+	k->km = fb_kernel_model_of_release(k->v.release);
+	k->disagree = fb_kpath_check(cpu, k->km, boot, &k->v, k->rows);
+	k->told = 0;
+	for (int i = 0; i < FB_KCHECK_ROWS; i++)
+		k->told += k->rows[i].agree >= 0;
+}
+
+static void print_kernel_check(const struct kcheck *k, const char *which)
+{
+	printf("\nrunning kernel %s (rules of %s) against the prediction for %s,\n"
+	       "as %s reads it%s%s%s:\n", k->v.release, fb_kernel_model_name(k->km), which,
+	       k->v.source, k->note[0] ? " (foliobench.ko: " : "", k->note,
+	       k->note[0] ? ")" : "");
+	printf("    %-20s %-29s %-29s %s\n", "", "predicted", "kernel", "why; how the kernel was read");
+	for (int i = 0; i < FB_KCHECK_ROWS; i++) {
+		const struct fb_kcheck_row *r = &k->rows[i];
+
+		printf("  %c %-20s %-29s %-29s %s\n", r->agree < 0 ? '?' : r->agree ? ' ' : '!',
+		       r->item, r->predicted, r->kernel, r->detail);
+	}
+	if (k->disagree)
+		printf("  ! %d of %d that the kernel tells disagree with the prediction\n",
+		       k->disagree, k->told);
+	else
+		printf("  all %d that the kernel tells agree with the prediction (? = it cannot tell)\n",
+		       k->told);
+}
+
+static json_object *kernel_check_json(const struct kcheck *k)
+{
+	json_object *o = json_object_new_object(), *rows = json_object_new_array();
+
+	json_object_object_add(o, "view", fb_kview_json(&k->v));
+	if (k->note[0])
+		json_object_object_add(o, "module", json_object_new_string(k->note));
+	json_object_object_add(o, "rules_of", json_object_new_string(fb_kernel_model_name(k->km)));
+	for (int i = 0; i < FB_KCHECK_ROWS; i++) {
+		const struct fb_kcheck_row *r = &k->rows[i];
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "item", json_object_new_string(r->item));
+		json_object_object_add(e, "predicted", json_object_new_string(r->predicted));
+		json_object_object_add(e, "kernel", json_object_new_string(r->kernel));
+		json_object_object_add(e, "agree", r->agree < 0 ? NULL :
+				       json_object_new_boolean(r->agree));
+		json_object_object_add(e, "detail", json_object_new_string(r->detail));
+		json_object_array_add(rows, e);
+	}
+	json_object_object_add(o, "check", rows);
+	json_object_object_add(o, "disagreements", json_object_new_int(k->disagree));
+	return o;
+}
+
+/* The exit status of --check-kernel: 1 on a disagreement, 4 when the
+ * kernel told nothing to compare. */
+static int check_status(const struct kcheck *k)
+{
+	if (k->disagree)
+		return FB_EXIT_FAIL;
+	if (!k->told) {
+		fprintf(stderr, "foliobench info: --check-kernel: %s tells nothing to compare\n",
+			k->v.source);
+		return FB_EXIT_SKIP;
+	}
+	return FB_EXIT_OK;
+}
+
+/* A dump checked against this kernel is taken as this machine's CPU: what
+ * a dump cannot say about boot is read from this machine. */
+static void boot_of_this_machine(struct fb_kboot *b)
+{
+	const struct fb_kboot *t = fb_this_kboot();
+
+	if (b->mce_recovery < 0)
+		b->mce_recovery = t->mce_recovery;
+	if (b->ras_quirk < 0)
+		b->ras_quirk = t->ras_quirk;
+	if (b->fast_strings < 0)
+		b->fast_strings = t->fast_strings;
+}
+
 /* The CPU of a dump: no host, kernel or topology of its own. */
-static int info_dump(const char *path, bool json)
+static int info_dump(const char *path, bool json, bool check)
 {
 	struct fb_cpu cpu;
 	struct fb_cpuid_dump d;
 	char err[FB_ERRLEN + 256];
 	int rc = fb_cpuid_dump_load(path, &cpu, &d, err, sizeof(err));
+	static struct kcheck k;
 
 	if (rc == FB_EXIT_USAGE)
 		fb_usage_error("info", "--cpuid-dump %s", err);
 	if (rc) {
 		fprintf(stderr, "foliobench info: --cpuid-dump %s\n", err);
 		return rc;
+	}
+	if (check) {
+		boot_of_this_machine(&d.boot);
+		kernel_check(&cpu, &d.boot, &k);
 	}
 	if (json) {
 		/* the cpu block exactly as results record one */
@@ -139,10 +271,12 @@ static int info_dump(const char *path, bool json)
 		json_object_object_add(o, "cpu", json_object_get(c));
 		json_object_object_add(o, "kernel_paths", fb_kpaths_json(&cpu, &d.boot));
 		json_object_object_add(o, "folio_copies", folio_paths_json(&cpu, &d.boot));
+		if (check)
+			json_object_object_add(o, "running_kernel", kernel_check_json(&k));
 		print_json(o);
 		json_object_put(o);
 		json_object_put(m);
-		return FB_EXIT_OK;
+		return check ? check_status(&k) : FB_EXIT_OK;
 	}
 	printf("dump       %s (%s", path, d.format);
 	if (d.leaves)
@@ -163,7 +297,10 @@ static int info_dump(const char *path, bool json)
 	       d.boot.fast_strings < 0 ? ", and on Xeons the RAS PCI quirk and BIOS fast strings" :
 	       ", and on Xeons the RAS PCI quirk");
 	print_paths(&cpu, &d.boot, "that CPU");
-	return FB_EXIT_OK;
+	if (!check)
+		return FB_EXIT_OK;
+	print_kernel_check(&k, "that CPU");
+	return check_status(&k);
 }
 
 int fb_cmd_info(int argc, char **argv)
@@ -171,12 +308,14 @@ int fb_cmd_info(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "cpuid-dump", required_argument, NULL, 'd' },
+		{ "check-kernel", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct fb_cpu *cpu = fb_this_cpu();
 	struct fb_topology topo;
-	bool json = false, have_topo;
+	bool json = false, check = false, have_topo;
+	static struct kcheck k;
 	const char *dump = NULL;
 	char err[FB_ERRLEN];
 	int opt;
@@ -190,6 +329,8 @@ int fb_cmd_info(int argc, char **argv)
 			json = !strcmp(optarg, "json");
 		} else if (opt == 'd') {
 			dump = optarg;
+		} else if (opt == 'k') {
+			check = true;
 		} else if (opt == 'h') {
 			fputs(info_usage, stdout);
 			return FB_EXIT_OK;
@@ -203,8 +344,14 @@ int fb_cmd_info(int argc, char **argv)
 	}
 	if (optind < argc)
 		fb_usage_error("info", "unexpected argument '%s'", argv[optind]);
+	if (check && !(dump ? true : cpu->x86)) {
+		fprintf(stderr, "foliobench info: --check-kernel: this CPU is not x86; the x86 path rules do not apply\n");
+		return FB_EXIT_SKIP;
+	}
 	if (dump)
-		return info_dump(dump, json);
+		return info_dump(dump, json, check);
+	if (cpu->x86)
+		kernel_check(cpu, fb_this_kboot(), &k);
 
 	have_topo = !fb_topology_load(&topo, NULL, err, sizeof(err));
 	if (!have_topo)
@@ -212,18 +359,22 @@ int fb_cmd_info(int argc, char **argv)
 	if (json) {
 		json_object *m = fb_machine_json(cpu, have_topo ? &topo : NULL);
 
+		if (cpu->x86)
+			json_object_object_add(m, "running_kernel", kernel_check_json(&k));
 		print_json(m);
 		json_object_put(m);
 	} else {
 		fb_machine_print(stdout, cpu, have_topo ? &topo : NULL);
 		if (!cpu->x86)
 			printf("\nthe x86 kernel copy-path rules do not apply to this CPU\n");
-		else
+		else {
 			print_paths(cpu, fb_this_kboot(), "this CPU");
+			print_kernel_check(&k, "this CPU");
+		}
 		printf("\n");
 		fb_print_primitives(stdout);
 	}
 	if (have_topo)
 		fb_topology_free(&topo);
-	return FB_EXIT_OK;
+	return check ? check_status(&k) : FB_EXIT_OK;
 }

@@ -768,3 +768,126 @@ const struct fb_kboot *fb_this_kboot(void)
 	pthread_once(&this_kboot_once, detect_this_kboot);
 	return &this_kboot;
 }
+
+/* ---- the running kernel's own choice, against the rules ---- */
+
+static const char *const kflag_names[FB_KF_COUNT] = {
+	[FB_KF_FSRM] = "FSRM",
+	[FB_KF_ERMS] = "ERMS",
+	[FB_KF_REP_GOOD] = "REP_GOOD",
+	[FB_KF_FSRS] = "FSRS",
+	[FB_KF_MC_FRAGILE] = "copy_mc fragile key",
+};
+
+const char *fb_kflag_name(enum fb_kflag f)
+{
+	return (unsigned)f < FB_KF_COUNT ? kflag_names[f] : "?";
+}
+
+int fb_kview_from_cpuinfo(const char *cpuinfo, const char *release, struct fb_kview *v)
+{
+	const char *flags = cpuinfo ? strstr(cpuinfo, "\nflags") : NULL;
+	char line[8192];
+	size_t n;
+
+	memset(v, 0, sizeof(*v));
+	for (int f = 0; f < FB_KF_COUNT; f++)
+		v->flag[f] = -1;
+	snprintf(v->source, sizeof(v->source), "/proc/cpuinfo (feature bits only)");
+	snprintf(v->release, sizeof(v->release), "%s", release ? release : "");
+	if (!flags && cpuinfo && !strncmp(cpuinfo, "flags", 5))
+		flags = cpuinfo - 1;
+	if (!flags)
+		return -1;
+	flags++;
+	n = strcspn(flags, "\n");
+	snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), flags);
+	v->flag[FB_KF_FSRM] = fb_has_word(line, "fsrm");
+	v->flag[FB_KF_ERMS] = fb_has_word(line, "erms");
+	v->flag[FB_KF_REP_GOOD] = fb_has_word(line, "rep_good");
+	return 0;
+}
+
+/* A kernel's routine name as the rules name what runs. */
+static const char *kernel_impl(const char *path)
+{
+	if (!strcmp(path, "memcpy_erms"))
+		return "rep movsb";     /* 6.1 memcpy_64.S: memcpy_erms is rep movsb */
+	return path;
+}
+
+static bool predicted_flag(const struct fb_cpu *cpu, enum fb_kernel_model km,
+			   const struct fb_kboot *b, enum fb_kflag f, char *why, size_t len)
+{
+	switch (f) {
+	case FB_KF_FSRM:
+		say(why, len, "CPUID.(7,0):EDX[4]; no kernel clears it");
+		return kernel_fsrm(cpu);
+	case FB_KF_ERMS:
+		say(why, len, "CPUID.(7,0):EBX[9]%s", intel_fast_strings_off(cpu, b) ?
+		    ", cleared by intel.c (fast strings off)" : "");
+		return kernel_erms(cpu, b);
+	case FB_KF_REP_GOOD:
+		return rep_good(cpu, b, why, len);
+	case FB_KF_FSRS:
+		return fb_kernel_fsrs(cpu, km, why, len);
+	default:
+		return fb_kernel_copy_mc_fragile(cpu, b, why, len);
+	}
+}
+
+int fb_kpath_check(const struct fb_cpu *cpu, enum fb_kernel_model km,
+		   const struct fb_kboot *boot, const struct fb_kview *v,
+		   struct fb_kcheck_row *rows)
+{
+	static const enum fb_kroutine routines[FB_KVIEW_ROUTINES] = {
+		FB_KR_MEMCPY, FB_KR_COPY_PAGE, FB_KR_COPY_MC,
+	};
+	struct fb_kboot tmp;
+	const struct fb_kboot *b = boot_or_unknown(boot, &tmp);
+	int bad = 0;
+
+	for (int f = 0; f < FB_KF_COUNT; f++) {
+		struct fb_kcheck_row *r = &rows[f];
+		bool on = predicted_flag(cpu, km, b, f, r->detail, sizeof(r->detail));
+		bool on_word = f == FB_KF_MC_FRAGILE;
+
+		snprintf(r->item, sizeof(r->item), "%s", fb_kflag_name(f));
+		snprintf(r->predicted, sizeof(r->predicted), "%s",
+			 on_word ? (on ? "on" : "off") : (on ? "set" : "clear"));
+		if (v->flag[f] < 0) {
+			snprintf(r->kernel, sizeof(r->kernel), "unknown");
+			r->agree = -1;
+		} else {
+			snprintf(r->kernel, sizeof(r->kernel), "%s",
+				 on_word ? (v->flag[f] ? "on" : "off") :
+				 (v->flag[f] ? "set" : "clear"));
+			r->agree = on == !!v->flag[f];
+		}
+	}
+	for (int i = 0; i < FB_KVIEW_ROUTINES; i++) {
+		struct fb_kcheck_row *r = &rows[FB_KF_COUNT + i];
+		const char *kp = v->path[i];
+		struct fb_kpath p;
+
+		fb_kpath_select_boot(cpu, km, routines[i], b, &p);
+		snprintf(r->item, sizeof(r->item), "%s", fb_kroutine_name(routines[i]));
+		snprintf(r->predicted, sizeof(r->predicted), "%s", p.impl);
+		if (routines[i] == FB_KR_COPY_MC && !strcmp(kp, "memcpy"))
+			kp = v->path[0];        /* copy_mc.c falls back to memcpy() */
+		if (!kp[0] || !strcmp(kp, "unknown")) {
+			snprintf(r->kernel, sizeof(r->kernel), "unknown");
+			r->agree = -1;
+		} else {
+			snprintf(r->kernel, sizeof(r->kernel), "%s", kernel_impl(kp));
+			r->agree = !strcmp(r->kernel, p.impl);
+		}
+		if (v->how[i][0])
+			snprintf(r->detail, sizeof(r->detail), "%s; kernel: %s", p.brief, v->how[i]);
+		else
+			snprintf(r->detail, sizeof(r->detail), "%s", p.brief);
+	}
+	for (int i = 0; i < FB_KCHECK_ROWS; i++)
+		bad += rows[i].agree == 0;
+	return bad;
+}

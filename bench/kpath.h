@@ -120,4 +120,51 @@ bool fb_kpath_seed000(const char *batched_impl, const char *per_page_impl);
 /* "PREFIX: IMPL (BRIEF)"; a string that does not parse is copied as is. */
 const char *fb_kpath_concise(const char *recorded, char *buf, size_t len);
 
+/*
+ * What a running kernel says it selected, to hold the rules above against:
+ * from foliobench.ko's INFO (boot_cpu_has() and the patched routines), or
+ * only the feature bits from /proc/cpuinfo when the module is not loaded.
+ * Each flag is 1, 0, or -1 when this source cannot tell.
+ */
+enum fb_kflag { FB_KF_FSRM, FB_KF_ERMS, FB_KF_REP_GOOD, FB_KF_FSRS, FB_KF_MC_FRAGILE,
+		FB_KF_COUNT };
+/* The routines a kernel view names, in fb_kview.path[] order. */
+#define FB_KVIEW_ROUTINES 3     /* FB_KR_MEMCPY, FB_KR_COPY_PAGE, FB_KR_COPY_MC */
+
+struct fb_kview {
+	char source[96];        /* "foliobench.ko", "/proc/cpuinfo (feature bits only)" */
+	char release[72];       /* the kernel's uname -r */
+	int flag[FB_KF_COUNT];
+	/* what runs, as the kernel was read ("memcpy_erms", "copy_mc_fragile",
+	 * "memcpy" for copy_mc_to_kernel falling back to memcpy); "" unknown */
+	char path[FB_KVIEW_ROUTINES][32];
+	char how[FB_KVIEW_ROUTINES][96];
+};
+
+const char *fb_kflag_name(enum fb_kflag f);        /* "FSRM", ..., "copy_mc fragile key" */
+/* A view of the running kernel from its /proc/cpuinfo text: fsrm, erms and
+ * rep_good from the first flags line (FSRS has no name there in 6.12);
+ * everything else unknown.  -1 when text has no flags line. */
+int fb_kview_from_cpuinfo(const char *cpuinfo, const char *release, struct fb_kview *v);
+
+/* One line of the comparison: prediction from CPUID vs the kernel. */
+struct fb_kcheck_row {
+	char item[24];          /* "FSRM", "memcpy" */
+	char predicted[48];     /* "set", "clear", "memcpy_orig" */
+	char kernel[48];        /* as the kernel says, "unknown" when it cannot */
+	char detail[200];       /* the prediction's why; the kernel's how */
+	int agree;              /* 1, 0, or -1 when the kernel cannot tell */
+};
+#define FB_KCHECK_ROWS (FB_KF_COUNT + FB_KVIEW_ROUTINES)
+/*
+ * Compare what the rules predict for cpu on kernel line km (with boot)
+ * with what the kernel v says: feature bits, then memcpy, copy_page and
+ * copy_mc_to_kernel (kernel names mapped to the rules' names:
+ * memcpy_erms is rep movsb; copy_mc_to_kernel "memcpy" is what memcpy
+ * runs).  Fills rows[FB_KCHECK_ROWS]; returns the number of disagreements.
+ */
+int fb_kpath_check(const struct fb_cpu *cpu, enum fb_kernel_model km,
+		   const struct fb_kboot *boot, const struct fb_kview *v,
+		   struct fb_kcheck_row *rows);
+
 #endif

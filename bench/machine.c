@@ -3,11 +3,185 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include "backend.h"
+#include "foliobench_uapi.h"
 #include "kpath.h"
 #include "machine.h"
 #include "memory.h"
 #include "util.h"
+
+/* The options that change copy cost, and the module's bit for each. */
+static const struct {
+	const char *name;
+	unsigned bit;
+} kconfig_opts[] = {
+	{ "CONFIG_PREEMPT_NONE", FOLIOBENCH_KC_PREEMPT_NONE },
+	{ "CONFIG_PREEMPT_VOLUNTARY", FOLIOBENCH_KC_PREEMPT_VOLUNTARY },
+	{ "CONFIG_PREEMPT", FOLIOBENCH_KC_PREEMPT },
+	{ "CONFIG_PREEMPT_RT", FOLIOBENCH_KC_PREEMPT_RT },
+	{ "CONFIG_PREEMPT_DYNAMIC", FOLIOBENCH_KC_PREEMPT_DYNAMIC },
+	{ "CONFIG_PREEMPT_LAZY", FOLIOBENCH_KC_PREEMPT_LAZY },
+	{ "CONFIG_INIT_ON_ALLOC_DEFAULT_ON", FOLIOBENCH_KC_INIT_ON_ALLOC },
+	{ "CONFIG_INIT_ON_FREE_DEFAULT_ON", FOLIOBENCH_KC_INIT_ON_FREE },
+	{ "CONFIG_HAVE_GIGANTIC_FOLIOS", FOLIOBENCH_KC_GIGANTIC_FOLIOS },
+	{ "CONFIG_SPARSEMEM_VMEMMAP", FOLIOBENCH_KC_SPARSEMEM_VMEMMAP },
+	{ "CONFIG_KASAN", FOLIOBENCH_KC_KASAN },
+	{ "CONFIG_DEBUG_VM", FOLIOBENCH_KC_DEBUG_VM },
+};
+#define NKCONFIG (sizeof(kconfig_opts) / sizeof(kconfig_opts[0]))
+
+static json_object *kconfig_doc(const char *source, json_object *options)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "source", json_object_new_string(source));
+	json_object_object_add(o, "options", options);
+	return o;
+}
+
+json_object *fb_kconfig_json_bits(unsigned bits, const char *source)
+{
+	json_object *opts = json_object_new_object();
+
+	for (size_t i = 0; i < NKCONFIG; i++)
+		json_object_object_add(opts, kconfig_opts[i].name,
+			json_object_new_string(bits & kconfig_opts[i].bit ? "y" : "n"));
+	return kconfig_doc(source, opts);
+}
+
+/* "NAME=VALUE" or "# NAME is not set" for one of ours: its index, else -1. */
+static int kconfig_line(const char *line, size_t len, char *val, size_t vlen)
+{
+	for (size_t i = 0; i < NKCONFIG; i++) {
+		size_t n = strlen(kconfig_opts[i].name);
+
+		if (len > n && !strncmp(line, kconfig_opts[i].name, n) && line[n] == '=') {
+			snprintf(val, vlen, "%.*s", (int)(len - n - 1), line + n + 1);
+			return (int)i;
+		}
+		if (len == n + 13 && !strncmp(line, "# ", 2) &&
+		    !strncmp(line + 2, kconfig_opts[i].name, n) &&
+		    !strncmp(line + 2 + n, " is not set", 11)) {
+			snprintf(val, vlen, "n");
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+json_object *fb_kconfig_json_text(const char *text, const char *source)
+{
+	char vals[NKCONFIG][32] = { { 0 } };
+	bool any = false;
+	json_object *opts;
+
+	for (const char *p = text; p && *p;) {
+		size_t len = strcspn(p, "\n");
+		char val[32];
+		int i = kconfig_line(p, len, val, sizeof(val));
+
+		if (i >= 0)
+			snprintf(vals[i], sizeof(vals[i]), "%s", val);
+		any |= !strncmp(p, "CONFIG_", 7) || !strncmp(p, "# CONFIG_", 9);
+		p += len + (p[len] == '\n');
+	}
+	if (!any)
+		return NULL;
+	opts = json_object_new_object();
+	for (size_t i = 0; i < NKCONFIG; i++)
+		json_object_object_add(opts, kconfig_opts[i].name,
+				       vals[i][0] ? json_object_new_string(vals[i]) : NULL);
+	return kconfig_doc(source, opts);
+}
+
+/* A whole config file, plain or gzip (gzread reads both); NULL if absent. */
+static char *read_config(const char *path)
+{
+	gzFile f = gzopen(path, "rb");
+	size_t n = 0, cap = 1 << 20;
+	char *buf;
+	int got;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap + 1);
+	while (buf && (got = gzread(f, buf + n, (unsigned)(cap - n))) > 0) {
+		n += (size_t)got;
+		if (n == cap) {
+			char *nb = realloc(buf, 2 * cap + 1);
+
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	gzclose(f);
+	if (buf)
+		buf[n] = '\0';
+	return buf;
+}
+
+json_object *fb_kconfig_json(void)
+{
+	struct utsname u;
+	char path[400], err[256];
+	const char *paths[2] = { path, "/proc/config.gz" };
+	struct fb_kview v;
+	unsigned bits;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	for (int i = 0; i < 2; i++) {
+		char *text = read_config(paths[i]);
+		json_object *o = text ? fb_kconfig_json_text(text, paths[i]) : NULL;
+
+		free(text);
+		if (o)
+			return o;
+	}
+	/* the config the loaded module was built with: that of this kernel */
+	if (access(FOLIOBENCH_DEVICE, F_OK) == 0 &&
+	    fb_kmod_kernel_view(&v, &bits, err, sizeof(err)) == FB_EXIT_OK &&
+	    !strcmp(v.release, u.release))
+		return fb_kconfig_json_bits(bits, "foliobench.ko build config");
+	return kconfig_doc("unavailable", json_object_new_object());
+}
+
+json_object *fb_kview_json(const struct fb_kview *v)
+{
+	static const char *const flag_keys[FB_KF_COUNT] = {
+		[FB_KF_FSRM] = "fsrm", [FB_KF_ERMS] = "erms", [FB_KF_REP_GOOD] = "rep_good",
+		[FB_KF_FSRS] = "fsrs", [FB_KF_MC_FRAGILE] = "copy_mc_fragile_key",
+	};
+	static const enum fb_kroutine routines[FB_KVIEW_ROUTINES] = {
+		FB_KR_MEMCPY, FB_KR_COPY_PAGE, FB_KR_COPY_MC,
+	};
+	json_object *o = json_object_new_object(), *f = json_object_new_object();
+	json_object *p = json_object_new_object();
+
+	json_object_object_add(o, "source", json_object_new_string(v->source));
+	json_object_object_add(o, "release", json_object_new_string(v->release));
+	for (int i = 0; i < FB_KF_COUNT; i++)
+		json_object_object_add(f, flag_keys[i], v->flag[i] < 0 ? NULL :
+				       json_object_new_boolean(v->flag[i]));
+	json_object_object_add(o, "flags", f);
+	for (int i = 0; i < FB_KVIEW_ROUTINES; i++) {
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "runs", v->path[i][0] ?
+				       json_object_new_string(v->path[i]) : NULL);
+		json_object_object_add(r, "how", json_object_new_string(v->how[i]));
+		json_object_object_add(p, fb_kroutine_name(routines[i]), r);
+	}
+	json_object_object_add(o, "paths", p);
+	return o;
+}
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -103,6 +277,15 @@ json_object *fb_machine_json(const struct fb_cpu *cpu, const struct fb_topology 
 	json_object_object_add(k, "release", json_object_new_string(u.release));
 	json_object_object_add(k, "version", json_object_new_string(u.version));
 	json_object_object_add(k, "machine", json_object_new_string(u.machine));
+	{
+		char *cmdline = fb_read_file("/proc/cmdline", 65536, NULL);
+
+		if (cmdline)
+			cmdline[strcspn(cmdline, "\n")] = '\0';
+		json_object_object_add(k, "cmdline", cmdline ? json_object_new_string(cmdline) : NULL);
+		free(cmdline);
+	}
+	json_object_object_add(k, "config", fb_kconfig_json());
 	json_object_object_add(m, "kernel", k);
 	json_object_object_add(m, "kernel_paths", fb_kpaths_json(cpu, fb_this_kboot()));
 

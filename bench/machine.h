@@ -12,6 +12,22 @@ json_object *fb_kpaths_json(const struct fb_cpu *cpu, const struct fb_kboot *boo
 json_object *fb_machine_json(const struct fb_cpu *cpu, const struct fb_topology *topo);
 /* THP mode string from sysfs ("always", "madvise", "never", or "unavailable"). */
 const char *fb_thp_mode(char *buf, size_t len);
+/*
+ * The kernel config options that change copy cost (the seed authors' logs
+ * record them): PREEMPT*, INIT_ON_ALLOC/FREE_DEFAULT_ON,
+ * HAVE_GIGANTIC_FOLIOS, SPARSEMEM_VMEMMAP, KASAN, DEBUG_VM.  As JSON
+ * {"source": ..., "options": {"CONFIG_X": "y" | "m" | "n" | null}}: "n"
+ * for "is not set", null for an option the config does not have.
+ */
+/* From the running kernel's /boot/config-REL or /proc/config.gz, else
+ * the build config of a loaded foliobench.ko, else source "unavailable". */
+json_object *fb_kconfig_json(void);
+/* From a config text (source names it); NULL if text has no CONFIG_ line. */
+json_object *fb_kconfig_json_text(const char *text, const char *source);
+/* From the module's FOLIOBENCH_KC_* bits (every option "y" or "n"). */
+json_object *fb_kconfig_json_bits(unsigned bits, const char *source);
+/* A kernel view (kpath.h) as results record it. */
+json_object *fb_kview_json(const struct fb_kview *v);
 /* Print the machine block for people (foliobench info). */
 void fb_machine_print(FILE *f, const struct fb_cpu *cpu, const struct fb_topology *topo);
 

@@ -167,6 +167,7 @@ static int fb_info(struct foliobench_info *in)
 	in->nr_dma_chans = fb_dma_list(in->dma, ARRAY_SIZE(in->dma), &more);
 	if (more)
 		in->flags |= FOLIOBENCH_INFO_F_DMA_MORE;
+	fb_kinfo_fill(in);
 	return 0;
 }
 

@@ -106,4 +106,7 @@ void fb_dma_teardown(struct fb_dma_engine *e);
 int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 		bool *more);
 
+/* INFO: what the running kernel selected for its copy routines */
+void fb_kinfo_fill(struct foliobench_info *in);
+
 #endif /* FOLIOBENCH_H */

@@ -7,7 +7,10 @@
  *   gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -I kmod-bench/uapi
  *
  * usage: fb_abi_test [--tap-state FILE] [--nodes N] COMMAND...
- *   info       INFO: ABI, release, functions native/reimplemented, CPUs
+ *        fb_abi_test --cpuid-dump
+ *   info       INFO: ABI, release, functions native/reimplemented, CPUs,
+ *              the kernel's own copy paths and feature bits (against
+ *              /proc/cpuinfo)
  *   cpu        RUN of every function, per page and batched, on 1 and 2
  *              threads, spread and fill, evict on/off, verify on; splits,
  *              orders, CPU lists, warmup; node 0->1, 1->0 with --nodes 2
@@ -28,6 +31,8 @@
  *              labelled "per page/batched by this kernel", its limits
  * --tap-state FILE holds the last TAP number, read at start and written at
  * exit, so that a shell script and this program can share one numbering.
+ * --cpuid-dump prints this CPU's CPUID leaves in the format of `cpuid -r -1`
+ * (for `foliobench info --cpuid-dump`) and exits; it needs no module.
  * Exit: 0 all passed, 1 a test failed, 2 usage or setup error.
  */
 #ifndef _GNU_SOURCE
@@ -49,6 +54,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#ifdef __x86_64__
+#include <cpuid.h>
+#endif
 
 #include "foliobench_uapi.h"
 
@@ -299,6 +307,94 @@ static int release_at_least(const char *rel, int major, int minor)
 	return ma > major || (ma == major && mi >= minor);
 }
 
+/* Whether the first "flags" line of /proc/cpuinfo has word: 1, 0, -1. */
+static int cpuinfo_flag(const char *word)
+{
+	static char line[16384];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, "flags", 5))
+			continue;
+		ret = 0;
+		for (p = strtok(strchr(line, ':'), ": \t\n"); p;
+		     p = strtok(NULL, " \t\n"))
+			if (!strcmp(p, word))
+				ret = 1;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+static const char *known_path(const char *path)
+{
+	return path[0] && strcmp(path, "unknown") ? path : NULL;
+}
+
+/* INFO's view of the running kernel's copy paths (ABI 2). */
+static void info_kernel_view(int new_kernel, int old_kernel)
+{
+	static const struct {
+		const char *name;	/* as /proc/cpuinfo shows it */
+		uint32_t bit;
+	} bits[] = {
+		{ "fsrm", FOLIOBENCH_KF_FSRM },
+		{ "erms", FOLIOBENCH_KF_ERMS },
+		{ "rep_good", FOLIOBENCH_KF_REP_GOOD },
+	};
+	unsigned int i;
+
+#ifndef __x86_64__
+	tap(!info.kflags_known && !info.memcpy_path[0],
+	    "INFO has no x86 kernel view off x86");
+	return;
+#endif
+	diag("kernel flags 0x%x known 0x%x kconfig 0x%x", info.kflags,
+	     info.kflags_known, info.kconfig);
+	diag("memcpy %s (%s)", info.memcpy_path, info.memcpy_how);
+	diag("copy_page %s (%s)", info.copy_page_path, info.copy_page_how);
+	diag("copy_mc_to_kernel %s (%s)", info.copy_mc_path, info.copy_mc_how);
+	for (i = 0; i < ARRAY_SIZE(bits); i++) {
+		int shown = cpuinfo_flag(bits[i].name);
+
+		tap((info.kflags_known & bits[i].bit) &&
+		    shown == !!(info.kflags & bits[i].bit),
+		    "INFO boot_cpu_has(%s) %s, /proc/cpuinfo %s", bits[i].name,
+		    info.kflags & bits[i].bit ? "set" : "clear",
+		    shown < 0 ? "unreadable" : shown ? "shows it" : "does not");
+	}
+	if (new_kernel || old_kernel)
+		tap(!!(info.kflags_known & FOLIOBENCH_KF_FSRS) == new_kernel,
+		    "INFO FSRS %s on %s", info.kflags_known & FOLIOBENCH_KF_FSRS ?
+		    "known" : "unknown (no such feature)", info.release);
+	tap(known_path(info.memcpy_path) && known_path(info.copy_page_path),
+	    "INFO memcpy runs %s, copy_page %s", info.memcpy_path,
+	    info.copy_page_path);
+	tap(known_path(info.copy_mc_path) &&
+	    (info.kflags_known & FOLIOBENCH_KF_MC_FRAGILE) &&
+	    !!(info.kflags & FOLIOBENCH_KF_MC_FRAGILE) ==
+	    !strcmp(info.copy_mc_path, "copy_mc_fragile"),
+	    "INFO copy_mc_to_kernel runs %s, fragile key %s",
+	    info.copy_mc_path, info.kflags & FOLIOBENCH_KF_MC_FRAGILE ?
+	    "on" : "off");
+	/* the module's build config: Debian's 6.1 and 6.12 are voluntary
+	 * preemption with PREEMPT_DYNAMIC, SPARSEMEM_VMEMMAP, no KASAN */
+	tap((info.kconfig & FOLIOBENCH_KC_SPARSEMEM_VMEMMAP) &&
+	    !(info.kconfig & FOLIOBENCH_KC_KASAN) &&
+	    !!(info.kconfig & FOLIOBENCH_KC_PREEMPT_DYNAMIC) +
+	    !!(info.kconfig & FOLIOBENCH_KC_PREEMPT_NONE) +
+	    !!(info.kconfig & FOLIOBENCH_KC_PREEMPT_VOLUNTARY) +
+	    !!(info.kconfig & FOLIOBENCH_KC_PREEMPT) >= 1,
+	    "INFO kconfig 0x%x: SPARSEMEM_VMEMMAP, no KASAN, a preemption model",
+	    info.kconfig);
+}
+
 static void cmd_info(const char *arg)
 {
 	struct utsname u;
@@ -391,6 +487,8 @@ static void cmd_info(const char *arg)
 	     info.nr_dma_chans);
 	for (i = 0; i < info.nr_dma_chans && i < FOLIOBENCH_MAX_DMA_CHANS; i++)
 		diag("dma %s on %s", info.dma[i].chan, info.dma[i].dev);
+
+	info_kernel_view(new_kernel, old_kernel);
 
 	/* LLC ids only for CPU ids asked for */
 	memset(llc_ids, 0xab, sizeof(llc_ids));
@@ -1344,12 +1442,81 @@ static const struct command *find_command(const char *name)
 }
 
 
+/* ---- cpuid dump ---- */
+
+#ifdef __x86_64__
+static void dump_leaf(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+	printf("   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n",
+	       leaf, sub, r[0], r[1], r[2], r[3]);
+}
+
+/* One range of leaves from its base (0, 0x40000000, 0x80000000). */
+static void dump_range(uint32_t base, uint32_t cap)
+{
+	uint32_t r[4], max, leaf, sub, xsave = 0;
+
+	__cpuid_count(base, 0, r[0], r[1], r[2], r[3]);
+	max = r[0];
+	if (max < base || max > base + cap)
+		max = base + cap;
+	for (leaf = base; leaf <= max; leaf++) {
+		dump_leaf(leaf, 0, r);
+		switch (leaf) {
+		case 4:
+		case 0x8000001d:	/* cache levels, until type 0 */
+			for (sub = 1; sub < 16 && (r[0] & 0x1f); sub++)
+				dump_leaf(leaf, sub, r);
+			break;
+		case 7:			/* EAX of subleaf 0: the last one */
+			for (sub = 1; sub <= r[0] && sub < 8; sub++)
+				dump_leaf(leaf, sub, r);
+			break;
+		case 0xb:
+		case 0x1f:		/* topology levels, until type 0 */
+			for (sub = 1; sub < 8 && (r[2] & 0xff00); sub++)
+				dump_leaf(leaf, sub, r);
+			break;
+		case 0xd:		/* XSAVE: 1, then each state offered */
+			xsave = r[0];
+			dump_leaf(leaf, 1, r);
+			for (sub = 2; sub < 32; sub++)
+				if (xsave & (1u << sub))
+					dump_leaf(leaf, sub, r);
+			break;
+		}
+	}
+}
+
+static int cpuid_dump(void)
+{
+	uint32_t a, b, c, d;
+
+	printf("# fb_abi_test --cpuid-dump (the format of cpuid -r -1)\nCPU:\n");
+	dump_range(0, 0x20);
+	__cpuid(1, a, b, c, d);
+	if (c & (1u << 31))	/* hypervisor present */
+		dump_range(0x40000000, 0x10);
+	dump_range(0x80000000, 0x28);
+	return 0;
+}
+#else
+static int cpuid_dump(void)
+{
+	fprintf(stderr, "fb_abi_test: --cpuid-dump needs an x86-64 CPU\n");
+	return 4;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	const char *state = NULL;
 	FILE *f;
 	int i;
 
+	if (argc == 2 && !strcmp(argv[1], "--cpuid-dump"))
+		return cpuid_dump();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--tap-state") && i + 1 < argc) {
 			state = argv[++i];

@@ -154,6 +154,39 @@
 #define FOLIOBENCH_INFO_F_DMA_MORE	(1U << 2)	/* more channels than dma[] */
 #define FOLIOBENCH_INFO_F_FAULT_INJECT	(1U << 3)	/* fail_folio_index set */
 
+/*
+ * INFO.kflags, kflags_known: what the running kernel selected (x86), read
+ * from the kernel: a bit in kflags_known says the module could tell, the
+ * same bit in kflags says it is set.
+ */
+#define FOLIOBENCH_KF_FSRM		(1U << 0)	/* boot_cpu_has(FSRM) */
+#define FOLIOBENCH_KF_ERMS		(1U << 1)	/* boot_cpu_has(ERMS) */
+#define FOLIOBENCH_KF_REP_GOOD		(1U << 2)	/* boot_cpu_has(REP_GOOD) */
+#define FOLIOBENCH_KF_FSRS		(1U << 3)	/* boot_cpu_has(FSRS); 6.1
+							 * has no such feature
+							 */
+#define FOLIOBENCH_KF_MC_FRAGILE	(1U << 4)	/* copy_mc_fragile static
+							 * key on (mce=recovery or
+							 * a Xeon RAS quirk)
+							 */
+
+/* INFO.kconfig: options of the config the module was built against */
+#define FOLIOBENCH_KC_PREEMPT_NONE	(1U << 0)
+#define FOLIOBENCH_KC_PREEMPT_VOLUNTARY	(1U << 1)
+#define FOLIOBENCH_KC_PREEMPT		(1U << 2)
+#define FOLIOBENCH_KC_PREEMPT_RT	(1U << 3)
+#define FOLIOBENCH_KC_PREEMPT_DYNAMIC	(1U << 4)
+#define FOLIOBENCH_KC_PREEMPT_LAZY	(1U << 5)
+#define FOLIOBENCH_KC_INIT_ON_ALLOC	(1U << 6)	/* ..._DEFAULT_ON */
+#define FOLIOBENCH_KC_INIT_ON_FREE	(1U << 7)	/* ..._DEFAULT_ON */
+#define FOLIOBENCH_KC_GIGANTIC_FOLIOS	(1U << 8)	/* HAVE_GIGANTIC_FOLIOS */
+#define FOLIOBENCH_KC_SPARSEMEM_VMEMMAP	(1U << 9)
+#define FOLIOBENCH_KC_KASAN		(1U << 10)
+#define FOLIOBENCH_KC_DEBUG_VM		(1U << 11)
+
+#define FOLIOBENCH_PATH_LEN		32
+#define FOLIOBENCH_HOW_LEN		96
+
 struct foliobench_func_info {
 	char name[FOLIOBENCH_NAME_LEN];		/* "folio_copy", ... */
 	char desc[FOLIOBENCH_DESC_LEN];		/* what runs, in words */
@@ -195,6 +228,26 @@ struct foliobench_info {
 	__u32 reserved_kp;		/* 0 */
 	struct foliobench_func_info funcs[FOLIOBENCH_MAX_FUNCS];
 	struct foliobench_dma_chan_info dma[FOLIOBENCH_MAX_DMA_CHANS];
+	/*
+	 * ABI 2: the copy routines this kernel patched in (x86; "" elsewhere).
+	 * *_path names what runs: memcpy and copy_page the routine their
+	 * first instruction jumps to ("memcpy_orig", "memcpy_erms",
+	 * "copy_page_regs") or their own body's string copy ("rep movsb",
+	 * "rep movsq"); copy_mc_to_kernel the routine one call of it ran
+	 * ("copy_mc_fragile", "copy_mc_enhanced_fast_string", or "memcpy":
+	 * then memcpy_path applies). "unknown" when the module cannot tell;
+	 * *_how says how it was read.
+	 */
+	__u32 kflags;			/* FOLIOBENCH_KF_* */
+	__u32 kflags_known;		/* FOLIOBENCH_KF_* */
+	__u32 kconfig;			/* FOLIOBENCH_KC_* */
+	__u32 reserved_kinfo;		/* 0 */
+	char memcpy_path[FOLIOBENCH_PATH_LEN];
+	char memcpy_how[FOLIOBENCH_HOW_LEN];
+	char copy_page_path[FOLIOBENCH_PATH_LEN];
+	char copy_page_how[FOLIOBENCH_HOW_LEN];
+	char copy_mc_path[FOLIOBENCH_PATH_LEN];
+	char copy_mc_how[FOLIOBENCH_HOW_LEN];
 	__u64 reserved_out[2];
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# boot.sh VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append "ARGS"]
+# boot.sh VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append "ARGS"] [--cpu MODEL]
 #
 # Boots VMLINUZ with INITRD under QEMU software emulation (TCG), 2 CPUs,
 # serial console, no network/display, and prints the serial log to stdout
@@ -16,6 +16,8 @@
 #   --timeout: the VM is killed after SECONDS (default 300) and boot.sh
 #           exits 3.
 #   --append: extra kernel command line words.
+#   --cpu: the QEMU -cpu model (default max), e.g. Skylake-Server or
+#           EPYC-Milan,-erms,-fsrm: its CPUID bits decide the guest's copy paths.
 # Env: FB_VM_ACCEL (default tcg,thread=single), FB_QEMU (default qemu-system-x86_64).
 # Exit: 0 the VM powered off, 1 QEMU failed, 2 usage, 3 timeout.
 set -euo pipefail
@@ -23,12 +25,12 @@ export LC_ALL=C
 
 prog=boot
 die() { echo "$prog: error: $*" >&2; exit 1; }
-usage() { echo "usage: $0 VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append \"ARGS\"]" >&2; exit 2; }
+usage() { echo "usage: $0 VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append \"ARGS\"] [--cpu MODEL]" >&2; exit 2; }
 
 [[ $# -ge 2 ]] || usage
 kernel=$1 initrd=$2
 shift 2
-nodes=1 memless=0 timeout=300 log='' extra=''
+nodes=1 memless=0 timeout=300 log='' extra='' cpu=max
 while (($#)); do
 	case $1 in
 	--nodes) [[ $# -ge 2 ]] || usage; nodes=$2; shift 2 ;;
@@ -36,11 +38,13 @@ while (($#)); do
 	--timeout) [[ $# -ge 2 ]] || usage; timeout=$2; shift 2 ;;
 	--log) [[ $# -ge 2 ]] || usage; log=$2; shift 2 ;;
 	--append) [[ $# -ge 2 ]] || usage; extra=$2; shift 2 ;;
+	--cpu) [[ $# -ge 2 ]] || usage; cpu=$2; shift 2 ;;
 	*) echo "$prog: unknown argument $1" >&2; usage ;;
 	esac
 done
 [[ $nodes =~ ^[1-8]$ ]] || die "--nodes must be 1..8, got $nodes"
 ((!memless || (nodes >= 2 && nodes <= 7))) || die "--memless needs --nodes 2..7, got $nodes"
+[[ $cpu =~ ^[A-Za-z0-9][A-Za-z0-9_.,+=-]*$ ]] || die "--cpu must be a QEMU CPU model like Skylake-Server or EPYC-Milan,-erms, got '$cpu'"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive number of seconds, got $timeout"
 [[ -f $kernel ]] || die "kernel $kernel not found"
 [[ -f $initrd ]] || die "initrd $initrd not found"
@@ -57,7 +61,7 @@ smp=2
 # died here once at boot on an int3 of kernel text patching (an Oops in
 # sched_clock_idle_wakeup_event); single-threaded TCG is no slower for
 # these mostly one-CPU tests.
-args=(-machine q35 -accel "${FB_VM_ACCEL:-tcg,thread=single}" -cpu max -smp "$smp"
+args=(-machine q35 -accel "${FB_VM_ACCEL:-tcg,thread=single}" -cpu "$cpu" -smp "$smp"
 	-bios "$bios" -nic none -vga none -nographic -no-reboot)
 if ((nodes == 1)); then
 	args+=(-m 2G)
