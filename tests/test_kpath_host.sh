@@ -20,12 +20,10 @@ abi=$2/fb_abi_test
 here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 [[ -x $fb ]] || { echo "$prog: error: $fb not executable" >&2; exit 1; }
 [[ -x $abi ]] || { echo "$prog: error: $abi not built (it dumps this CPU's CPUID)" >&2; exit 1; }
-[[ $(uname -m) == x86_64 ]] || { echo "SKIP: $prog: host is $(uname -m); the x86 rules do not apply"; exit 4; }
-grep -q '^flags' /proc/cpuinfo || { echo "SKIP: $prog: /proc/cpuinfo has no flags line"; exit 4; }
+[[ $(uname -m) == x86_64 ]] || { . "$here/tap.sh"; skip_all "$prog: host is $(uname -m); the x86 rules do not apply"; }
+grep -q '^flags' /proc/cpuinfo || { . "$here/tap.sh"; skip_all "$prog: /proc/cpuinfo has no flags line"; }
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; failed=$((failed + 1)); }
+. "$here/tap.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fb-kpath-host.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -89,5 +87,4 @@ else
 	sed 's/^/# /' "$tmp/out-other.txt" | tail -n 12
 fi
 
-echo "$((n - failed)) passed, $failed failed"
-((failed == 0))
+finish

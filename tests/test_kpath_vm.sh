@@ -27,8 +27,8 @@ prog=test_kpath_vm
 here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(cd "$here/.." && pwd -P)
 vm=$here/vm
-skip() { echo "SKIP: $prog: $*"; exit 4; }
-die() { echo "$prog: error: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+. "$here/tap.sh"
+die() { echo "$prog: error: $*" >&2; not_ok "$prog: $*"; finish; }
 
 [[ $# -eq 2 ]] || { echo "usage: $0 FOLIOBENCH_BIN BUILD_DIR" >&2; exit 2; }
 bin=$1
@@ -39,8 +39,8 @@ bin=$(cd "$(dirname -- "$bin")" && pwd -P)/$(basename -- "$bin")
 abi=$build/fb_abi_test
 [[ -x $abi ]] || die "fb_abi_test not built in $build (it dumps the guest's CPUID)"
 
-[[ $(uname -m) == x86_64 ]] || skip "host is $(uname -m); the Debian amd64 kernels need x86_64"
-command -v apt-get >/dev/null || skip "not a Debian host (no apt-get) to fetch the test kernels"
+[[ $(uname -m) == x86_64 ]] || skip_all "host is $(uname -m); the Debian amd64 kernels need x86_64"
+command -v apt-get >/dev/null || skip_all "not a Debian host (no apt-get) to fetch the test kernels"
 
 # Skylake-Server .. EPYC-Milan: ERMS and REP_GOOD, no FSRM under QEMU 7.2
 # (6.12+ memcpy = memcpy_orig); EPYC-Milan,-erms,-fsrm: neither string bit
@@ -59,7 +59,7 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 if ((rc == 4)); then
-	skip "$(tail -n 1 "$work/kpath-fetch.err")"
+	skip_all "$(tail -n 1 "$work/kpath-fetch.err")"
 elif ((rc != 0)); then
 	cat "$work/kpath-fetch.err" >&2
 	die "fetch-kernels.sh failed (exit $rc)"
@@ -71,7 +71,6 @@ else
 fi
 [[ -n $kernels ]] || die "no kernel in $cache"
 
-pass=0 fail=0 skipped=0
 for k in $kernels; do
 	kdir=$cache/k-$k
 	[[ -f $kdir/.done ]] || die "kernel $k is not in the cache $cache"
@@ -85,14 +84,12 @@ for k in $kernels; do
 	set -e
 	if ((rc == 4)); then    # this machine cannot build for that kernel
 		why=$(tail -n 1 "$logs/kpath-$k-build.log")
-		for c in $cpus; do echo "ok - kernel $rel -cpu $c # SKIP $why"; done
-		skipped=$((skipped + 1))
+		for c in $cpus; do skip "kernel $rel -cpu $c" "$why"; done
 		continue
 	elif ((rc != 0)); then
 		tail -n 30 "$logs/kpath-$k-build.log" | sed 's/^/# /'
 		for c in $cpus; do
-			echo "not ok - kernel $rel -cpu $c: module build failed (log $logs/kpath-$k-build.log)"
-			fail=$((fail + 1))
+			not_ok "kernel $rel -cpu $c: module build failed (log $logs/kpath-$k-build.log)"
 		done
 		continue
 	fi
@@ -113,19 +110,14 @@ for k in $kernels; do
 		set -e
 		summary="kernel $rel -cpu $c: $(tail -n 1 <<<"$verdict" | sed 's/^kernel [^:]*: //')"
 		if ((brc == 0 && crc == 0)); then
-			echo "ok - $summary ($((SECONDS - t)) s)"
-			pass=$((pass + 1))
+			ok "$summary ($((SECONDS - t)) s)"
 		else
-			echo "not ok - $summary ($((SECONDS - t)) s, log $log)"
+			not_ok "$summary ($((SECONDS - t)) s, log $log)"
 			sed '$d' <<<"$verdict" | sed 's/^/# /'
 			grep -E '^# +[!?] ' "$log" | sed 's/^/# /' || true
 			[[ -s $log.err ]] && sed 's/^/# /' "$log.err"
-			fail=$((fail + 1))
 		fi
 	done
 done
 echo "# total $((SECONDS - t0)) s, logs in $logs"
-echo "$pass passed, $fail failed"
-((fail == 0)) || exit 1
-# every kernel line skipped: nothing was held against a kernel
-((pass > 0 || skipped == 0)) || skip "no kernel line could be built here"
+finish

@@ -8,10 +8,7 @@
 # memcpy, copy_page and copy_mc_to_kernel run. Any disagreement fails.
 # tests/test_kpath_vm.sh boots it under several QEMU -cpu models
 # (FB_CPU=MODEL on the command line names the model). Prints TAP lines.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "${FB_TAP:-$(dirname "$0")/../../tap.sh}"  # TAP helpers: tests/tap.sh
 
 ko=${FB_KO_DIR:-/lib/modules-fb}/foliobench.ko
 abi=${FB_BIN_DIR:-/usr/local/bin}/fb_abi_test
@@ -21,13 +18,13 @@ rel=$(uname -r)
 
 if [ ! -f "$ko" ] || [ ! -x "$abi" ] || [ ! -x "$fb" ]; then
 	skip "kpath against the kernel" "foliobench.ko, fb_abi_test or foliobench not in the initramfs"
-	exit 0
+	finish
 fi
 if out=$(insmod "$ko" 2>&1); then
 	ok "insmod foliobench"
 else
 	notok "insmod foliobench: $out"
-	exit 1
+	finish
 fi
 i=0
 while [ ! -c /dev/foliobench ] && [ $i -lt 20 ]; do
@@ -93,3 +90,4 @@ fi
 
 rm -rf "$dump" "$out" /tmp/kpath-run
 if out=$(rmmod foliobench 2>&1); then ok "rmmod foliobench"; else notok "rmmod foliobench: $out"; fi
+finish
