@@ -1,6 +1,7 @@
 #include "table.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,74 @@ static const struct {
 	{ "kernel_path", "Kernel path", false },
 };
 #define NAXES (sizeof(axes) / sizeof(axes[0]))
+
+/* Length of the UTF-8 sequence at s holding a code point that is safe to
+ * print, or 0 (a control, an override, or not UTF-8). */
+static size_t safe_utf8(const unsigned char *s)
+{
+	unsigned cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls (U+009B is CSI to some terminals); bidi embeddings,
+	 * overrides and isolates, which reorder what follows them */
+	if (cp <= 0x9f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return n;
+}
+
+bool fb_text_clean(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+	bool changed = false;
+
+	while (*r) {
+		size_t n = safe_utf8(r);
+
+		if (!n) {
+			/* a whole bad sequence (a C1 control is two bytes) is one '?' */
+			size_t skip = 1, want = r[0] >= 0xf0 ? 4 : r[0] >= 0xe0 ? 3 : 2;
+
+			if (r[0] >= 0xc2 && r[0] <= 0xf4)
+				while (skip < want && (r[skip] & 0xc0) == 0x80)
+					skip++;
+			*w++ = '?';
+			r += skip;
+			changed = true;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	*w = '\0';
+	return changed;
+}
+
+const char *fb_text_safe(const char *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", s ? s : "");
+	fb_text_clean(buf);
+	return buf;
+}
 
 static int axis_index(const char *key)
 {
@@ -236,21 +305,30 @@ static int width(const char *s)
 	return w;
 }
 
-void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *cells, size_t nrows,
+void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *in, size_t nrows,
 		   int ncols, const bool *right)
 {
 	bool md = fmt == FB_TABLE_MARKDOWN;
+	size_t ncells = nrows * (size_t)ncols;
 	int *w = calloc((size_t)ncols, sizeof(*w)), total = 0;
+	char **cells = calloc(ncells + 1, sizeof(*cells));
 
-	if (!w)
-		return;
+	if (!w || !cells)
+		goto out;
+	/* every cell as it will print: "-" for none, text from files cleaned */
+	for (size_t i = 0; i < ncells; i++) {
+		cells[i] = strdup(in[i] ? in[i] : "-");
+		if (!cells[i])
+			goto out;
+		fb_text_clean(cells[i]);
+	}
 	for (size_t r = 0; r < nrows; r++)
 		for (int c = 0; c < ncols; c++)
-			if (width(cells[r * ncols + c] ? cells[r * ncols + c] : "-") > w[c])
-				w[c] = width(cells[r * ncols + c] ? cells[r * ncols + c] : "-");
+			if (width(cells[r * ncols + c]) > w[c])
+				w[c] = width(cells[r * ncols + c]);
 	for (size_t r = 0; r < nrows; r++) {
 		for (int c = 0; c < ncols; c++) {
-			const char *s = cells[r * ncols + c] ? cells[r * ncols + c] : "-";
+			const char *s = cells[r * ncols + c];
 			/* markdown aligns by its rule line: no padding */
 			int pad = md ? 0 : w[c] - width(s);
 			bool ralign = r && right && right[c];
@@ -277,6 +355,10 @@ void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *cells, siz
 		}
 		fputc('\n', f);
 	}
+out:
+	for (size_t i = 0; cells && i < ncells; i++)
+		free(cells[i]);
+	free(cells);
 	free(w);
 }
 
