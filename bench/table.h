@@ -7,6 +7,7 @@
 #define FB_TABLE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <json-c/json.h>
 
@@ -22,6 +23,26 @@
  */
 bool fb_text_clean(char *s);
 const char *fb_text_safe(const char *s, char *buf, size_t len);
+
+/*
+ * Strings to numbers, hashed: what the readers index cells by (compare's
+ * matching keys, paths' pairs, the renderer's rows, columns and tables),
+ * so no reader is quadratic in cells.  Keys are borrowed: they must
+ * outlive the map.
+ */
+struct fb_keymap {
+	struct fb_keymap_slot {
+		const char *key;
+		size_t value;
+	} *slots;
+	size_t nslots, n;
+};
+/* The value of key, or SIZE_MAX. */
+size_t fb_keymap_get(const struct fb_keymap *m, const char *key);
+/* Add key -> value unless key is there; the value key now has (value, or
+ * the earlier one), SIZE_MAX when out of memory. */
+size_t fb_keymap_put(struct fb_keymap *m, const char *key, size_t value);
+void fb_keymap_free(struct fb_keymap *m);
 
 /* SERIES: one gnuplot data block per table column ("x" mean sd rows). */
 enum fb_table_fmt { FB_TABLE_TEXT, FB_TABLE_MARKDOWN, FB_TABLE_SERIES };
