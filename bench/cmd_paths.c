@@ -110,9 +110,16 @@ static void ratio_stats(struct pair *x)
 	free(vp);
 }
 
+static bool has_mode(json_object *cell, const char *mode)
+{
+	return !strcmp(fb_json_str(fb_json_path(cell, "config"), "mode", ""), mode);
+}
+
 static int load_machine(struct machine *m, const char *path, char *err, size_t errlen)
 {
+	struct fb_keymap batched = { 0 };
 	json_object *cells;
+	char **keys, k[1024];
 	size_t n;
 
 	m->path = path;
@@ -121,33 +128,42 @@ static int load_machine(struct machine *m, const char *path, char *err, size_t e
 	cells = fb_json_path(m->doc, "cells");
 	n = json_object_array_length(cells);
 	m->p = calloc(n ? n : 1, sizeof(*m->p));
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!m->p || !keys)
+		return snprintf(err, errlen, "%s: out of memory", path), -1;
+	/* the batched cells by pair key: each per-page cell finds its partner
+	 * (the first batched cell with its key) in O(1) */
+	for (size_t j = 0; j < n; j++) {
+		json_object *b = json_object_array_get_idx(cells, j);
+
+		if (!usable(b) || !has_mode(b, "batched"))
+			continue;
+		pair_key(b, k, sizeof(k));
+		keys[j] = strdup(k);
+		if (!keys[j] || fb_keymap_put(&batched, keys[j], j) == SIZE_MAX)
+			return snprintf(err, errlen, "%s: out of memory", path), -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		json_object *a = json_object_array_get_idx(cells, i);
-		char ka[1024], kb[1024];
+		struct pair *x = &m->p[m->np];
+		size_t j;
 
-		if (!usable(a) || strcmp(fb_json_str(fb_json_path(a, "config"), "mode", ""), "per-page"))
+		if (!usable(a) || !has_mode(a, "per-page"))
 			continue;
-		pair_key(a, ka, sizeof(ka));
-		for (size_t j = 0; j < n; j++) {
-			json_object *b = json_object_array_get_idx(cells, j);
-			struct pair *x = &m->p[m->np];
-
-			if (!usable(b) ||
-			    strcmp(fb_json_str(fb_json_path(b, "config"), "mode", ""), "batched"))
-				continue;
-			pair_key(b, kb, sizeof(kb));
-			if (strcmp(ka, kb))
-				continue;
-			x->page = a;
-			x->batched = b;
-			ratio_stats(x);
-			fb_kpath_parse_recorded(fb_json_str(a, "kernel_path", NULL), &x->kp_page);
-			fb_kpath_parse_recorded(fb_json_str(b, "kernel_path", NULL), &x->kp_batched);
-			x->seed000 = fb_kpath_seed000(x->kp_batched.impl, x->kp_page.impl);
-			m->np++;
-			break;
-		}
+		pair_key(a, k, sizeof(k));
+		j = fb_keymap_get(&batched, k);
+		if (j == SIZE_MAX)
+			continue;
+		x->page = a;
+		x->batched = json_object_array_get_idx(cells, j);
+		ratio_stats(x);
+		fb_kpath_parse_recorded(fb_json_str(a, "kernel_path", NULL), &x->kp_page);
+		fb_kpath_parse_recorded(fb_json_str(x->batched, "kernel_path", NULL), &x->kp_batched);
+		x->seed000 = fb_kpath_seed000(x->kp_batched.impl, x->kp_page.impl);
+		m->np++;
 	}
+	fb_keymap_free(&batched);
+	fb_free_list(keys, n);
 	if (!m->np) {
 		snprintf(err, errlen, "%s: no per-page/batched pair of folio_copy or folio_mc_copy "
 			 "cells (allowed: results of foliobench copy with --mode per-page,batched)", path);

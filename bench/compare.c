@@ -288,48 +288,23 @@ static unsigned label_axes(json_object **cfgs, size_t n, char *common, size_t le
 /* ---- loading ---- */
 
 /*
- * Cells by matching key: open addressing over cell numbers, so matching
- * two files of n cells is O(n), not O(n^2).  mask is the key axes left
- * out (ab); under mask 0 the keys are the cells' own.
+ * Cells by matching key (table.h fb_keymap), so matching two files of n
+ * cells is O(n), not O(n^2).  mask is the key axes left out (ab); under
+ * mask 0 the keys are the cells' own.
  */
 struct fb_cmp_index {
 	unsigned mask;
 	char **keys;                 /* mask != 0: each cell's key under mask */
-	size_t *slots;               /* cell number + 1; 0 empty */
-	size_t nslots;               /* a power of two above 2 x cells */
+	struct fb_keymap map;        /* key -> cell number */
 };
-
-static uint64_t key_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-static const char *index_key(const struct fb_cmp_index *x, const struct fb_cmp_file *f, size_t i)
-{
-	return x->keys ? x->keys[i] : f->cells[i].key;
-}
-
-/* The cell with key, or SIZE_MAX. */
-static size_t index_find(const struct fb_cmp_index *x, const struct fb_cmp_file *f, const char *key)
-{
-	for (size_t s = key_hash(key) & (x->nslots - 1); x->slots[s]; s = (s + 1) & (x->nslots - 1))
-		if (!strcmp(index_key(x, f, x->slots[s] - 1), key))
-			return x->slots[s] - 1;
-	return SIZE_MAX;
-}
 
 static void index_clear(struct fb_cmp_index *x, size_t ncells)
 {
 	for (size_t i = 0; x->keys && i < ncells; i++)
 		free(x->keys[i]);
 	free(x->keys);
-	free(x->slots);
 	x->keys = NULL;
-	x->slots = NULL;
+	fb_keymap_free(&x->map);
 }
 
 /* (Re)build x for mask; dup (if not NULL) gets the first two cells with
@@ -341,36 +316,28 @@ static int index_build(struct fb_cmp_index *x, const struct fb_cmp_file *f, unsi
 
 	index_clear(x, f->ncells);
 	x->mask = mask;
-	for (x->nslots = 16; x->nslots < 2 * f->ncells; x->nslots *= 2)
-		;
-	x->slots = calloc(x->nslots, sizeof(*x->slots));
-	if (mask)
-		x->keys = calloc(f->ncells + 1, sizeof(*x->keys));
-	if (!x->slots || (mask && !x->keys))
+	if (mask && !(x->keys = calloc(f->ncells + 1, sizeof(*x->keys))))
 		return -1;
 	if (dup)
 		dup[0] = dup[1] = SIZE_MAX;
 	for (size_t i = 0; i < f->ncells; i++) {
-		size_t s, j;
+		const char *key = f->cells[i].key;
+		size_t j;
 
 		if (mask) {
 			fb_cmp_key(f->cells[i].config, mask, k, sizeof(k));
-			x->keys[i] = strdup(k);
-			if (!x->keys[i])
+			key = x->keys[i] = strdup(k);
+			if (!key)
 				return -1;
 		}
-		j = index_find(x, f, index_key(x, f, i));
-		if (j != SIZE_MAX) {
-			if (dup && dup[0] == SIZE_MAX) {
-				dup[0] = j;
-				dup[1] = i;
-			}
-			continue; /* the first cell of a key is the one found */
+		/* the first cell of a key is the one found */
+		j = fb_keymap_put(&x->map, key, i);
+		if (j == SIZE_MAX)
+			return -1;
+		if (j != i && dup && dup[0] == SIZE_MAX) {
+			dup[0] = j;
+			dup[1] = i;
 		}
-		for (s = key_hash(index_key(x, f, i)) & (x->nslots - 1); x->slots[s];
-		     s = (s + 1) & (x->nslots - 1))
-			;
-		x->slots[s] = i + 1;
 	}
 	return 0;
 }
@@ -578,7 +545,7 @@ static const struct fb_cmp_cell *find_cell(const struct fb_cmp_file *f, const ch
 	/* ab looks cells up with its side axes dropped: index once per mask */
 	if (f->index->mask != mask && index_build(f->index, f, mask, NULL))
 		abort(); /* out of memory: no lookup can be answered */
-	i = index_find(f->index, f, key);
+	i = fb_keymap_get(&f->index->map, key);
 	return i == SIZE_MAX ? NULL : &f->cells[i];
 }
 
