@@ -8,10 +8,11 @@
 #include "cpuid_dump.h"
 #include "kpath.h"
 #include "machine.h"
+#include "table.h"
 #include "util.h"
 
 static const char info_usage[] =
-"usage: foliobench info [--cpuid-dump FILE] [--format text|json]\n"
+"usage: foliobench info [--cpuid-dump FILE] [--format table|json]\n"
 "\n"
 "Describe this machine as every result records it: CPU and the flags that\n"
 "decide copy paths, hypervisor, kernel, THP, LLC domains, NUMA nodes; which\n"
@@ -23,7 +24,8 @@ static const char info_usage[] =
 "  --cpuid-dump FILE   the same for another machine's CPU: FILE is the output\n"
 "                      of `cpuid -r` (Debian's cpuid package; the first CPU is\n"
 "                      used) or its /proc/cpuinfo; '-' reads standard input\n"
-"  --format text|json  [text]\n"
+"  --format table|json the text description, or JSON [table; 'text' is\n"
+"                      table's other name]\n"
 "\n"
 "Exit: 0 ok, 2 bad usage or a malformed dump, 4 a dump of a CPU that is not\n"
 "x86 (the x86 path rules do not apply).\n";
@@ -117,7 +119,7 @@ static int info_dump(const char *path, bool json)
 {
 	struct fb_cpu cpu;
 	struct fb_cpuid_dump d;
-	char err[FB_ERRLEN + 256];
+	char err[FB_ERRLEN + 256], file[1024];
 	int rc = fb_cpuid_dump_load(path, &cpu, &d, err, sizeof(err));
 
 	if (rc == FB_EXIT_USAGE)
@@ -131,7 +133,8 @@ static int info_dump(const char *path, bool json)
 		json_object *m = fb_machine_json(&cpu, NULL), *o = json_object_new_object();
 		json_object *src = json_object_new_object(), *c = NULL;
 
-		json_object_object_add(src, "file", json_object_new_string(path));
+		json_object_object_add(src, "file", json_object_new_string(
+			fb_text_safe(path, file, sizeof(file))));
 		json_object_object_add(src, "format", json_object_new_string(d.format));
 		json_object_object_add(src, "cpus", json_object_new_int((int)d.blocks));
 		json_object_object_add(o, "source", src);
@@ -144,7 +147,7 @@ static int info_dump(const char *path, bool json)
 		json_object_put(m);
 		return FB_EXIT_OK;
 	}
-	printf("dump       %s (%s", path, d.format);
+	printf("dump       %s (%s", fb_text_safe(path, file, sizeof(file)), d.format);
 	if (d.leaves)
 		printf(", first of %u CPU block%s, %zu leaves", d.blocks, d.blocks == 1 ? "" : "s",
 		       d.leaves);
@@ -185,9 +188,8 @@ int fb_cmd_info(int argc, char **argv)
 	opterr = 0; /* our own one-line messages */
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'f') {
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				fb_usage_error("info", "--format %s: allowed text, json", optarg);
-			json = !strcmp(optarg, "json");
+			json = fb_format_option("info", optarg, FB_FMT_BIT(FB_FMT_TABLE) |
+						FB_FMT_BIT(FB_FMT_JSON)) == FB_FMT_JSON;
 		} else if (opt == 'd') {
 			dump = optarg;
 		} else if (opt == 'h') {

@@ -21,10 +21,11 @@
 #include "util.h"
 
 static const char paths_usage[] =
-"usage: foliobench paths RUN.json... [--format table|markdown]\n"
+"usage: foliobench paths RUN... [--format table|markdown]\n"
 "                        [--rows AXIS] [--cols AXIS]\n"
 "\n"
-"Compare copy results of several machines (or kernels): for every cell pair\n"
+"Compare copy results of several machines (or kernels; RUN: a run directory\n"
+"or its run.json): for every cell pair\n"
 "that differs only in mode, the speedup of batched over per-page (mean GB/s\n"
 "ratio ± sd) per machine, kernel model, function and folio size, the kernel\n"
 "path of each side, and where batching loses (the 95% bootstrap interval of\n"
@@ -306,8 +307,8 @@ int fb_cmd_paths(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (fb_table_fmt_parse(optarg, &fmt) || fmt == FB_TABLE_SERIES)
-				fb_usage_error("paths", "--format %s: allowed table, markdown", optarg);
+			fmt = fb_table_fmt_of(fb_format_option("paths", optarg, FB_FMT_BIT(FB_FMT_TABLE) |
+								FB_FMT_BIT(FB_FMT_MARKDOWN)));
 			break;
 		case 'r':
 		case 'c':
@@ -325,7 +326,7 @@ int fb_cmd_paths(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		fb_usage_error("paths", "give one or more result files (run.json)");
+		fb_usage_error("paths", "give one or more runs (their directories or run.json)");
 	md = fmt == FB_TABLE_MARKDOWN;
 	nm = (size_t)(argc - optind);
 	ms = calloc(nm, sizeof(*ms));

@@ -21,13 +21,14 @@
 #include "util.h"
 
 static const char report_usage[] =
-"usage: foliobench report [RUN.json] --reference NAME|FILE [--table ID[,ID...]]\n"
+"usage: foliobench report [RUN] --reference NAME|FILE [--table ID[,ID...]]\n"
 "                         [--where AXIS=VALUE[,...]] [--format table|markdown|series]\n"
 "                         [--x rows|cols]\n"
 "       foliobench report --list\n"
 "\n"
 "Print a seed's published tables (results/reference/NAME.ref, e.g. seed001)\n"
-"and, given a run, the run in the same layout: same rows, same columns,\n"
+"and, given a run (its directory or run.json), the run in the same layout:\n"
+"same rows, same columns,\n"
 "mean±sd; the seed's table beside it; ours/seed where rows and columns match;\n"
 "and one shape line per claim of the seed (does throughput rise with folio\n"
 "size, does batched beat per page, does spread beat fill) saying whether this\n"
@@ -735,8 +736,9 @@ int fb_cmd_report(int argc, char **argv)
 			where = optarg;
 			break;
 		case 'f':
-			if (fb_table_fmt_parse(optarg, &fmt))
-				fb_usage_error("report", "--format %s: allowed table, markdown, series", optarg);
+			fmt = fb_table_fmt_of(fb_format_option("report", optarg, FB_FMT_BIT(FB_FMT_TABLE) |
+								FB_FMT_BIT(FB_FMT_MARKDOWN) |
+								FB_FMT_BIT(FB_FMT_SERIES)));
 			break;
 		case 'x':
 			if (strcmp(optarg, "rows") && strcmp(optarg, "cols"))
@@ -754,7 +756,7 @@ int fb_cmd_report(int argc, char **argv)
 		}
 	}
 	if (optind < argc - 1)
-		fb_usage_error("report", "unexpected argument '%s': give at most one run.json",
+		fb_usage_error("report", "unexpected argument '%s': give at most one run",
 			    argv[optind + 1]);
 	if (optind == argc - 1)
 		run_path = argv[optind];

@@ -49,15 +49,15 @@ int fb_run_stat_parse(const char *s, enum fb_run_stat *out)
 
 int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f)
 {
-	static const char *const names[] = { "table", "markdown", "junit", "json" };
+	/* the one set of --format names (table.h); "text" is table too */
+	int g = fb_format_parse(s, FB_FMT_BIT(FB_FMT_TABLE) | FB_FMT_BIT(FB_FMT_MARKDOWN) |
+				FB_FMT_BIT(FB_FMT_JUNIT) | FB_FMT_BIT(FB_FMT_JSON));
 
-	for (int i = 0; i < 4; i++) {
-		if (!strcmp(s, names[i])) {
-			*f = (enum fb_report_fmt)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (g < 0)
+		return -1;
+	*f = g == FB_FMT_TABLE ? FB_REPORT_TABLE : g == FB_FMT_MARKDOWN ? FB_REPORT_MARKDOWN :
+	     g == FB_FMT_JUNIT ? FB_REPORT_JUNIT : FB_REPORT_JSON;
+	return 0;
 }
 
 /*

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "kpath.h"
 #include "results.h"
 #include "util.h"
@@ -170,17 +171,42 @@ static int axis_index(const char *key)
 	return -1;
 }
 
-int fb_table_fmt_parse(const char *s, enum fb_table_fmt *fmt)
-{
-	static const char *const names[] = { "table", "markdown", "series" };
+static const char *const format_names[FB_FMT_COUNT] = {
+	"table", "markdown", "csv", "json", "series", "junit",
+};
 
-	for (int i = 0; i < 3; i++) {
-		if (!strcmp(s, names[i])) {
-			*fmt = (enum fb_table_fmt)i;
-			return 0;
-		}
-	}
+const char *fb_format_name(enum fb_format f)
+{
+	return (unsigned)f < FB_FMT_COUNT ? format_names[f] : "?";
+}
+
+int fb_format_parse(const char *s, unsigned allowed)
+{
+	for (int i = 0; i < FB_FMT_COUNT; i++)
+		if ((allowed & FB_FMT_BIT(i)) &&
+		    (!strcmp(s, format_names[i]) || (i == FB_FMT_TABLE && !strcmp(s, "text"))))
+			return i;
 	return -1;
+}
+
+enum fb_format fb_format_option(const char *cmd, const char *s, unsigned allowed)
+{
+	char list[128] = "";
+	int f = fb_format_parse(s, allowed);
+
+	if (f >= 0)
+		return (enum fb_format)f;
+	for (int i = 0; i < FB_FMT_COUNT; i++)
+		if (allowed & FB_FMT_BIT(i))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 list[0] ? ", " : "", format_names[i]);
+	fb_usage_error(cmd, "--format '%s': allowed %s", s, list);
+}
+
+enum fb_table_fmt fb_table_fmt_of(enum fb_format f)
+{
+	return f == FB_FMT_MARKDOWN ? FB_TABLE_MARKDOWN : f == FB_FMT_SERIES ? FB_TABLE_SERIES :
+	       FB_TABLE_TEXT;
 }
 
 int fb_table_axis_valid(const char *key)
