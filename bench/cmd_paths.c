@@ -326,7 +326,7 @@ int fb_cmd_paths(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		fb_usage_error("paths", "give one or more runs (their directories or run.json)");
+		fb_usage_error("paths", "give one or more result files (run directories or run.json)");
 	md = fmt == FB_TABLE_MARKDOWN;
 	nm = (size_t)(argc - optind);
 	ms = calloc(nm, sizeof(*ms));

@@ -50,6 +50,34 @@ static const char report_usage[] =
 "Exit: 0 ok, 2 bad usage or a malformed reference file.\n";
 
 
+/* A reference file's text as it will print: cleaned (table.h
+ * fb_text_clean), as a run's text is when it is read.  Selectors stay as
+ * they are: they are matched, never printed raw. */
+static void clean_ref(struct fb_reference *ref)
+{
+	fb_text_clean(ref->seed);
+	fb_text_clean(ref->file);
+	fb_text_clean(ref->post);
+	fb_text_clean(ref->machine);
+	fb_text_clean(ref->unit);
+	for (int i = 0; i < ref->ntables; i++) {
+		struct fb_ref_table *t = &ref->tables[i];
+
+		fb_text_clean(t->id);
+		fb_text_clean(t->title);
+		fb_text_clean(t->label);
+		fb_text_clean(t->machine);
+		fb_text_clean(t->corner);
+		fb_text_clean(t->unit);
+		for (int c = 0; c < t->ncols; c++)
+			fb_text_clean(t->cols[c].label);
+		for (int r = 0; r < t->nrows; r++)
+			fb_text_clean(t->rows[r].label);
+		for (int k = 0; k < t->nshapes; k++)
+			fb_text_clean(t->shapes[k].text);
+	}
+}
+
 /* ---- finding reference files ---- */
 
 static bool readable(const char *p)
@@ -127,8 +155,10 @@ static int list_refs(void)
 			if (!ref)
 				break;
 			if (fb_reference_load(path, ref, err, sizeof(err))) {
+				fb_text_clean(err);
 				printf("%s\n", err);
 			} else {
+				clean_ref(ref);
 				printf("%.*s (seed %s, %s)\n", (int)(len - 4), e->d_name, ref->seed, path);
 				for (int t = 0; t < ref->ntables; t++)
 					printf("  %-12s %s\n", ref->tables[t].id, ref->tables[t].title);
@@ -774,8 +804,11 @@ int fb_cmd_report(int argc, char **argv)
 		fprintf(stderr, "foliobench report: out of memory\n");
 		return FB_EXIT_FAIL;
 	}
-	if (fb_reference_load(path, ref, err, sizeof(err)))
+	if (fb_reference_load(path, ref, err, sizeof(err))) {
+		fb_text_clean(err);
 		fb_usage_error("report", "%s", err);
+	}
+	clean_ref(ref);
 	have = calloc((size_t)ref->ntables, sizeof(bool));
 	want = calloc((size_t)ref->ntables, sizeof(bool));
 	if (tables) {

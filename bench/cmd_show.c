@@ -95,7 +95,7 @@ int fb_cmd_show(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		fb_usage_error("show", "give exactly one run (its directory or run.json)");
+		fb_usage_error("show", "give exactly one result file (a run directory or its run.json)");
 	if (fb_run_load(argv[optind], &doc, err, sizeof(err)))
 		fb_usage_error("show", "%s", err);
 	if (where)

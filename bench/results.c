@@ -449,10 +449,8 @@ static void clean_tree(json_object *o)
 		json_object *bad = NULL;
 
 		json_object_object_foreach(o, k, v) {
-			char t[256];
-
 			clean_tree(v);
-			if (strcmp(fb_text_safe(k, t, sizeof(t)), k)) {
+			if (!plain_ascii(k, strlen(k))) {
 				if (!bad)
 					bad = json_object_new_array();
 				json_object_array_add(bad, json_object_new_string(k));
@@ -461,11 +459,15 @@ static void clean_tree(json_object *o)
 		/* renamed after the walk: an object is not changed while walked */
 		for (size_t i = 0; bad && i < json_object_array_length(bad); i++) {
 			const char *k = json_object_get_string(json_object_array_get_idx(bad, i));
-			json_object *v = json_object_get(json_object_object_get(o, k));
-			char t[256];
+			char *t = strdup(k);
 
-			json_object_object_del(o, k);
-			json_object_object_add(o, fb_text_safe(k, t, sizeof(t)), v);
+			if (t && fb_text_clean(t)) {
+				json_object *v = json_object_get(json_object_object_get(o, k));
+
+				json_object_object_del(o, k);
+				json_object_object_add(o, t, v);
+			}
+			free(t);
 		}
 		json_object_put(bad);
 	}

@@ -200,7 +200,7 @@ enum fb_format fb_format_option(const char *cmd, const char *s, unsigned allowed
 		if (allowed & FB_FMT_BIT(i))
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 				 list[0] ? ", " : "", format_names[i]);
-	fb_usage_error(cmd, "--format '%s': allowed %s", s, list);
+	fb_usage_error(cmd, "--format %s: allowed %s", s, list);
 }
 
 enum fb_table_fmt fb_table_fmt_of(enum fb_format f)

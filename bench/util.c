@@ -291,9 +291,13 @@ const char *fb_read_strerror(int e)
 int fb_read_chunks(const char *path, size_t cap,
 		   int (*fn)(const char *buf, size_t n, void *arg), void *arg)
 {
-	size_t total = 0, size = cap < (1u << 20) ? cap + 1 : 1u << 20;
+	size_t total = 0, size;
 	char *buf;
 	int fd = open_regular(path), rc = 0, saved = 0;
+
+	if (cap == SIZE_MAX)
+		cap--; /* cap + 1 must not wrap */
+	size = cap < (1u << 20) ? cap + 1 : 1u << 20;
 
 	if (fd < 0)
 		return -1;
