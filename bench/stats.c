@@ -389,16 +389,22 @@ static double select_kth(double *v, size_t n, size_t k)
 	return v[kk];
 }
 
-/* Linear-interpolated quantile q of v[0..n) (v reordered): the same
- * value as on the sorted replicates. */
-static double quantile(double *v, size_t n, double q)
+/* Linear-interpolated quantile q of v[from..n), v[from..] reordered, the
+ * values before from all <= those after: the same value as on the sorted
+ * replicates. */
+static double quantile(double *v, size_t n, size_t from, double q, size_t *at)
 {
 	double h = q * (double)(n - 1), a, b;
 	size_t lo = (size_t)floor(h);
 
 	if (lo + 1 >= n)
-		return select_kth(v, n, n - 1);
-	a = select_kth(v, n, lo);
+		lo = n - 1;
+	if (lo < from) /* cannot happen for lo <= hi quantiles; stay correct anyway */
+		from = 0;
+	a = select_kth(v + from, n - from, lo - from);
+	*at = lo;
+	if (lo + 1 >= n)
+		return a;
 	/* everything after lo is >= v[lo]: the next order statistic is their least */
 	b = v[lo + 1];
 	for (size_t i = lo + 2; i < n; i++)
@@ -409,8 +415,11 @@ static double quantile(double *v, size_t n, double q)
 
 static void percentile_ci(double *v, size_t n, double level, double *lo, double *hi)
 {
-	*lo = quantile(v, n, (1 - level) / 2);
-	*hi = quantile(v, n, 1 - (1 - level) / 2);
+	size_t at;
+
+	*lo = quantile(v, n, 0, (1 - level) / 2, &at);
+	/* the high quantile lies after the low one: select among those only */
+	*hi = quantile(v, n, at, 1 - (1 - level) / 2, &at);
 }
 
 void fb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,

@@ -69,6 +69,14 @@ static size_t safe_utf8(const unsigned char *s)
 	return n;
 }
 
+static bool text_safe(const char *s)
+{
+	for (size_t n; *s; s += n)
+		if (!(n = safe_utf8((const unsigned char *)s)))
+			return false;
+	return true;
+}
+
 bool fb_text_clean(char *s)
 {
 	unsigned char *r = (unsigned char *)s, *w = r;
@@ -398,6 +406,7 @@ static int width(const char *s)
 void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *in, size_t nrows,
 		   int ncols, const bool *right)
 {
+	static const char dash[] = "-";
 	bool md = fmt == FB_TABLE_MARKDOWN;
 	size_t ncells = nrows * (size_t)ncols;
 	int *w = calloc((size_t)ncols, sizeof(*w)), total = 0;
@@ -405,9 +414,15 @@ void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *in, size_t
 
 	if (!w || !cells)
 		goto out;
-	/* every cell as it will print: "-" for none, text from files cleaned */
+	/* every cell as it will print: "-" for none, text that is not safe to
+	 * print cleaned into a copy (the rest is printed as it is) */
 	for (size_t i = 0; i < ncells; i++) {
-		cells[i] = strdup(in[i] ? in[i] : "-");
+		const char *t = in[i] ? in[i] : dash;
+
+		cells[i] = (char *)t;
+		if (text_safe(t))
+			continue;
+		cells[i] = strdup(t);
 		if (!cells[i])
 			goto out;
 		fb_text_clean(cells[i]);
@@ -447,7 +462,8 @@ void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *in, size_t
 	}
 out:
 	for (size_t i = 0; cells && i < ncells; i++)
-		free(cells[i]);
+		if (cells[i] != (in[i] ? in[i] : dash))
+			free(cells[i]);
 	free(cells);
 	free(w);
 }
