@@ -852,11 +852,9 @@ int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file 
 		*strrchr(dir, '/') = '\0';
 	else
 		snprintf(dir, sizeof(dir), ".");
-	errno = 0;
-	d = json_object_from_file(p);
-	if (!d)
-		return snprintf(err, errlen, "%s: not readable as JSON (%s)", p,
-				errno ? strerror(errno) : "truncated or corrupt"), -1;
+	/* an ab.json is a report plus its run list: a result's cap is plenty */
+	if (fb_json_load(p, FB_RUN_MAX_BYTES, &d, err, errlen))
+		return -1;
 	version = (int)fb_json_num(d, "schema_version", -1);
 	runs = fb_json_path(d, "runs");
 	pairs = (size_t)fb_json_num(d, "pairs", 0);

@@ -45,6 +45,8 @@ done
 check "report --reference FIFO: refused" refuses "$notreg" report --reference "$tmp/fifo.ref"
 check "report --reference /dev/zero: refused" refuses "$notreg" report --reference /dev/zero
 check "compare --machines FIFO: refused" refuses "$notreg" compare --machines "$D/base.json" "$tmp/fifo"
+mkdir "$tmp/abrun" && mkfifo "$tmp/abrun/ab.json"
+check "compare AB-RUN whose ab.json is a FIFO: refused" refuses "$notreg" compare "$tmp/abrun"
 # A sparse file of 9 GiB: past the reader's cap, refused without reading it all.
 truncate -s 9G "$tmp/huge.json"
 check "show a 9 GiB file of zeros: refused" refuses "huge.json" show "$tmp/huge.json"
