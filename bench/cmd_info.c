@@ -24,8 +24,8 @@ static const char info_usage[] =
 "  --cpuid-dump FILE   the same for another machine's CPU: FILE is the output\n"
 "                      of `cpuid -r` (Debian's cpuid package; the first CPU is\n"
 "                      used) or its /proc/cpuinfo; '-' reads standard input\n"
-"  --format table|json the text description, or JSON [table; 'text' is\n"
-"                      table's other name]\n"
+"  --format table|json  the description as text, or as JSON [table]\n"
+"                      ('text', the old name, is table too)\n"
 "\n"
 "Exit: 0 ok, 2 bad usage or a malformed dump, 4 a dump of a CPU that is not\n"
 "x86 (the x86 path rules do not apply).\n";

@@ -24,8 +24,7 @@ static const char paths_usage[] =
 "usage: foliobench paths RUN... [--format table|markdown]\n"
 "                        [--rows AXIS] [--cols AXIS]\n"
 "\n"
-"Compare copy results of several machines (or kernels; RUN: a run directory\n"
-"or its run.json): for every cell pair\n"
+"Compare copy results of several machines (or kernels): for every cell pair\n"
 "that differs only in mode, the speedup of batched over per-page (mean GB/s\n"
 "ratio ± sd) per machine, kernel model, function and folio size, the kernel\n"
 "path of each side, and where batching loses (the 95% bootstrap interval of\n"
@@ -33,7 +32,7 @@ static const char paths_usage[] =
 "pattern when the batched copy ran\n"
 "memcpy_orig while the per-page copy ran rep movsq, the pattern of seed 000's\n"
 "Zen 3 without FSRM.  Tables: rows folio_size, columns function by default;\n"
-"any axis of foliobench copy --rows.\n";
+"any axis of foliobench copy --rows.  RUN: a run directory or its run.json.\n";
 
 /* Axes that must agree between the per-page and the batched cell. */
 static const char *const pair_axes[] = {

@@ -15,12 +15,11 @@ static const char show_usage[] =
 "                       [--format table|markdown|csv|json|series]\n"
 "                       [--where AXIS=VALUE[,AXIS=VALUE...]]\n"
 "\n"
-"Render the tables of a saved run (RUN: its directory or its run.json; the\n"
-"same renderer copy uses).  csv: the cells as cells.csv has them; json: the\n"
-"run.json; series: gnuplot data blocks, one per column value: x, mean, sd.\n"
-"--where keeps\n"
-"the cells whose axis has that value as a table shows it (mode=batched,\n"
-"folio_size=2M, direction=0->1).\n";
+"Render the tables of a saved run (RUN: its directory or its run.json) with\n"
+"the renderer copy uses.  csv: the cells as cells.csv has them; json: the\n"
+"run; series: gnuplot data blocks, one per column value: x, mean, sd.\n"
+"--where keeps the cells whose axis has that value as a table shows it\n"
+"(mode=batched, folio_size=2M, direction=0->1).\n";
 
 /* Keep only the cells matching every AXIS=VALUE of where. */
 static void filter_cells(json_object *doc, const char *where)
