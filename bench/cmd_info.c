@@ -15,10 +15,11 @@
 #include "kpath.h"
 #include "machine.h"
 #include "plan.h"
+#include "table.h"
 #include "util.h"
 
 static const char info_usage[] =
-"usage: foliobench info [--cpuid-dump FILE] [--check-kernel] [--format text|json]\n"
+"usage: foliobench info [--cpuid-dump FILE] [--check-kernel] [--format table|json]\n"
 "\n"
 "Describe this machine as every result records it: CPU and the flags that\n"
 "decide copy paths, hypervisor, kernel, THP, LLC domains, NUMA nodes; which\n"
@@ -37,7 +38,8 @@ static const char info_usage[] =
 "  --check-kernel      compare the prediction (for the dump's CPU, taken as\n"
 "                      this machine's) with the running kernel's choice and\n"
 "                      exit 1 on a disagreement\n"
-"  --format text|json  [text]\n"
+"  --format table|json  the description as text, or as JSON [table]\n"
+"                      ('text', the old name, is table too)\n"
 "\n"
 "Exit: 0 ok, 1 --check-kernel found a disagreement, 2 bad usage or a\n"
 "malformed dump, 4 a dump of a CPU that is not x86 (the x86 path rules do\n"
@@ -244,7 +246,7 @@ static int info_dump(const char *path, bool json, bool check)
 {
 	struct fb_cpu cpu;
 	struct fb_cpuid_dump d;
-	char err[FB_ERRLEN + 256];
+	char err[FB_ERRLEN + 256], file[1024];
 	int rc = fb_cpuid_dump_load(path, &cpu, &d, err, sizeof(err));
 	static struct kcheck k;
 
@@ -263,7 +265,8 @@ static int info_dump(const char *path, bool json, bool check)
 		json_object *m = fb_machine_json(&cpu, NULL), *o = json_object_new_object();
 		json_object *src = json_object_new_object(), *c = NULL;
 
-		json_object_object_add(src, "file", json_object_new_string(path));
+		json_object_object_add(src, "file", json_object_new_string(
+			fb_text_safe(path, file, sizeof(file))));
 		json_object_object_add(src, "format", json_object_new_string(d.format));
 		json_object_object_add(src, "cpus", json_object_new_int((int)d.blocks));
 		json_object_object_add(o, "source", src);
@@ -278,7 +281,7 @@ static int info_dump(const char *path, bool json, bool check)
 		json_object_put(m);
 		return check ? check_status(&k) : FB_EXIT_OK;
 	}
-	printf("dump       %s (%s", path, d.format);
+	printf("dump       %s (%s", fb_text_safe(path, file, sizeof(file)), d.format);
 	if (d.leaves)
 		printf(", first of %u CPU block%s, %zu leaves", d.blocks, d.blocks == 1 ? "" : "s",
 		       d.leaves);
@@ -324,9 +327,8 @@ int fb_cmd_info(int argc, char **argv)
 	opterr = 0; /* our own one-line messages */
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'f') {
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				fb_usage_error("info", "--format %s: allowed text, json", optarg);
-			json = !strcmp(optarg, "json");
+			json = fb_format_option("info", optarg, FB_FMT_BIT(FB_FMT_TABLE) |
+						FB_FMT_BIT(FB_FMT_JSON)) == FB_FMT_JSON;
 		} else if (opt == 'd') {
 			dump = optarg;
 		} else if (opt == 'k') {

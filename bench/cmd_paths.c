@@ -21,7 +21,7 @@
 #include "util.h"
 
 static const char paths_usage[] =
-"usage: foliobench paths RUN.json... [--format table|markdown]\n"
+"usage: foliobench paths RUN... [--format table|markdown]\n"
 "                        [--rows AXIS] [--cols AXIS]\n"
 "\n"
 "Compare copy results of several machines (or kernels): for every cell pair\n"
@@ -32,7 +32,7 @@ static const char paths_usage[] =
 "pattern when the batched copy ran\n"
 "memcpy_orig while the per-page copy ran rep movsq, the pattern of seed 000's\n"
 "Zen 3 without FSRM.  Tables: rows folio_size, columns function by default;\n"
-"any axis of foliobench copy --rows.\n";
+"any axis of foliobench copy --rows.  RUN: a run directory or its run.json.\n";
 
 /* Axes that must agree between the per-page and the batched cell. */
 static const char *const pair_axes[] = {
@@ -90,6 +90,24 @@ static bool usable(json_object *cell)
  */
 #define MIN_SAMPLES 3
 
+static double range_min(const double *v, size_t n)
+{
+	double m = INFINITY;
+
+	for (size_t i = 0; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+static double range_max(const double *v, size_t n)
+{
+	double m = -INFINITY;
+
+	for (size_t i = 0; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
 static void ratio_stats(struct pair *x)
 {
 	json_object *sb = fb_json_path(x->batched, "stats"), *sp = fb_json_path(x->page, "stats");
@@ -103,16 +121,27 @@ static void ratio_stats(struct pair *x)
 	x->sd = fb_ratio_sd(b, fb_json_num(sb, "sd", 0), p, fb_json_num(sp, "sd", 0));
 	x->lo = x->hi = NAN;
 	x->judged = vb && vp && nb >= MIN_SAMPLES && np >= MIN_SAMPLES;
-	if (x->judged)
+	/* Every bootstrap ratio of resampled means lies between min(b)/max(p)
+	 * and max(b)/min(p): when the least is >= 1 the interval cannot fall
+	 * below 1, the verdict is known and the interval (printed only where
+	 * batching loses) is not drawn: most pairs of a large run. */
+	if (x->judged && !(range_min(vb, nb) >= range_max(vp, np)))
 		fb_bootstrap_ratio_ci(vp, np, vb, nb, 4000, 0.95, 0x7061746873ULL, &x->lo, &x->hi);
 	x->loses = x->judged && isfinite(x->hi) && x->hi < 1;
 	free(vb);
 	free(vp);
 }
 
+static bool has_mode(json_object *cell, const char *mode)
+{
+	return !strcmp(fb_json_str(fb_json_path(cell, "config"), "mode", ""), mode);
+}
+
 static int load_machine(struct machine *m, const char *path, char *err, size_t errlen)
 {
+	struct fb_keymap batched = { 0 };
 	json_object *cells;
+	char **keys, k[1024];
 	size_t n;
 
 	m->path = path;
@@ -121,33 +150,42 @@ static int load_machine(struct machine *m, const char *path, char *err, size_t e
 	cells = fb_json_path(m->doc, "cells");
 	n = json_object_array_length(cells);
 	m->p = calloc(n ? n : 1, sizeof(*m->p));
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!m->p || !keys)
+		return snprintf(err, errlen, "%s: out of memory", path), -1;
+	/* the batched cells by pair key: each per-page cell finds its partner
+	 * (the first batched cell with its key) in O(1) */
+	for (size_t j = 0; j < n; j++) {
+		json_object *b = json_object_array_get_idx(cells, j);
+
+		if (!usable(b) || !has_mode(b, "batched"))
+			continue;
+		pair_key(b, k, sizeof(k));
+		keys[j] = strdup(k);
+		if (!keys[j] || fb_keymap_put(&batched, keys[j], j) == SIZE_MAX)
+			return snprintf(err, errlen, "%s: out of memory", path), -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		json_object *a = json_object_array_get_idx(cells, i);
-		char ka[1024], kb[1024];
+		struct pair *x = &m->p[m->np];
+		size_t j;
 
-		if (!usable(a) || strcmp(fb_json_str(fb_json_path(a, "config"), "mode", ""), "per-page"))
+		if (!usable(a) || !has_mode(a, "per-page"))
 			continue;
-		pair_key(a, ka, sizeof(ka));
-		for (size_t j = 0; j < n; j++) {
-			json_object *b = json_object_array_get_idx(cells, j);
-			struct pair *x = &m->p[m->np];
-
-			if (!usable(b) ||
-			    strcmp(fb_json_str(fb_json_path(b, "config"), "mode", ""), "batched"))
-				continue;
-			pair_key(b, kb, sizeof(kb));
-			if (strcmp(ka, kb))
-				continue;
-			x->page = a;
-			x->batched = b;
-			ratio_stats(x);
-			fb_kpath_parse_recorded(fb_json_str(a, "kernel_path", NULL), &x->kp_page);
-			fb_kpath_parse_recorded(fb_json_str(b, "kernel_path", NULL), &x->kp_batched);
-			x->seed000 = fb_kpath_seed000(x->kp_batched.impl, x->kp_page.impl);
-			m->np++;
-			break;
-		}
+		pair_key(a, k, sizeof(k));
+		j = fb_keymap_get(&batched, k);
+		if (j == SIZE_MAX)
+			continue;
+		x->page = a;
+		x->batched = json_object_array_get_idx(cells, j);
+		ratio_stats(x);
+		fb_kpath_parse_recorded(fb_json_str(a, "kernel_path", NULL), &x->kp_page);
+		fb_kpath_parse_recorded(fb_json_str(x->batched, "kernel_path", NULL), &x->kp_batched);
+		x->seed000 = fb_kpath_seed000(x->kp_batched.impl, x->kp_page.impl);
+		m->np++;
 	}
+	fb_keymap_free(&batched);
+	fb_free_list(keys, n);
 	if (!m->np) {
 		snprintf(err, errlen, "%s: no per-page/batched pair of folio_copy or folio_mc_copy "
 			 "cells (allowed: results of foliobench copy with --mode per-page,batched)", path);
@@ -290,8 +328,8 @@ int fb_cmd_paths(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (fb_table_fmt_parse(optarg, &fmt) || fmt == FB_TABLE_SERIES)
-				fb_usage_error("paths", "--format %s: allowed table, markdown", optarg);
+			fmt = fb_table_fmt_of(fb_format_option("paths", optarg, FB_FMT_BIT(FB_FMT_TABLE) |
+								FB_FMT_BIT(FB_FMT_MARKDOWN)));
 			break;
 		case 'r':
 		case 'c':
@@ -309,7 +347,7 @@ int fb_cmd_paths(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		fb_usage_error("paths", "give one or more result files (run.json)");
+		fb_usage_error("paths", "give one or more result files (run directories or run.json)");
 	md = fmt == FB_TABLE_MARKDOWN;
 	nm = (size_t)(argc - optind);
 	ms = calloc(nm, sizeof(*ms));

@@ -21,14 +21,15 @@
 #include "util.h"
 
 static const char report_usage[] =
-"usage: foliobench report [RUN.json] --reference NAME|FILE [--table ID[,ID...]]\n"
+"usage: foliobench report [RUN] --reference NAME|FILE [--table ID[,ID...]]\n"
 "                         [--where AXIS=VALUE[,...]] [--format table|markdown|series]\n"
 "                         [--x rows|cols]\n"
 "       foliobench report --list\n"
 "\n"
 "Print a seed's published tables (results/reference/NAME.ref, e.g. seed001)\n"
-"and, given a run, the run in the same layout: same rows, same columns,\n"
-"mean±sd; the seed's table beside it; ours/seed where rows and columns match;\n"
+"and, given a run (its directory or run.json), the run in the same layout:\n"
+"same rows, same columns, mean±sd; the seed's table beside it; ours/seed\n"
+"where rows and columns match;\n"
 "and one shape line per claim of the seed (does throughput rise with folio\n"
 "size, does batched beat per page, does spread beat fill) saying whether this\n"
 "machine agrees.  Rows the run has and the seed does not are added at the end\n"
@@ -48,6 +49,34 @@ static const char report_usage[] =
 "\n"
 "Exit: 0 ok, 2 bad usage or a malformed reference file.\n";
 
+
+/* A reference file's text as it will print: cleaned (table.h
+ * fb_text_clean), as a run's text is when it is read.  Selectors stay as
+ * they are: they are matched, never printed raw. */
+static void clean_ref(struct fb_reference *ref)
+{
+	fb_text_clean(ref->seed);
+	fb_text_clean(ref->file);
+	fb_text_clean(ref->post);
+	fb_text_clean(ref->machine);
+	fb_text_clean(ref->unit);
+	for (int i = 0; i < ref->ntables; i++) {
+		struct fb_ref_table *t = &ref->tables[i];
+
+		fb_text_clean(t->id);
+		fb_text_clean(t->title);
+		fb_text_clean(t->label);
+		fb_text_clean(t->machine);
+		fb_text_clean(t->corner);
+		fb_text_clean(t->unit);
+		for (int c = 0; c < t->ncols; c++)
+			fb_text_clean(t->cols[c].label);
+		for (int r = 0; r < t->nrows; r++)
+			fb_text_clean(t->rows[r].label);
+		for (int k = 0; k < t->nshapes; k++)
+			fb_text_clean(t->shapes[k].text);
+	}
+}
 
 /* ---- finding reference files ---- */
 
@@ -126,8 +155,10 @@ static int list_refs(void)
 			if (!ref)
 				break;
 			if (fb_reference_load(path, ref, err, sizeof(err))) {
+				fb_text_clean(err);
 				printf("%s\n", err);
 			} else {
+				clean_ref(ref);
 				printf("%.*s (seed %s, %s)\n", (int)(len - 4), e->d_name, ref->seed, path);
 				for (int t = 0; t < ref->ntables; t++)
 					printf("  %-12s %s\n", ref->tables[t].id, ref->tables[t].title);
@@ -735,8 +766,9 @@ int fb_cmd_report(int argc, char **argv)
 			where = optarg;
 			break;
 		case 'f':
-			if (fb_table_fmt_parse(optarg, &fmt))
-				fb_usage_error("report", "--format %s: allowed table, markdown, series", optarg);
+			fmt = fb_table_fmt_of(fb_format_option("report", optarg, FB_FMT_BIT(FB_FMT_TABLE) |
+								FB_FMT_BIT(FB_FMT_MARKDOWN) |
+								FB_FMT_BIT(FB_FMT_SERIES)));
 			break;
 		case 'x':
 			if (strcmp(optarg, "rows") && strcmp(optarg, "cols"))
@@ -754,7 +786,7 @@ int fb_cmd_report(int argc, char **argv)
 		}
 	}
 	if (optind < argc - 1)
-		fb_usage_error("report", "unexpected argument '%s': give at most one run.json",
+		fb_usage_error("report", "unexpected argument '%s': give at most one run",
 			    argv[optind + 1]);
 	if (optind == argc - 1)
 		run_path = argv[optind];
@@ -772,8 +804,11 @@ int fb_cmd_report(int argc, char **argv)
 		fprintf(stderr, "foliobench report: out of memory\n");
 		return FB_EXIT_FAIL;
 	}
-	if (fb_reference_load(path, ref, err, sizeof(err)))
+	if (fb_reference_load(path, ref, err, sizeof(err))) {
+		fb_text_clean(err);
 		fb_usage_error("report", "%s", err);
+	}
+	clean_ref(ref);
 	have = calloc((size_t)ref->ntables, sizeof(bool));
 	want = calloc((size_t)ref->ntables, sizeof(bool));
 	if (tables) {

@@ -11,14 +11,15 @@
 #include "util.h"
 
 static const char show_usage[] =
-"usage: foliobench show RUN.json [--rows AXIS] [--cols AXIS]\n"
-"                       [--format table|markdown|series|csv]\n"
+"usage: foliobench show RUN [--rows AXIS] [--cols AXIS]\n"
+"                       [--format table|markdown|csv|json|series]\n"
 "                       [--where AXIS=VALUE[,AXIS=VALUE...]]\n"
 "\n"
-"Render the tables of a saved run (the same renderer copy uses).  series\n"
-"prints gnuplot data blocks, one per column value: x, mean, sd.  --where keeps\n"
-"the cells whose axis has that value as a table shows it (mode=batched,\n"
-"folio_size=2M, direction=0->1).\n";
+"Render the tables of a saved run (RUN: its directory or its run.json) with\n"
+"the renderer copy uses.  csv: the cells as cells.csv has them; json: the\n"
+"run; series: gnuplot data blocks, one per column value: x, mean, sd.\n"
+"--where keeps the cells whose axis has that value as a table shows it\n"
+"(mode=batched, folio_size=2M, direction=0->1).\n";
 
 /* Keep only the cells matching every AXIS=VALUE of where. */
 static void filter_cells(json_object *doc, const char *where)
@@ -59,8 +60,8 @@ int fb_cmd_show(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *rows = NULL, *cols = "folio_size", *format = "table", *where = NULL;
-	enum fb_table_fmt fmt = FB_TABLE_TEXT;
+	const char *rows = NULL, *cols = "folio_size", *where = NULL;
+	enum fb_format format = FB_FMT_TABLE;
 	char err[FB_ERRLEN];
 	json_object *doc;
 	int opt;
@@ -77,10 +78,9 @@ int fb_cmd_show(int argc, char **argv)
 			*(opt == 'r' ? &rows : &cols) = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "csv") && fb_table_fmt_parse(optarg, &fmt))
-				fb_usage_error("show", "--format %s: allowed table, markdown, series, csv",
-					    optarg);
-			format = optarg;
+			format = fb_format_option("show", optarg, FB_FMT_BIT(FB_FMT_TABLE) |
+						  FB_FMT_BIT(FB_FMT_MARKDOWN) | FB_FMT_BIT(FB_FMT_CSV) |
+						  FB_FMT_BIT(FB_FMT_JSON) | FB_FMT_BIT(FB_FMT_SERIES));
 			break;
 		case 'w':
 			where = optarg;
@@ -94,7 +94,7 @@ int fb_cmd_show(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		fb_usage_error("show", "give exactly one result file (run.json)");
+		fb_usage_error("show", "give exactly one result file (a run directory or its run.json)");
 	if (fb_run_load(argv[optind], &doc, err, sizeof(err)))
 		fb_usage_error("show", "%s", err);
 	if (where)
@@ -106,13 +106,17 @@ int fb_cmd_show(int argc, char **argv)
 
 		rows = fb_json_num(fb_json_path(c0, "config"), "channels", 0) > 0 ? "channels" : "threads";
 	}
-	if (!strcmp(format, "csv")) {
+	if (format == FB_FMT_CSV) {
 		char *csv = fb_cells_csv(doc);
 
 		fputs(csv ? csv : "", stdout);
 		free(csv);
+	} else if (format == FB_FMT_JSON) {
+		/* the run as read (its text cleaned), only the --where cells */
+		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else {
-		fb_table_render(stdout, doc, rows, cols, fmt);
+		fb_table_render(stdout, doc, rows, cols, fb_table_fmt_of(format));
 	}
 	json_object_put(doc);
 	return FB_EXIT_OK;

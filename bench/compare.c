@@ -50,15 +50,15 @@ int fb_run_stat_parse(const char *s, enum fb_run_stat *out)
 
 int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f)
 {
-	static const char *const names[] = { "table", "markdown", "junit", "json" };
+	/* the one set of --format names (table.h); "text" is table too */
+	int g = fb_format_parse(s, FB_FMT_BIT(FB_FMT_TABLE) | FB_FMT_BIT(FB_FMT_MARKDOWN) |
+				FB_FMT_BIT(FB_FMT_JUNIT) | FB_FMT_BIT(FB_FMT_JSON));
 
-	for (int i = 0; i < 4; i++) {
-		if (!strcmp(s, names[i])) {
-			*f = (enum fb_report_fmt)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (g < 0)
+		return -1;
+	*f = g == FB_FMT_TABLE ? FB_REPORT_TABLE : g == FB_FMT_MARKDOWN ? FB_REPORT_MARKDOWN :
+	     g == FB_FMT_JUNIT ? FB_REPORT_JUNIT : FB_REPORT_JSON;
+	return 0;
 }
 
 /*
@@ -129,7 +129,7 @@ static void axis_raw(json_object *cfg, int k, char *buf, size_t len)
 static void fb_cmp_key(json_object *config, unsigned mask, char *buf, size_t len)
 {
 	size_t off = 0;
-	char v[256];
+	char v[FB_CMP_KEYLEN / 2];
 
 	buf[0] = '\0';
 	for (int k = 0; k < K_N && off < len; k++) {
@@ -288,10 +288,70 @@ static unsigned label_axes(json_object **cfgs, size_t n, char *common, size_t le
 
 /* ---- loading ---- */
 
+/*
+ * Cells by matching key (table.h fb_keymap), so matching two files of n
+ * cells is O(n), not O(n^2).  mask is the key axes left out (ab); under
+ * mask 0 the keys are the cells' own.
+ */
+struct fb_cmp_index {
+	unsigned mask;
+	char **keys;                 /* mask != 0: each cell's key under mask */
+	struct fb_keymap map;        /* key -> cell number */
+};
+
+static void index_clear(struct fb_cmp_index *x, size_t ncells)
+{
+	for (size_t i = 0; x->keys && i < ncells; i++)
+		free(x->keys[i]);
+	free(x->keys);
+	x->keys = NULL;
+	fb_keymap_free(&x->map);
+}
+
+/* (Re)build x for mask; dup (if not NULL) gets the first two cells with
+ * one key, or SIZE_MAX.  -1 out of memory. */
+static int index_build(struct fb_cmp_index *x, const struct fb_cmp_file *f, unsigned mask,
+		       size_t dup[2])
+{
+	char k[FB_CMP_KEYLEN];
+
+	index_clear(x, f->ncells);
+	x->mask = mask;
+	if (mask && !(x->keys = calloc(f->ncells + 1, sizeof(*x->keys))))
+		return -1;
+	if (dup)
+		dup[0] = dup[1] = SIZE_MAX;
+	for (size_t i = 0; i < f->ncells; i++) {
+		const char *key = f->cells[i].key;
+		size_t j;
+
+		if (mask) {
+			fb_cmp_key(f->cells[i].config, mask, k, sizeof(k));
+			key = x->keys[i] = strdup(k);
+			if (!key)
+				return -1;
+		}
+		/* the first cell of a key is the one found */
+		j = fb_keymap_put(&x->map, key, i);
+		if (j == SIZE_MAX)
+			return -1;
+		if (j != i && dup && dup[0] == SIZE_MAX) {
+			dup[0] = j;
+			dup[1] = i;
+		}
+	}
+	return 0;
+}
+
 void fb_cmp_file_free(struct fb_cmp_file *f)
 {
-	for (size_t i = 0; f->cells && i < f->ncells; i++)
+	for (size_t i = 0; f->cells && i < f->ncells; i++) {
 		free(f->cells[i].gbps);
+		free(f->cells[i].key);
+	}
+	if (f->index)
+		index_clear(f->index, f->ncells);
+	free(f->index);
 	free(f->cells);
 	if (f->doc)
 		json_object_put(f->doc);
@@ -300,20 +360,13 @@ void fb_cmp_file_free(struct fb_cmp_file *f)
 
 int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t errlen)
 {
-	struct stat st;
 	json_object *cells, *m;
-	char label[256];
+	char label[256], key[FB_CMP_KEYLEN];
+	size_t dup[2];
 
 	memset(f, 0, sizeof(*f));
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		snprintf(f->path, sizeof(f->path), "%s/run.json", path);
-		if (access(f->path, F_OK))
-			return snprintf(err, errlen, "%s: a directory without run.json", path), -1;
-	} else {
-		snprintf(f->path, sizeof(f->path), "%s", path);
-	}
-	errno = 0; /* fb_run_load reports errno when reading fails */
-	if (fb_run_load(f->path, &f->doc, err, errlen))
+	fb_run_path(path, f->path, sizeof(f->path));
+	if (fb_run_load(path, &f->doc, err, errlen))
 		return -1;
 	cells = fb_json_path(f->doc, "cells");
 	f->ncells = json_object_array_length(cells);
@@ -338,20 +391,18 @@ int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t 
 			snprintf(err, errlen, "%s: cell %zu has no valid config (corrupt result)", f->path, i);
 			goto bad;
 		}
-		full_label(c->config, label, sizeof(label));
-		fb_cmp_key(c->config, 0, c->key, sizeof(c->key));
-		for (size_t j = 0; j < i; j++) {
-			if (!strcmp(f->cells[j].key, c->key)) {
-				snprintf(err, errlen, "%s: cells %zu and %zu have the same configuration (%s)",
-					 f->path, j, i, label);
-				goto bad;
-			}
+		fb_cmp_key(c->config, 0, key, sizeof(key));
+		c->key = strdup(key);
+		if (!c->key) {
+			snprintf(err, errlen, "%s: out of memory", f->path);
+			goto bad;
 		}
 		c->status = fb_json_str(c->cell, "status", "ok");
 		if (strcmp(c->status, "ok"))
 			continue; /* a failed or skipped cell is listed, not tested */
 		c->gbps = fb_cell_gbps(c->cell, &c->n, why, sizeof(why));
 		if (!c->gbps) {
+			full_label(c->config, label, sizeof(label));
 			snprintf(err, errlen, "%s: cell %zu (%s)%s", f->path, i, label, why);
 			goto bad;
 		}
@@ -362,6 +413,17 @@ int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t 
 		c->sd = s.sd;
 		c->median = s.median;
 		c->best = s.max;
+	}
+	f->index = calloc(1, sizeof(*f->index));
+	if (!f->index || index_build(f->index, f, 0, dup)) {
+		snprintf(err, errlen, "%s: out of memory", f->path);
+		goto bad;
+	}
+	if (dup[0] != SIZE_MAX) {
+		full_label(f->cells[dup[1]].config, label, sizeof(label));
+		snprintf(err, errlen, "%s: cells %zu and %zu have the same configuration (%s)",
+			 f->path, dup[0], dup[1], label);
+		goto bad;
 	}
 	m = fb_json_path(f->doc, "machine");
 	snprintf(f->machine, sizeof(f->machine), "%s · kernel %s",
@@ -587,16 +649,13 @@ static void file_notes(struct fb_cmp_report *r, const struct fb_cmp_file *f, con
 
 static const struct fb_cmp_cell *find_cell(const struct fb_cmp_file *f, const char *key, unsigned mask)
 {
-	char k[512];
+	size_t i;
 
-	for (size_t i = 0; i < f->ncells; i++) {
-		/* the full key was made when the file was loaded */
-		if (mask)
-			fb_cmp_key(f->cells[i].config, mask, k, sizeof(k));
-		if (!strcmp(mask ? k : f->cells[i].key, key))
-			return &f->cells[i];
-	}
-	return NULL;
+	/* ab looks cells up with its side axes dropped: index once per mask */
+	if (f->index->mask != mask && index_build(f->index, f, mask, NULL))
+		abort(); /* out of memory: no lookup can be answered */
+	i = fb_keymap_get(&f->index->map, key);
+	return i == SIZE_MAX ? NULL : &f->cells[i];
 }
 
 static void no_common(const struct fb_cmp_file *a, const struct fb_cmp_file *b, char *err, size_t errlen)
@@ -725,7 +784,7 @@ int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_
 	used = calloc(b[0].ncells, sizeof(*used));
 	for (size_t c = 0; c < a[0].ncells; c++) {
 		const struct fb_cmp_cell *ca0 = &a[0].cells[c], *cb0;
-		char key[512];
+		char key[FB_CMP_KEYLEN];
 		struct fb_cmp_row *row;
 		double *l, *ma, *mb, lo, hi;
 		struct fb_stats s;
@@ -901,11 +960,9 @@ int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file 
 		*strrchr(dir, '/') = '\0';
 	else
 		snprintf(dir, sizeof(dir), ".");
-	errno = 0;
-	d = json_object_from_file(p);
-	if (!d)
-		return snprintf(err, errlen, "%s: not readable as JSON (%s)", p,
-				errno ? strerror(errno) : "truncated or corrupt"), -1;
+	/* an ab.json is a report plus its run list: a result's cap is plenty */
+	if (fb_json_load(p, FB_RUN_MAX_BYTES, &d, err, errlen))
+		return -1;
 	version = (int)fb_json_num(d, "schema_version", -1);
 	runs = fb_json_path(d, "runs");
 	pairs = (size_t)fb_json_num(d, "pairs", 0);
@@ -1417,16 +1474,18 @@ char *fb_cmp_machines_render(const struct fb_cmp_file *files, size_t n, enum fb_
 	size_t len = 0;
 	FILE *f;
 
-	/* Rows: every configuration any machine has, in order of appearance. */
+	/* Rows: every configuration any machine has, in order of appearance
+	 * (a cell is new unless an earlier file has its key). */
 	for (size_t i = 0; i < n; i++) {
 		for (size_t c = 0; c < files[i].ncells; c++) {
-			size_t k;
+			bool seen = false;
 
-			for (k = 0; k < nkeys && strcmp(keys[k].key, files[i].cells[c].key); k++)
-				;
-			if (k < nkeys)
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = find_cell(&files[j], files[i].cells[c].key, 0) != NULL;
+			if (seen)
 				continue;
-			keys = realloc(keys, (nkeys + 1) * sizeof(*keys));
+			if (nkeys % 1024 == 0)
+				keys = realloc(keys, (nkeys + 1024) * sizeof(*keys));
 			keys[nkeys++] = (struct key){ files[i].cells[c].key, files[i].cells[c].config };
 		}
 	}

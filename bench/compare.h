@@ -50,10 +50,14 @@ struct fb_gate_opts {
 };
 #define FB_GATE_DEFAULTS { FB_GATE_THRESHOLD_PCT, FB_GATE_ALPHA, FB_GATE_BOOT_ITERS, FB_RUN_BEST, false }
 
+/* Longest matching key (every axis, a --cpus list included). */
+#define FB_CMP_KEYLEN 4096
+struct fb_cmp_index;
+
 /* A cell of a loaded result: its configuration and GB/s per sample. */
 struct fb_cmp_cell {
 	json_object *cell, *config;  /* borrowed from the file's document */
-	char key[512];               /* full matching key */
+	char *key;                   /* full matching key (malloc'ed) */
 	const char *status;          /* "ok", "failed", "skipped" */
 	double *gbps;
 	size_t n;
@@ -67,6 +71,7 @@ struct fb_cmp_file {
 	double injected_pct;         /* options.inject_slowdown_pct, 0 if none */
 	struct fb_cmp_cell *cells;
 	size_t ncells;
+	struct fb_cmp_index *index;  /* cells by key: lookups in O(1) */
 };
 
 /* Load a run.json (or a run directory holding one) and check every cell;

@@ -619,7 +619,7 @@ int fb_reference_load(const char *path, struct fb_reference *ref, char *err, siz
 	int rc;
 
 	if (!text) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, fb_read_strerror(errno));
 		return -1;
 	}
 	if (len > cap) {

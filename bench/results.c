@@ -1,11 +1,15 @@
 #include "results.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "table.h"
 #include "util.h"
 
 const char *fb_json_str(json_object *o, const char *key, const char *dflt)
@@ -413,20 +417,150 @@ int fb_run_write(const struct fb_run *run, json_object *doc, char *err, size_t e
 	return rc;
 }
 
+/* ---- reading ---- */
+
+/* Text from a file, cleaned where it is kept (table.h fb_text_clean), so
+ * no renderer prints a file's escape sequences or invalid UTF-8.  Keys
+ * too: counter names become CSV headers. */
+static bool plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static void clean_tree(json_object *o)
+{
+	if (json_object_is_type(o, json_type_string)) {
+		const char *s = json_object_get_string(o);
+		char *c;
+
+		if (plain_ascii(s, (size_t)json_object_get_string_len(o)))
+			return; /* plain printable ASCII: the common case, nothing to do */
+		c = strdup(s);
+		if (c && fb_text_clean(c))
+			json_object_set_string(o, c);
+		free(c);
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			clean_tree(json_object_array_get_idx(o, i));
+	} else if (json_object_is_type(o, json_type_object)) {
+		json_object *bad = NULL;
+
+		json_object_object_foreach(o, k, v) {
+			clean_tree(v);
+			if (!plain_ascii(k, strlen(k))) {
+				if (!bad)
+					bad = json_object_new_array();
+				json_object_array_add(bad, json_object_new_string(k));
+			}
+		}
+		/* renamed after the walk: an object is not changed while walked */
+		for (size_t i = 0; bad && i < json_object_array_length(bad); i++) {
+			const char *k = json_object_get_string(json_object_array_get_idx(bad, i));
+			char *t = strdup(k);
+
+			if (t && fb_text_clean(t)) {
+				json_object *v = json_object_get(json_object_object_get(o, k));
+
+				json_object_object_del(o, k);
+				json_object_object_add(o, t, v);
+			}
+			free(t);
+		}
+		json_object_put(bad);
+	}
+}
+
+void fb_run_path(const char *path, char *out, size_t len)
+{
+	struct stat st;
+
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		snprintf(out, len, "%s/run.json", path);
+	else
+		snprintf(out, len, "%s", path);
+}
+
+struct parse {
+	json_tokener *tok;
+	json_object *obj;
+	enum json_tokener_error jerr;
+	bool trailing;
+};
+
+/* Feed one chunk of the file to the tokener: the text is never held whole. */
+static int parse_chunk(const char *buf, size_t n, void *arg)
+{
+	struct parse *p = arg;
+
+	while (n) {
+		int len = n > (1u << 30) ? 1 << 30 : (int)n;
+		size_t used;
+
+		if (p->obj) {
+			/* after the document only white space */
+			for (size_t i = 0; i < n; i++)
+				if (!isspace((unsigned char)buf[i]))
+					return p->trailing = true, -1;
+			return 0;
+		}
+		p->obj = json_tokener_parse_ex(p->tok, buf, len);
+		p->jerr = json_tokener_get_error(p->tok);
+		if (!p->obj && p->jerr != json_tokener_continue)
+			return -1;
+		used = p->obj ? json_tokener_get_parse_end(p->tok) : (size_t)len;
+		buf += used;
+		n -= used;
+	}
+	return 0;
+}
+
+int fb_json_load(const char *path, size_t cap, json_object **out, char *err, size_t errlen)
+{
+	struct parse p = { .tok = json_tokener_new() };
+	int rc;
+
+	*out = NULL;
+	if (!p.tok)
+		return snprintf(err, errlen, "%s: out of memory", path), -1;
+	rc = fb_read_chunks(path, cap, parse_chunk, &p);
+	if (rc < 0 && errno != ECANCELED) {
+		snprintf(err, errlen, "%s: not readable as JSON (%s)", path, fb_read_strerror(errno));
+	} else if (rc > 0) {
+		snprintf(err, errlen, "%s: larger than %zu MiB: not a foliobench file", path, cap >> 20);
+	} else if (p.trailing) {
+		snprintf(err, errlen, "%s: not readable as JSON (data after the document)", path);
+	} else if (!p.obj) {
+		snprintf(err, errlen, "%s: not readable as JSON (%s)", path,
+			 rc || p.jerr != json_tokener_continue ? json_tokener_error_desc(p.jerr) :
+			 "truncated or corrupt");
+	} else {
+		json_tokener_free(p.tok);
+		clean_tree(p.obj);
+		*out = p.obj;
+		return 0;
+	}
+	json_object_put(p.obj);
+	json_tokener_free(p.tok);
+	return -1;
+}
+
 int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen)
 {
 	json_object *d, *cells;
 	const char *schema;
+	char file[4096];
 	int version;
 
 	*doc = NULL;
-	errno = 0; /* json-c leaves errno alone on a parse error */
-	d = json_object_from_file(path);
-	if (!d) {
-		snprintf(err, errlen, "%s: not readable as JSON (%s)", path,
-			 errno ? strerror(errno) : "truncated or corrupt");
+	fb_run_path(path, file, sizeof(file));
+	if (strcmp(file, path) && access(file, F_OK))
+		return snprintf(err, errlen, "%s: a directory without run.json", path), -1;
+	if (fb_json_load(file, FB_RUN_MAX_BYTES, &d, err, errlen))
 		return -1;
-	}
+	path = file;
 	schema = fb_json_str(d, "schema", NULL);
 	if (!schema || strcmp(schema, FB_SCHEMA)) {
 		snprintf(err, errlen, "%s: not a foliobench result (schema '%s')", path,

@@ -36,7 +36,16 @@ json_object *fb_run_json(const struct fb_run *run);
 char *fb_cells_csv(json_object *doc);
 /* Write run.json and cells.csv into run->dir atomically. */
 int fb_run_write(const struct fb_run *run, json_object *doc, char *err, size_t errlen);
-/* Load and check a run.json: schema name and version, cells present. */
+/* Largest result file read: 10^6 cells with their samples fit. */
+#define FB_RUN_MAX_BYTES ((size_t)8 << 30)
+/* A JSON document from a regular file (or "-"), parsed as it is read and
+ * its text cleaned for printing (table.h fb_text_clean); -1 with
+ * "PATH: problem" in err. */
+int fb_json_load(const char *path, size_t cap, json_object **out, char *err, size_t errlen);
+/* The run.json a path names: DIR/run.json for a run directory, else path. */
+void fb_run_path(const char *path, char *out, size_t len);
+/* Load and check a run (run.json or its directory): schema name and
+ * version, cells present. */
 int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen);
 
 /* Small accessors used by renderers and compare. */

@@ -358,22 +358,68 @@ static double resample_mean(struct fb_rng *g, const double *x, size_t n)
 	return sum / (double)n;
 }
 
-/* Linear-interpolated quantile q of sorted v[0..n). */
-static double quantile_sorted(const double *v, size_t n, double q)
+/* The k-th smallest of v[0..n), v reordered around it (Hoare's FIND, as
+ * Wirth gives it): O(n), where sorting the replicates was O(n log n) and
+ * most of a large compare's time. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double h = q * (double)(n - 1);
+	long l = 0, m = (long)n - 1, kk = (long)k;
+
+	while (l < m) {
+		double x = v[kk];
+		long i = l, j = m;
+
+		do {
+			while (v[i] < x)
+				i++;
+			while (x < v[j])
+				j--;
+			if (i <= j) {
+				double t = v[i];
+
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			m = j;
+	}
+	return v[kk];
+}
+
+/* Linear-interpolated quantile q of v[from..n), v[from..] reordered, the
+ * values before from all <= those after: the same value as on the sorted
+ * replicates. */
+static double quantile(double *v, size_t n, size_t from, double q, size_t *at)
+{
+	double h = q * (double)(n - 1), a, b;
 	size_t lo = (size_t)floor(h);
 
 	if (lo + 1 >= n)
-		return v[n - 1];
-	return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+		lo = n - 1;
+	if (lo < from) /* cannot happen for lo <= hi quantiles; stay correct anyway */
+		from = 0;
+	a = select_kth(v + from, n - from, lo - from);
+	*at = lo;
+	if (lo + 1 >= n)
+		return a;
+	/* everything after lo is >= v[lo]: the next order statistic is their least */
+	b = v[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		if (v[i] < b)
+			b = v[i];
+	return a + (h - (double)lo) * (b - a);
 }
 
 static void percentile_ci(double *v, size_t n, double level, double *lo, double *hi)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
-	*lo = quantile_sorted(v, n, (1 - level) / 2);
-	*hi = quantile_sorted(v, n, 1 - (1 - level) / 2);
+	size_t at;
+
+	*lo = quantile(v, n, 0, (1 - level) / 2, &at);
+	/* the high quantile lies after the low one: select among those only */
+	*hi = quantile(v, n, at, 1 - (1 - level) / 2, &at);
 }
 
 void fb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,

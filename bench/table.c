@@ -1,9 +1,11 @@
 #include "table.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "kpath.h"
 #include "results.h"
 #include "util.h"
@@ -34,6 +36,141 @@ static const struct {
 };
 #define NAXES (sizeof(axes) / sizeof(axes[0]))
 
+/* Length of the UTF-8 sequence at s holding a code point that is safe to
+ * print, or 0 (a control, an override, or not UTF-8). */
+static size_t safe_utf8(const unsigned char *s)
+{
+	unsigned cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls (U+009B is CSI to some terminals); bidi embeddings,
+	 * overrides and isolates, which reorder what follows them */
+	if (cp <= 0x9f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return n;
+}
+
+static bool text_safe(const char *s)
+{
+	for (size_t n; *s; s += n)
+		if (!(n = safe_utf8((const unsigned char *)s)))
+			return false;
+	return true;
+}
+
+bool fb_text_clean(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+	bool changed = false;
+
+	while (*r) {
+		size_t n = safe_utf8(r);
+
+		if (!n) {
+			/* a whole bad sequence (a C1 control is two bytes) is one '?' */
+			size_t skip = 1, want = r[0] >= 0xf0 ? 4 : r[0] >= 0xe0 ? 3 : 2;
+
+			if (r[0] >= 0xc2 && r[0] <= 0xf4)
+				while (skip < want && (r[skip] & 0xc0) == 0x80)
+					skip++;
+			*w++ = '?';
+			r += skip;
+			changed = true;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	*w = '\0';
+	return changed;
+}
+
+const char *fb_text_safe(const char *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", s ? s : "");
+	fb_text_clean(buf);
+	return buf;
+}
+
+static uint64_t key_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static struct fb_keymap_slot *keymap_slot(const struct fb_keymap *m, const char *key)
+{
+	size_t s = key_hash(key) & (m->nslots - 1);
+
+	while (m->slots[s].key && strcmp(m->slots[s].key, key))
+		s = (s + 1) & (m->nslots - 1);
+	return &m->slots[s];
+}
+
+size_t fb_keymap_get(const struct fb_keymap *m, const char *key)
+{
+	const struct fb_keymap_slot *s = m->nslots ? keymap_slot(m, key) : NULL;
+
+	return s && s->key ? s->value : SIZE_MAX;
+}
+
+size_t fb_keymap_put(struct fb_keymap *m, const char *key, size_t value)
+{
+	struct fb_keymap_slot *s;
+
+	/* at most half full: probes stay short */
+	if (2 * (m->n + 1) > m->nslots) {
+		struct fb_keymap old = *m;
+
+		m->nslots = old.nslots ? 2 * old.nslots : 64;
+		m->slots = calloc(m->nslots, sizeof(*m->slots));
+		if (!m->slots) {
+			*m = old;
+			return SIZE_MAX;
+		}
+		for (size_t i = 0; i < old.nslots; i++)
+			if (old.slots[i].key)
+				*keymap_slot(m, old.slots[i].key) = old.slots[i];
+		free(old.slots);
+	}
+	s = keymap_slot(m, key);
+	if (!s->key) {
+		s->key = key;
+		s->value = value;
+		m->n++;
+	}
+	return s->value;
+}
+
+void fb_keymap_free(struct fb_keymap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
 static int axis_index(const char *key)
 {
 	for (size_t i = 0; i < NAXES; i++)
@@ -42,17 +179,42 @@ static int axis_index(const char *key)
 	return -1;
 }
 
-int fb_table_fmt_parse(const char *s, enum fb_table_fmt *fmt)
-{
-	static const char *const names[] = { "table", "markdown", "series" };
+static const char *const format_names[FB_FMT_COUNT] = {
+	"table", "markdown", "csv", "json", "series", "junit",
+};
 
-	for (int i = 0; i < 3; i++) {
-		if (!strcmp(s, names[i])) {
-			*fmt = (enum fb_table_fmt)i;
-			return 0;
-		}
-	}
+const char *fb_format_name(enum fb_format f)
+{
+	return (unsigned)f < FB_FMT_COUNT ? format_names[f] : "?";
+}
+
+int fb_format_parse(const char *s, unsigned allowed)
+{
+	for (int i = 0; i < FB_FMT_COUNT; i++)
+		if ((allowed & FB_FMT_BIT(i)) &&
+		    (!strcmp(s, format_names[i]) || (i == FB_FMT_TABLE && !strcmp(s, "text"))))
+			return i;
 	return -1;
+}
+
+enum fb_format fb_format_option(const char *cmd, const char *s, unsigned allowed)
+{
+	char list[128] = "";
+	int f = fb_format_parse(s, allowed);
+
+	if (f >= 0)
+		return (enum fb_format)f;
+	for (int i = 0; i < FB_FMT_COUNT; i++)
+		if (allowed & FB_FMT_BIT(i))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 list[0] ? ", " : "", format_names[i]);
+	fb_usage_error(cmd, "--format %s: allowed %s", s, list);
+}
+
+enum fb_table_fmt fb_table_fmt_of(enum fb_format f)
+{
+	return f == FB_FMT_MARKDOWN ? FB_TABLE_MARKDOWN : f == FB_FMT_SERIES ? FB_TABLE_SERIES :
+	       FB_TABLE_TEXT;
 }
 
 int fb_table_axis_valid(const char *key)
@@ -107,22 +269,36 @@ const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t
 	return buf;
 }
 
+/* Distinct values in order of appearance, each with its position. */
 struct values {
 	char **v;
 	size_t n;
+	struct fb_keymap pos;
 };
 
-static void add_value(struct values *vs, const char *s)
+/* The position of s, added at the end when new. */
+static size_t add_value(struct values *vs, const char *s)
 {
-	for (size_t i = 0; i < vs->n; i++)
-		if (!strcmp(vs->v[i], s))
-			return;
-	vs->v = realloc(vs->v, (vs->n + 1) * sizeof(*vs->v));
-	vs->v[vs->n++] = strdup(s);
+	size_t i = fb_keymap_get(&vs->pos, s);
+	char **v;
+
+	if (i != SIZE_MAX)
+		return i;
+	if (!(vs->n & (vs->n - 1))) { /* grow at powers of two */
+		v = realloc(vs->v, (vs->n ? 2 * vs->n : 1) * sizeof(*v));
+		if (!v)
+			abort(); /* a table cannot be drawn without its values */
+		vs->v = v;
+	}
+	vs->v[vs->n] = strdup(s);
+	if (!vs->v[vs->n] || fb_keymap_put(&vs->pos, vs->v[vs->n], vs->n) == SIZE_MAX)
+		abort();
+	return vs->n++;
 }
 
 static void free_values(struct values *vs)
 {
+	fb_keymap_free(&vs->pos);
 	fb_free_list(vs->v, vs->n);
 	memset(vs, 0, sizeof(*vs));
 }
@@ -130,6 +306,13 @@ static void free_values(struct values *vs)
 static double numeric_value(json_object *cell, const char *key)
 {
 	return fb_json_num(fb_json_path(cell, "config"), key, 0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }
 
 /* Order of appearance, except numeric axes which sort by value. */
@@ -140,22 +323,16 @@ static void collect(json_object *cells, const char *key, struct values *vs)
 	char buf[160];
 
 	if (ai >= 0 && axes[ai].numeric) {
-		double *v = malloc(n * sizeof(*v));
-		size_t m = 0;
+		double *v = malloc((n ? n : 1) * sizeof(*v));
 
-		for (size_t i = 0; i < n; i++) {
-			double x = numeric_value(json_object_array_get_idx(cells, i), key);
-			size_t j = 0;
-
-			while (j < m && v[j] < x)
-				j++;
-			if (j < m && v[j] == x)
+		if (!v)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			v[i] = numeric_value(json_object_array_get_idx(cells, i), key);
+		qsort(v, n, sizeof(*v), cmp_double);
+		for (size_t j = 0; j < n; j++) {
+			if (j && v[j] == v[j - 1])
 				continue;
-			memmove(v + j + 1, v + j, (m - j) * sizeof(*v));
-			v[j] = x;
-			m++;
-		}
-		for (size_t j = 0; j < m; j++) {
 			if (!strcmp(key, "folio_size") || !strcmp(key, "total_bytes"))
 				fb_size_str((uint64_t)v[j], buf, sizeof(buf));
 			else
@@ -202,16 +379,6 @@ static size_t group_keys(json_object *doc, json_object *cells, const char *rows,
 	return ng;
 }
 
-static bool cell_in_group(json_object *cell, const char **keys, char **vals, size_t n)
-{
-	char buf[160];
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(fb_table_value(cell, keys[i], buf, sizeof(buf)), vals[i]))
-			return false;
-	return true;
-}
-
 static void format_cell(json_object *cell, char *buf, size_t len)
 {
 	json_object *st = fb_json_path(cell, "stats");
@@ -236,21 +403,37 @@ static int width(const char *s)
 	return w;
 }
 
-void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *cells, size_t nrows,
+void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *in, size_t nrows,
 		   int ncols, const bool *right)
 {
+	static const char dash[] = "-";
 	bool md = fmt == FB_TABLE_MARKDOWN;
+	size_t ncells = nrows * (size_t)ncols;
 	int *w = calloc((size_t)ncols, sizeof(*w)), total = 0;
+	char **cells = calloc(ncells + 1, sizeof(*cells));
 
-	if (!w)
-		return;
+	if (!w || !cells)
+		goto out;
+	/* every cell as it will print: "-" for none, text that is not safe to
+	 * print cleaned into a copy (the rest is printed as it is) */
+	for (size_t i = 0; i < ncells; i++) {
+		const char *t = in[i] ? in[i] : dash;
+
+		cells[i] = (char *)t;
+		if (text_safe(t))
+			continue;
+		cells[i] = strdup(t);
+		if (!cells[i])
+			goto out;
+		fb_text_clean(cells[i]);
+	}
 	for (size_t r = 0; r < nrows; r++)
 		for (int c = 0; c < ncols; c++)
-			if (width(cells[r * ncols + c] ? cells[r * ncols + c] : "-") > w[c])
-				w[c] = width(cells[r * ncols + c] ? cells[r * ncols + c] : "-");
+			if (width(cells[r * ncols + c]) > w[c])
+				w[c] = width(cells[r * ncols + c]);
 	for (size_t r = 0; r < nrows; r++) {
 		for (int c = 0; c < ncols; c++) {
-			const char *s = cells[r * ncols + c] ? cells[r * ncols + c] : "-";
+			const char *s = cells[r * ncols + c];
 			/* markdown aligns by its rule line: no padding */
 			int pad = md ? 0 : w[c] - width(s);
 			bool ralign = r && right && right[c];
@@ -277,16 +460,21 @@ void fb_grid_print(FILE *f, enum fb_table_fmt fmt, const char *const *cells, siz
 		}
 		fputc('\n', f);
 	}
+out:
+	for (size_t i = 0; cells && i < ncells; i++)
+		if (cells[i] != (in[i] ? in[i] : dash))
+			free(cells[i]);
+	free(cells);
 	free(w);
 }
 
-/* gnuplot blocks: a quoted header naming the series, then x mean sd rows. */
-static void render_series(FILE *f, json_object *sub, const char **gk, char **gv, size_t ng,
-			  const char *rows, const char *cols, const struct values *rv,
-			  const struct values *cv, bool first)
+/* gnuplot blocks: a quoted header naming the series, then x mean sd rows;
+ * hit[r * ncols + c] the first cell at row r, column c that has a mean. */
+static void render_series(FILE *f, json_object **hit, char **gv, size_t ng, const char *rows,
+			  const char *cols, const struct values *rv, const struct values *cv,
+			  bool first)
 {
 	int ai = axis_index(rows);
-	char rb[160], cb[160];
 
 	for (size_t c = 0; c < cv->n; c++) {
 		/* Blank-line pairs only between blocks: gnuplot counts a trailing one. */
@@ -299,50 +487,60 @@ static void render_series(FILE *f, json_object *sub, const char **gk, char **gv,
 			fprintf(f, "%s%s", gv[i], " ");
 		fprintf(f, "%s=%s\" \"sd\"\n", cols, cv->v[c]);
 		for (size_t r = 0; r < rv->n; r++) {
-			for (size_t i = 0; i < json_object_array_length(sub); i++) {
-				json_object *cell = json_object_array_get_idx(sub, i);
-				json_object *st = fb_json_path(cell, "stats");
+			json_object *cell = hit[r * cv->n + c], *st = fb_json_path(cell, "stats");
 
-				if (strcmp(fb_table_value(cell, rows, rb, sizeof(rb)), rv->v[r]) ||
-				    strcmp(fb_table_value(cell, cols, cb, sizeof(cb)), cv->v[c]) ||
-				    !fb_json_path(st, "mean"))
-					continue;
-				if (axes[ai].numeric)
-					fprintf(f, "%.0f", numeric_value(cell, rows));
-				else
-					fprintf(f, "\"%s\"", rv->v[r]);
-				fprintf(f, " %.6g %.6g\n", fb_json_num(st, "mean", 0),
-					fb_json_num(st, "sd", 0));
-				break;
-			}
+			if (!cell)
+				continue;
+			if (axes[ai].numeric)
+				fprintf(f, "%.0f", numeric_value(cell, rows));
+			else
+				fprintf(f, "\"%s\"", rv->v[r]);
+			fprintf(f, " %.6g %.6g\n", fb_json_num(st, "mean", 0), fb_json_num(st, "sd", 0));
 		}
 	}
 }
 
-static void render_one(FILE *f, json_object *cells, const char **gk, char **gv, size_t ng,
+/* One table (or one set of series) of the cells sub, a group's cells. */
+static void render_one(FILE *f, json_object *sub, const char **gk, char **gv, size_t ng,
 		       const char *rows, const char *cols, enum fb_table_fmt fmt, bool first)
 {
 	struct values rv = { 0 }, cv = { 0 }, paths = { 0 };
-	json_object *sub = json_object_new_array();
 	char head[160], buf[160], **grid;
+	json_object **hit, **hit_mean;
+	size_t nsub = json_object_array_length(sub);
 	int ncols;
 
-	for (size_t i = 0; i < json_object_array_length(cells); i++) {
-		json_object *c = json_object_array_get_idx(cells, i);
+	/* short forms unless the paths are an axis of the table */
+	for (size_t i = 0; i < nsub; i++) {
+		json_object *c = json_object_array_get_idx(sub, i);
 
-		if (cell_in_group(c, gk, gv, ng)) {
-			json_object_array_add(sub, json_object_get(c));
-			/* short forms unless the paths are an axis of the table */
-			if (fb_json_str(c, "kernel_path", NULL) && strcmp(rows, "kernel_path") &&
-			    strcmp(cols, "kernel_path"))
-				add_value(&paths, fb_table_value(c, "kernel_path", buf, sizeof(buf)));
-		}
+		if (fb_json_str(c, "kernel_path", NULL) && strcmp(rows, "kernel_path") &&
+		    strcmp(cols, "kernel_path"))
+			add_value(&paths, fb_table_value(c, "kernel_path", buf, sizeof(buf)));
 	}
 	collect(sub, rows, &rv);
 	collect(sub, cols, &cv);
 	ncols = (int)cv.n;
+	/* Each cell to its place: the first cell of a place is shown. */
+	hit = calloc(rv.n * cv.n + 1, sizeof(*hit));
+	hit_mean = calloc(rv.n * cv.n + 1, sizeof(*hit_mean));
+	if (!hit || !hit_mean)
+		abort();
+	for (size_t i = 0; i < nsub; i++) {
+		json_object *cell = json_object_array_get_idx(sub, i);
+		char rb[160], cb[160];
+		size_t r = fb_keymap_get(&rv.pos, fb_table_value(cell, rows, rb, sizeof(rb)));
+		size_t c = fb_keymap_get(&cv.pos, fb_table_value(cell, cols, cb, sizeof(cb)));
+
+		if (r == SIZE_MAX || c == SIZE_MAX)
+			continue;
+		if (!hit[r * cv.n + c])
+			hit[r * cv.n + c] = cell;
+		if (!hit_mean[r * cv.n + c] && fb_json_path(fb_json_path(cell, "stats"), "mean"))
+			hit_mean[r * cv.n + c] = cell;
+	}
 	if (fmt == FB_TABLE_SERIES) {
-		render_series(f, sub, gk, gv, ng, rows, cols, &rv, &cv, first);
+		render_series(f, hit_mean, gv, ng, rows, cols, &rv, &cv, first);
 		goto out;
 	}
 	if (ng) {
@@ -362,6 +560,8 @@ static void render_one(FILE *f, json_object *cells, const char **gk, char **gv, 
 
 	/* row 0 the header, column 0 the row values */
 	grid = calloc((rv.n + 1) * (size_t)(ncols + 1), sizeof(*grid));
+	if (!grid)
+		abort();
 	snprintf(head, sizeof(head), "%s \\ %s", axes[axis_index(rows)].title,
 		 axes[axis_index(cols)].title);
 	grid[0] = strdup(head);
@@ -370,18 +570,8 @@ static void render_one(FILE *f, json_object *cells, const char **gk, char **gv, 
 	for (size_t r = 0; r < rv.n; r++) {
 		grid[(r + 1) * (size_t)(ncols + 1)] = strdup(rv.v[r]);
 		for (int c = 0; c < ncols; c++) {
-			json_object *hit = NULL;
-			char rb[160], cb[160];
-
-			for (size_t i = 0; i < json_object_array_length(sub) && !hit; i++) {
-				json_object *cell = json_object_array_get_idx(sub, i);
-
-				if (!strcmp(fb_table_value(cell, rows, rb, sizeof(rb)), rv.v[r]) &&
-				    !strcmp(fb_table_value(cell, cols, cb, sizeof(cb)), cv.v[c]))
-					hit = cell;
-			}
-			if (hit)
-				format_cell(hit, buf, sizeof(buf));
+			if (hit[r * cv.n + (size_t)c])
+				format_cell(hit[r * cv.n + (size_t)c], buf, sizeof(buf));
 			else
 				snprintf(buf, sizeof(buf), "-");
 			grid[(r + 1) * (size_t)(ncols + 1) + (size_t)c + 1] = strdup(buf);
@@ -392,10 +582,11 @@ static void render_one(FILE *f, json_object *cells, const char **gk, char **gv, 
 		free(grid[i]);
 	free(grid);
 out:
+	free(hit);
+	free(hit_mean);
 	free_values(&rv);
 	free_values(&cv);
 	free_values(&paths);
-	json_object_put(sub);
 }
 
 /* One line with the axes every cell shares, so each table stands alone. */
@@ -431,41 +622,60 @@ static void print_constants(FILE *f, json_object *cells, const char *rows, const
 		fputs(fmt == FB_TABLE_MARKDOWN ? "_\n" : "\n", f);
 }
 
-/* Walk every combination of group values that has cells. */
+/* Every combination of group values that has cells, in order of
+ * appearance: each cell goes to its group once, so n cells in g tables
+ * cost O(n), not O(n x g). */
 int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *cols,
 		    enum fb_table_fmt fmt)
 {
-	json_object *cells = fb_json_path(doc, "cells");
+	json_object *cells = fb_json_path(doc, "cells"), **subs;
 	const char *gk[NAXES];
 	struct values seen = { 0 };
-	size_t ng;
+	size_t ng, n, *gid;
 	int tables = 0;
 
 	if (!cells || !json_object_array_length(cells) || axis_index(rows) < 0 ||
 	    axis_index(cols) < 0)
 		return 0;
+	n = json_object_array_length(cells);
 	ng = group_keys(doc, cells, rows, cols, gk);
 	if (fmt != FB_TABLE_SERIES)
 		print_constants(f, cells, rows, cols, gk, ng, fmt);
-	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+	gid = malloc(n * sizeof(*gid));
+	if (!gid)
+		abort();
+	for (size_t i = 0; i < n; i++) {
 		json_object *cell = json_object_array_get_idx(cells, i);
-		char *gv[NAXES], key[1024] = "", buf[160];
+		char key[1024] = "", buf[160];
 		size_t off = 0;
 
-		for (size_t g = 0; g < ng; g++) {
-			gv[g] = strdup(fb_table_value(cell, gk[g], buf, sizeof(buf)));
-			off += (size_t)snprintf(key + off, sizeof(key) - off, "%s\x1f", gv[g]);
-		}
-		size_t before = seen.n;
-
-		add_value(&seen, key);
-		if (seen.n > before) {
-			render_one(f, cells, gk, gv, ng, rows, cols, fmt, tables == 0);
-			tables++;
-		}
-		for (size_t g = 0; g < ng; g++)
-			free(gv[g]);
+		for (size_t k = 0; k < ng && off < sizeof(key); k++)
+			off += (size_t)snprintf(key + off, sizeof(key) - off, "%s\x1f",
+						fb_table_value(cell, gk[k], buf, sizeof(buf)));
+		gid[i] = add_value(&seen, key);
 	}
+	subs = calloc(seen.n, sizeof(*subs));
+	if (!subs)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		if (!subs[gid[i]])
+			subs[gid[i]] = json_object_new_array();
+		json_object_array_add(subs[gid[i]], json_object_get(json_object_array_get_idx(cells, i)));
+	}
+	for (size_t g = 0; g < seen.n; g++) {
+		json_object *first = json_object_array_get_idx(subs[g], 0);
+		char *gv[NAXES], buf[160];
+
+		for (size_t k = 0; k < ng; k++)
+			gv[k] = strdup(fb_table_value(first, gk[k], buf, sizeof(buf)));
+		render_one(f, subs[g], gk, gv, ng, rows, cols, fmt, tables == 0);
+		tables++;
+		for (size_t k = 0; k < ng; k++)
+			free(gv[k]);
+		json_object_put(subs[g]);
+	}
+	free(subs);
+	free(gid);
 	free_values(&seen);
 	return tables;
 }

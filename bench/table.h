@@ -7,12 +7,62 @@
 #define FB_TABLE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <json-c/json.h>
 
+/*
+ * Text read from a file (a CPU name, a kernel path, a function name, a
+ * message) made safe for a terminal and for JSON: control characters
+ * (C0 such as ESC, CR and LF, DEL, C1) and bytes that are not UTF-8 become
+ * '?', as do the bidirectional overrides; other UTF-8 text (±, ·) stays.
+ * The one helper for it: the readers (fb_json_load, the dump and reference
+ * readers) clean what they load, and fb_grid_print every cell.
+ * fb_text_clean works in place (the text never grows) and returns whether
+ * it changed anything; fb_text_safe copies into buf (len > 0) and returns it.
+ */
+bool fb_text_clean(char *s);
+const char *fb_text_safe(const char *s, char *buf, size_t len);
+
+/*
+ * Strings to numbers, hashed: what the readers index cells by (compare's
+ * matching keys, paths' pairs, the renderer's rows, columns and tables),
+ * so no reader is quadratic in cells.  Keys are borrowed: they must
+ * outlive the map.
+ */
+struct fb_keymap {
+	struct fb_keymap_slot {
+		const char *key;
+		size_t value;
+	} *slots;
+	size_t nslots, n;
+};
+/* The value of key, or SIZE_MAX. */
+size_t fb_keymap_get(const struct fb_keymap *m, const char *key);
+/* Add key -> value unless key is there; the value key now has (value, or
+ * the earlier one), SIZE_MAX when out of memory. */
+size_t fb_keymap_put(struct fb_keymap *m, const char *key, size_t value);
+void fb_keymap_free(struct fb_keymap *m);
+
+/*
+ * --format: one set of names for every command, each command taking the
+ * kinds of output it has (README "Output formats"): table (the terminal
+ * text; "text" is its other name), markdown, csv, json, series (gnuplot
+ * data blocks), junit.
+ */
+enum fb_format { FB_FMT_TABLE, FB_FMT_MARKDOWN, FB_FMT_CSV, FB_FMT_JSON, FB_FMT_SERIES,
+		 FB_FMT_JUNIT, FB_FMT_COUNT };
+#define FB_FMT_BIT(f) (1u << (f))
+/* The format s names if it is among allowed (FB_FMT_BIT mask), else -1. */
+int fb_format_parse(const char *s, unsigned allowed);
+/* The same, or a usage error of cmd: "--format S: allowed table, markdown, ...". */
+enum fb_format fb_format_option(const char *cmd, const char *s, unsigned allowed);
+const char *fb_format_name(enum fb_format f);
+
 /* SERIES: one gnuplot data block per table column ("x" mean sd rows). */
 enum fb_table_fmt { FB_TABLE_TEXT, FB_TABLE_MARKDOWN, FB_TABLE_SERIES };
-int fb_table_fmt_parse(const char *s, enum fb_table_fmt *fmt);
+/* The table renderer's form of a table, markdown or series format. */
+enum fb_table_fmt fb_table_fmt_of(enum fb_format f);
 
 /* Axis keys: threads channels folio_size folio_count mode placement function
  * primitive kernel_model evict direction backend backing total_bytes. */

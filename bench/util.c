@@ -250,52 +250,141 @@ int fb_write_atomic(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-char *fb_read_file(const char *path, size_t cap, size_t *n)
+/*
+ * Open path for reading, regular files only: O_NONBLOCK so that a FIFO
+ * without a writer cannot hang open(), then fstat.  "-" is standard input,
+ * which may be a pipe (cpuid -r | foliobench info --cpuid-dump -): the cap
+ * bounds it.  -1 with errno (EINVAL: not a regular file).
+ */
+static int open_regular(const char *path)
 {
-	bool in = !strcmp(path, "-");
-	FILE *f = in ? stdin : fopen(path, "r");
-	size_t len = 0, size = 8192;
+	struct stat st;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return STDIN_FILENO;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
+	/* A regular file never blocks; clear the flag anyway for clarity. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+const char *fb_read_strerror(int e)
+{
+	return e == EINVAL ? "not a regular file (a FIFO, device or socket)" : strerror(e);
+}
+
+int fb_read_chunks(const char *path, size_t cap,
+		   int (*fn)(const char *buf, size_t n, void *arg), void *arg)
+{
+	size_t total = 0, size;
 	char *buf;
-	int saved = 0;
+	int fd = open_regular(path), rc = 0, saved = 0;
 
-	if (!f)
-		return NULL;
+	if (cap == SIZE_MAX)
+		cap--; /* cap + 1 must not wrap */
+	size = cap < (1u << 20) ? cap + 1 : 1u << 20;
+
+	if (fd < 0)
+		return -1;
 	buf = malloc(size);
-	/* /proc files report size 0: read until EOF (or just past cap) */
-	while (buf && len <= cap) {
-		size_t want = size - 1 - len, got;
+	if (!buf) {
+		saved = ENOMEM;
+		goto out;
+	}
+	while (total <= cap) {
+		size_t want = size;
+		ssize_t got;
 
-		if (want > cap + 1 - len)
-			want = cap + 1 - len;
-		got = fread(buf + len, 1, want, f);
-		len += got;
-		if (got < want) {
-			saved = ferror(f) ? (errno ? errno : EIO) : 0;
+		if (want > cap + 1 - total)
+			want = cap + 1 - total;
+		got = read(fd, buf, want);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno ? errno : EIO;
 			break;
 		}
-		if (len + 1 == size) {
-			char *nb = realloc(buf, size * 2);
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			} else {
-				buf = nb;
-				size *= 2;
-			}
+		if (!got)
+			break;
+		total += (size_t)got;
+		if (fn(buf, (size_t)got, arg)) {
+			saved = ECANCELED;
+			break;
 		}
 	}
-	if (!in)
-		fclose(f);
-	if (!buf || saved) {
-		free(buf);
-		errno = buf ? saved : ENOMEM;
+	if (!saved && total > cap)
+		rc = 1; /* longer than cap: the caller's cap message */
+out:
+	free(buf);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (saved) {
+		errno = saved;
+		return -1;
+	}
+	return rc;
+}
+
+struct slurp {
+	char *p;
+	size_t len, size;
+	bool oom;
+};
+
+static int slurp_chunk(const char *data, size_t n, void *arg)
+{
+	struct slurp *s = arg;
+
+	if (s->len + n + 1 > s->size) {
+		size_t size = s->size ? s->size : 8192;
+		char *p;
+
+		while (size < s->len + n + 1)
+			size *= 2;
+		p = realloc(s->p, size);
+		if (!p) {
+			s->oom = true;
+			return -1;
+		}
+		s->p = p;
+		s->size = size;
+	}
+	memcpy(s->p + s->len, data, n);
+	s->len += n;
+	return 0;
+}
+
+char *fb_read_file(const char *path, size_t cap, size_t *n)
+{
+	struct slurp s = { 0 };
+	int rc = fb_read_chunks(path, cap, slurp_chunk, &s);
+
+	/* rc 1: longer than cap, and the first cap + 1 bytes are there */
+	if (rc < 0 || s.oom || (!s.p && slurp_chunk("", 0, &s))) {
+		free(s.p);
+		if (s.oom)
+			errno = ENOMEM;
 		return NULL;
 	}
-	buf[len] = '\0';
+	s.p[s.len] = '\0';
 	if (n)
-		*n = len;
-	return buf;
+		*n = s.len;
+	return s.p;
 }
 
 int fb_sysfs_choice(const char *text, char *out, size_t len)

@@ -30,11 +30,24 @@ int fb_write_atomic(const char *path, const char *data, size_t len,
 		    char *err, size_t errlen);
 /* mkdir -p */
 int fb_mkdirs(const char *path, char *err, size_t errlen);
-/* The first cap + 1 bytes at most of a file ("-": standard input; /proc
- * files too), NUL-terminated, malloc'ed; *n (if not NULL) the bytes read,
- * so n > cap means the file is longer than cap.  NULL with errno on
- * failure. */
+/*
+ * The one file reader.  Regular files only (/proc and /sys files are
+ * regular), opened without blocking, so a FIFO or a device is refused
+ * rather than hanging or read forever; "-" is standard input (a pipe is
+ * fine there).  At most cap + 1 bytes are read.
+ *
+ * fb_read_file: the text, NUL-terminated, malloc'ed; *n (if not NULL) the
+ * bytes read, so n > cap means the file is longer than cap.  NULL with
+ * errno on failure: EINVAL a FIFO, device or socket, EISDIR a directory.
+ */
 char *fb_read_file(const char *path, size_t cap, size_t *n);
+/* The same in chunks handed to fn (which returns nonzero to stop: -1 with
+ * errno ECANCELED); 0 when all was read, 1 when the file is longer than
+ * cap (cap + 1 bytes were handed on), -1 with errno. */
+int fb_read_chunks(const char *path, size_t cap,
+		   int (*fn)(const char *buf, size_t n, void *arg), void *arg);
+/* strerror(e), and for EINVAL from the reader "not a regular file ...". */
+const char *fb_read_strerror(int e);
 /* The bracketed word of a sysfs choice ("always [madvise] never" ->
  * madvise), or the one word a file holds; 0, or -1 when there is none. */
 int fb_sysfs_choice(const char *text, char *out, size_t len);

@@ -74,7 +74,8 @@ int main(void)
 	snprintf(text, sizeof(text), "%s",
 		 "   0x00000000 0x00: eax=0x00000006 ebx=0x68747541 ecx=0x444d4163 edx=0x69746e65\n"
 		 "   0x00000001 0x00: eax=0x00a00f11 ebx=0x00000800 ecx=0x00000000 edx=0x178bfbff\n"
-		 "   0x00000007 0x00: eax=0x00000000 ebx=0x00000200 ecx=0x00000000 edx=0x00000010\n");
+		 "   0x00000007 0x00: eax=0x00000000 ebx=0x00000200 ecx=0x00000000 edx=0x00000010\n"
+		 "   0x80000000 0x00: eax=0x80000000 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n");
 	check(parse(text, &c, &d, err, sizeof(err)) == 0 && d.blocks == 1 &&
 	      !c.flag[FB_F_ERMS] && !c.flag[FB_F_FSRM] && c.family == 0x19 && c.model == 1,
 	      "leaf 7 above the maximum is ignored; no header means one CPU");
@@ -85,7 +86,9 @@ int main(void)
 		 "# a comment\r\n\r\nCPU:\r\n"
 		 "   0x00000000 0x00: eax=0x00000010 ebx=0x68747541 ecx=0x444d4163 edx=0x69746e65\r\n"
 		 "   0x00000001 0x00: eax=0x00a00f11 ebx=0x00000800 ecx=0x80000000 edx=0x178bfbff\r\n"
-		 "   0x40000000 0x00: eax=0x40000001 ebx=0x4b4d564b ecx=0x564b4d56 edx=0x0000004d\r\n");
+		 "   0x00000007 0x00: eax=0x00000000 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\r\n"
+		 "   0x40000000 0x00: eax=0x40000001 ebx=0x4b4d564b ecx=0x564b4d56 edx=0x0000004d\r\n"
+		 "   0x80000000 0x00: eax=0x80000000 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\r\n");
 	check(parse(text, &c, &d, err, sizeof(err)) == 0 && c.flag[FB_F_HYPERVISOR] &&
 	      !strcmp(c.hypervisor, "KVMKVMKVM"), "hypervisor vendor from 0x40000000, CRLF, comments");
 	fb_kpath_select(&c, FB_KM_6_12, FB_KR_MEMCPY, &kp);
@@ -104,13 +107,68 @@ int main(void)
 	      strstr(err, "dump.txt:1:") && strstr(err, "hello world"), "neither format: line 1 shown");
 	check(parse("", &c, &d, err, sizeof(err)) == FB_EXIT_USAGE && strstr(err, "empty"),
 	      "empty text");
-	check(parse("CPU 0:\n   0x00000001 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\n", &c, &d, err,
-		    sizeof(err)) == FB_EXIT_USAGE && strstr(err, "leaf 0x00000000"),
-	      "no leaf 0");
-	check(parse("   0x00000000 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\n"
-		    "   0x00000000 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\n", &c, &d, err,
-		    sizeof(err)) == FB_EXIT_USAGE && strstr(err, "dump.txt:2:") && strstr(err, "twice"),
-	      "a repeated leaf");
+	check(parse("CPU 0:\n   0x00000001 0x00: eax=0x00000001 ebx=0x00000002 ecx=0x00000003 "
+		    "edx=0x00000004\n", &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
+	      strstr(err, "leaf 0x00000000"), "no leaf 0");
+	check(parse("   0x00000000 0x00: eax=0x00000001 ebx=0x00000002 ecx=0x00000003 edx=0x00000004\n"
+		    "   0x00000000 0x00: eax=0x00000001 ebx=0x00000002 ecx=0x00000003 edx=0x00000004\n",
+		    &c, &d, err, sizeof(err)) == FB_EXIT_USAGE && strstr(err, "dump.txt:2:") &&
+	      strstr(err, "twice"), "a repeated leaf");
+
+	/* ---- broken dumps are refused, never predicted (issue 11's fuzz) ---- */
+	{
+		/* the intel block's lines: 0 CPU header, 1 leaf 0, 2 leaf 1, 3 leaf 7 */
+		const char *l7 = strstr(intel, "   0x00000007"), *l0xd = strstr(intel, "   0x0000000d");
+		const char *e0 = strstr(intel, "   0x80000000"), *e2 = strstr(intel, "   0x80000002");
+		const char *cpu1 = strstr(intel, "CPU 1:");
+		const char *l1 = strstr(intel, "   0x00000001");
+
+		snprintf(text, sizeof(text), "%.*s", (int)(l1 - intel), intel);
+		check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
+		      strstr(err, "no leaf 0x00000001, 0x00000007, 0x80000000"),
+		      "a dump cut after 2 lines: leaves 1, 7 and 0x80000000 missing, named");
+		snprintf(text, sizeof(text), "%.*s%s", (int)(l7 - intel), intel, l0xd);
+		check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
+		      strstr(err, "no leaf 0x00000007 (leaf 0 reaches 0x0000000d)"),
+		      "leaf 7 missing while leaf 0 reaches it");
+		snprintf(text, sizeof(text), "%.*s%s", (int)(l1 - intel), intel, l7);
+		check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
+		      strstr(err, "no leaf 0x00000001"), "leaf 1 missing");
+		snprintf(text, sizeof(text), "%.*s%s", (int)(e0 - intel), intel, e2);
+		check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
+		      strstr(err, "0x80000000"), "leaf 0x80000000 missing");
+		snprintf(text, sizeof(text), "%.*s", (int)(cpu1 - intel - 60), intel);
+		check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
+		      strstr(err, "dump.txt:9:"), "a number cut mid-way (eax=0x0000): its line");
+		snprintf(text, sizeof(text), "%.*s", (int)(cpu1 - intel), intel);
+		check(parse(text, &c, &d, err, sizeof(err)) == 0, "the whole first block parses");
+		/* brand string leaves announced by 0x80000000 but missing */
+		snprintf(text, sizeof(text), "%.*s", (int)(e2 - intel), intel);
+		check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
+		      strstr(err, "0x80000002, 0x80000003, 0x80000004"), "brand string leaves missing");
+	}
+	snprintf(text, sizeof(text), "%s",
+		 "   0x00000000 0x00: eax=0x00000001 ebx=0x1b5b3231 ecx=0x6d0a0a0a edx=0x9bff0001\n"
+		 "   0x00000001 0x00: eax=0x00a00f11 ebx=0x00000800 ecx=0x00000000 edx=0x178bfbff\n"
+		 "   0x80000000 0x00: eax=0x80000000 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n");
+	check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE && strstr(err, "vendor '") &&
+	      !strpbrk(err, "\x1b\n") && strstr(err, "allowed GenuineIntel"),
+	      "a vendor string of garbage: exit 2, shown without its control bytes");
+	snprintf(text, sizeof(text), "%s",
+		 "   0x00000000 0x00: eax=0x00000001 ebx=0x41424344 ecx=0x494a4b4c edx=0x45464748\n"
+		 "   0x00000001 0x00: eax=0x00a00f11 ebx=0x00000800 ecx=0x00000000 edx=0x178bfbff\n"
+		 "   0x80000000 0x00: eax=0x80000000 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n");
+	check(parse(text, &c, &d, err, sizeof(err)) == FB_EXIT_USAGE && strstr(err, "DCBAHGFELKJI"),
+	      "a printable vendor no x86 kernel knows: exit 2");
+	snprintf(text, sizeof(text), "%s",
+		 "   0x00000000 0x00: eax=0x00000001 ebx=0x68747541 ecx=0x444d4163 edx=0x69746e65\n"
+		 "   0x00000001 0x00: eax=0x00a00f11 ebx=0x00000800 ecx=0x00000000 edx=0x178bfbff\n"
+		 "   0x80000000 0x00: eax=0x80000004 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n"
+		 "   0x80000002 0x00: eax=0x5b1b4d41 ebx=0xff6d3133 ecx=0x0a0dfe41 edx=0x0000c0c1\n"
+		 "   0x80000003 0x00: eax=0x00000000 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n"
+		 "   0x80000004 0x00: eax=0x00000000 ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n");
+	check(parse(text, &c, &d, err, sizeof(err)) == 0 && !strcmp(c.name, "AM?[31m?A?????"),
+	      "a brand string with ESC, CR/LF and bytes that are not UTF-8: each '?'");
 	check(parse("CPU 0:\nvendor_id : GenuineIntel\n", &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
 	      strstr(err, "dump.txt:2:"), "formats mixed: the first line decides");
 
@@ -143,6 +201,16 @@ int main(void)
 	check(parse("processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\n"
 		    "CPU architecture: 8\nCPU part\t: 0xd0c\n", &c, &d, err, sizeof(err)) == FB_EXIT_SKIP &&
 	      strstr(err, "not x86") && strstr(err, "dump.txt"), "arm64 cpuinfo: not x86, exit 4");
+	check(parse("processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\n"
+		    "vendor_id\t: ARM\ncpu family\t: 8\nmodel\t\t: 1\nflags\t\t: fp asimd erms\n", &c, &d,
+		    err, sizeof(err)) == FB_EXIT_SKIP && strstr(err, "not x86") && !c.x86,
+	      "an arm64 cpuinfo with vendor_id, family, model and flags lines: still not x86");
+	check(parse("vendor_id\t: ARM\ncpu family\t: 8\nmodel\t\t: 1\nflags\t\t: fp erms\n", &c, &d,
+		    err, sizeof(err)) == FB_EXIT_USAGE && strstr(err, "vendor 'ARM'"),
+	      "a cpuinfo whose vendor_id no x86 kernel knows: exit 2");
+	check(parse("vendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 8x\nflags\t\t: erms\n",
+		    &c, &d, err, sizeof(err)) == FB_EXIT_USAGE && strstr(err, "dump.txt:3:"),
+	      "a cpuinfo model that is not a number: its line");
 	check(parse("processor\t: 0\nno colon here\n", &c, &d, err, sizeof(err)) == FB_EXIT_USAGE &&
 	      strstr(err, "dump.txt:2:"), "cpuinfo line without a colon");
 
