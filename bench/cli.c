@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,49 @@ void fb_usage_error(const char *cmd, const char *fmt, ...)
 	exit(FB_EXIT_USAGE);
 }
 
+void fb_bad_option(const char *cmd, int opt, char **argv)
+{
+	const char *as_given = fb_quote(argv[optind - 1]);
+
+	if (opt == ':')
+		fb_usage_error(cmd, "%s needs a value (see foliobench %s --help)", as_given, cmd);
+	if (optopt > 0 && optopt < 256)
+		fb_usage_error(cmd, "unknown option -%c (see foliobench %s --help)", optopt, cmd);
+	if (optopt >= 256)
+		fb_usage_error(cmd, "%s: this option takes no value (see foliobench %s --help)",
+			    as_given, cmd);
+	fb_usage_error(cmd, "unknown option %s (see foliobench %s --help)", as_given, cmd);
+}
+
+size_t fb_parse_list(const char *cmd, const char *opt, const char *arg, char ***tok)
+{
+	size_t n;
+
+	if (fb_list_has_empty(arg))
+		fb_usage_error(cmd, "%s %s: %s", opt, fb_quote(arg),
+			    arg && *arg ? "an empty element in the list" : "empty list");
+	fb_split_list(arg, tok, &n);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp((*tok)[i], (*tok)[k]))
+				fb_usage_error(cmd, "%s %s: %s is given twice", opt, fb_quote(arg),
+					    fb_quote((*tok)[i]));
+	return n;
+}
+
+int fb_parse_cpus(const char *cmd, const char *opt, const char *arg, int **cpus)
+{
+	char err[FB_ERRLEN];
+	int n;
+
+	if (fb_cpulist_parse(arg, cpus, &n, err, sizeof(err)))
+		fb_usage_error(cmd, "%s %s", opt, err);
+	if (n > FB_MAX_THREADS)
+		fb_usage_error(cmd, "%s %s: lists %d CPUs, allowed at most %d (one per thread)", opt,
+			    fb_quote(arg), n, FB_MAX_THREADS);
+	return n;
+}
+
 unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 			     unsigned long lo, unsigned long hi)
 {
@@ -31,30 +75,33 @@ unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 	unsigned long v;
 
 	if (!s || !*s || *s == '-')
-		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, s, lo, hi);
+		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, fb_quote(s), lo, hi);
+	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (*end || v < lo || v > hi)
-		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, s, lo, hi);
+	if (errno || *end || v < lo || v > hi)
+		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, fb_quote(s), lo, hi);
 	return v;
 }
 
 size_t fb_parse_node_pairs(const char *cmd, const char *arg, struct fb_node_pair **pairs)
 {
 	char **tok;
-	size_t nt;
+	size_t nt = fb_parse_list(cmd, "--nodes", arg, &tok);
 
-	fb_split_list(arg, &tok, &nt);
-	if (!nt)
-		fb_usage_error(cmd, "--nodes '%s': allowed SRC:DST pairs such as 0:1", arg);
 	*pairs = calloc(nt, sizeof(**pairs));
 	for (size_t i = 0; i < nt; i++) {
 		char *colon = strchr(tok[i], ':');
 
 		if (!colon)
-			fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1", tok[i]);
+			fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1",
+				    fb_quote(tok[i]));
 		*colon = '\0';
 		(*pairs)[i].src = (int)fb_parse_count(cmd, "--nodes", tok[i], 0, 4095);
 		(*pairs)[i].dst = (int)fb_parse_count(cmd, "--nodes", colon + 1, 0, 4095);
+		for (size_t k = 0; k < i; k++)
+			if ((*pairs)[k].src == (*pairs)[i].src && (*pairs)[k].dst == (*pairs)[i].dst)
+				fb_usage_error(cmd, "--nodes %s: %d:%d is given twice", fb_quote(arg),
+					    (*pairs)[i].src, (*pairs)[i].dst);
 	}
 	fb_free_list(tok, nt);
 	return nt;
@@ -75,8 +122,8 @@ double fb_parse_positive(const char *cmd, const char *opt, const char *s)
 	char *end;
 	double v = strtod(s, &end);
 
-	if (*end || !(v > 0) || v > 1e300)
-		fb_usage_error(cmd, "%s %s: allowed a positive number", opt, s);
+	if (!*s || *end || !(v > 0) || v > 1e300)
+		fb_usage_error(cmd, "%s %s: allowed a positive number", opt, fb_quote(s));
 	return v;
 }
 
@@ -147,24 +194,26 @@ bool fb_parse_measure_opt(const char *cmd, int opt, const char *arg, struct fb_r
 }
 
 void fb_fit_total(const char *cmd, uint64_t *total, unsigned copies, int node, bool one_node,
-		  bool given, uint64_t floor, const char *per, json_object *notes, bool quiet)
+		  const char *given, uint64_t floor, const char *per, json_object *notes, bool quiet)
 {
 	long long avail = fb_node_free_bytes(one_node ? -1 : node);
-	uint64_t need = *total * copies;
-	char a[32], b[32], c[32], note[200];
+	uint64_t need;
+	/* a total near 2^64 must not wrap into something that fits */
+	bool over = __builtin_mul_overflow(*total, (uint64_t)copies, &need);
+	char b[32], c[32], note[200];
 
-	if (avail < 0 || need <= (uint64_t)avail / 2)
+	if (avail < 0 || (!over && need <= (uint64_t)avail / 2))
 		return; /* unknown node: the plan names it */
 	if (given)
-		fb_usage_error(cmd, "--total %s: needs %s on node %d, which has %s available "
-			    "(at most half is used)", fb_size_str(*total, a, sizeof(a)),
-			    fb_size_str(need, b, sizeof(b)), node,
+		fb_usage_error(cmd, "%s: needs %s on node %d, which has %s available "
+			    "(at most half is used)", given,
+			    over ? "more than 2^64 bytes" : fb_size_str(need, b, sizeof(b)), node,
 			    fb_size_str((uint64_t)avail & ~((1ULL << 20) - 1), c, sizeof(c)));
 	while (*total * copies > (uint64_t)avail / 2 && *total / 2 >= floor &&
 	       *total > (4ULL << 20))
 		*total /= 2;
 	snprintf(note, sizeof(note), "total scaled to %s %s to fit the free memory of node %d",
-		 fb_size_str(*total, a, sizeof(a)), per, node);
+		 fb_size_str(*total, b, sizeof(b)), per, node);
 	json_object_array_add(notes, json_object_new_string(note));
 	if (!quiet)
 		fprintf(stderr, "note: %s\n", note);
@@ -180,7 +229,7 @@ bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_ou
 	case FB_O_COLS:
 		if (!fb_table_axis_valid(arg))
 			fb_usage_error(cmd, "--%s %s: not an axis (allowed %s)",
-				    opt == FB_O_ROWS ? "rows" : "cols", arg, fb_table_axes());
+				    opt == FB_O_ROWS ? "rows" : "cols", fb_quote(arg), fb_table_axes());
 		*(opt == FB_O_ROWS ? &o->rows : &o->cols) = arg;
 		return true;
 	case FB_O_OUTPUT:
@@ -197,8 +246,7 @@ void fb_parse_common_opt(const char *cmd, int opt, const char *arg, char **argv,
 			 struct fb_run_opts *ro, struct fb_output_opts *o)
 {
 	if (!fb_parse_measure_opt(cmd, opt, arg, ro) && !fb_parse_output_opt(cmd, opt, arg, o))
-		fb_usage_error(cmd, "unknown option %s (see foliobench %s --help)", argv[optind - 1],
-			    cmd);
+		fb_bad_option(cmd, opt, argv);
 }
 
 json_object *fb_measure_options_json(const struct fb_run_opts *ro)

@@ -47,7 +47,7 @@ static const char migrate_usage[] =
 "                             source; another CPU for the thread]\n"
 "Measurement:\n"
 "  --reps N|auto              timed moves per cell [5]; auto repeats until the\n"
-"                             95%% CI is within --ci-target\n"
+"                             95% CI is within --ci-target\n"
 "  --warmup N                 untimed moves first [1]\n"
 "  --ci-target PCT            [2]   --time-budget SECONDS per cell [10]\n"
 "  --max-reps N               cap for auto [200]\n"
@@ -95,9 +95,7 @@ static void parse_batch(const char *arg, struct batch_list *b)
 	char **tok, err[FB_ERRLEN];
 	size_t nt;
 
-	fb_split_list(arg, &tok, &nt);
-	if (!nt)
-		fb_usage_error(cmd, "--batch '%s': allowed page counts, a-b ranges or all", arg);
+	nt = fb_parse_list(cmd, "--batch", arg, &tok);
 	for (size_t i = 0; i < nt; i++) {
 		uint64_t *v;
 		size_t nv;
@@ -107,13 +105,17 @@ static void parse_batch(const char *arg, struct batch_list *b)
 			nv = 1;
 		} else if (fb_parse_u64_list(tok[i], false, &v, &nv, err, sizeof(err))) {
 			fb_usage_error(cmd, "--batch %s: allowed page counts (1, 512), a-b ranges of "
-				    "powers of two, or all", tok[i]);
+				    "powers of two, or all", fb_quote(tok[i]));
 		}
 		for (size_t k = 0; k < nv; k++) {
 			if (!strcmp(tok[i], "all") ? false : v[k] == 0)
 				fb_usage_error(cmd, "--batch 0: allowed 1 or more pages per call, or all");
 			if (b->n == sizeof(b->v) / sizeof(b->v[0]))
-				fb_usage_error(cmd, "--batch %s: at most 64 values", arg);
+				fb_usage_error(cmd, "--batch %s: at most 64 values", fb_quote(arg));
+			for (size_t j = 0; j < b->n; j++)
+				if (b->v[j] == v[k])
+					fb_usage_error(cmd, "--batch %s: %llu is given twice", fb_quote(arg),
+						    (unsigned long long)v[k]);
 			b->v[b->n++] = v[k];
 		}
 		free(v);
@@ -250,13 +252,13 @@ int fb_cmd_migrate(int argc, char **argv)
 	size_t nsizes = 0, npairs = 0, ncells = 0;
 	bool total_given = false, table, loads[2] = { false, false };
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
-	char err[FB_ERRLEN], buf[256], a[32], b[32];
+	char err[FB_ERRLEN], buf[256], total_opt[128], a[32], b[32];
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
 	enum fb_kernel_model running = fb_running_kernel_model();
 
 	optind = 1;
 	opterr = 0; /* our own one-line messages */
-	while ((opt = getopt_long(argc, argv, "h", migrate_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FB_SHORTOPTS, migrate_opts, NULL)) != -1) {
 		switch (opt) {
 		case O_SIZES:
 			free(sizes);
@@ -265,7 +267,9 @@ int fb_cmd_migrate(int argc, char **argv)
 			break;
 		case O_TOTAL:
 			if (fb_parse_size(optarg, &total) || !total)
-				fb_usage_error(cmd, "--total %s: allowed a size such as 64M or 1G", optarg);
+				fb_usage_error(cmd, "--total %s: allowed a size such as 64M or 1G",
+					    fb_quote(optarg));
+			snprintf(total_opt, sizeof(total_opt), "--total %s", fb_quote(optarg));
 			total_given = true;
 			break;
 		case O_NODES:
@@ -290,28 +294,25 @@ int fb_cmd_migrate(int argc, char **argv)
 			char **tok;
 			size_t nt;
 
-			fb_split_list(optarg, &tok, &nt);
+			nt = fb_parse_list(cmd, "--load", optarg, &tok);
 			loads[0] = loads[1] = false;
-			if (!nt)
-				fb_usage_error(cmd, "--load '%s': allowed none, rw", optarg);
 			for (size_t i = 0; i < nt; i++) {
 				if (!strcmp(tok[i], "none"))
 					loads[0] = true;
 				else if (!strcmp(tok[i], "rw"))
 					loads[1] = true;
 				else
-					fb_usage_error(cmd, "--load %s: allowed none, rw", tok[i]);
+					fb_usage_error(cmd, "--load %s: allowed none, rw", fb_quote(tok[i]));
 			}
 			fb_free_list(tok, nt);
 			break;
 		}
 		case O_CPUS:
 			free(cpulist);
-			if (fb_cpulist_parse(optarg, &cpulist, &ncpulist, err, sizeof(err)))
-				fb_usage_error(cmd, "--cpus %s", err);
+			ncpulist = fb_parse_cpus(cmd, "--cpus", optarg, &cpulist);
 			if (ncpulist < 1 || ncpulist > 2)
 				fb_usage_error(cmd, "--cpus %s: allowed one CPU (the mover) or two (mover, accessor)",
-					    optarg);
+					    fb_quote(optarg));
 			break;
 		case 'h':
 		case O_HELP:
@@ -322,7 +323,8 @@ int fb_cmd_migrate(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench migrate --help)", argv[optind]);
+		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench migrate --help)",
+			    argv[optind]);
 	if (npairs && (src >= 0 || dst >= 0))
 		fb_usage_error(cmd, "--nodes and --src-node/--dst-node both set directions: give one");
 	if (src >= 0 && src == dst)
@@ -396,7 +398,7 @@ int fb_cmd_migrate(int argc, char **argv)
 		int nd[2] = { pairs[i].src, pairs[i].dst };
 
 		for (int k = 0; k < 2; k++)
-			fb_fit_total(cmd, &total, 1, nd[k], false, total_given, maxsize, "per move",
+			fb_fit_total(cmd, &total, 1, nd[k], false, total_given ? total_opt : NULL, maxsize, "per move",
 				     notes, out.quiet);
 	}
 	if (total % maxsize)
@@ -408,7 +410,10 @@ int fb_cmd_migrate(int argc, char **argv)
 				    (unsigned long long)batches.v[i], (unsigned long long)(total / 4096));
 
 	/* Cells: direction x folio size x batch x load. */
-	size_t nmax = npairs * nsizes * batches.n * 2;
+	size_t nmax;
+
+	if (fb_plan_count((size_t[]){ npairs, nsizes, batches.n, 2 }, 4, &nmax, err, sizeof(err)))
+		fb_usage_error(cmd, "%s", err);
 
 	cells = calloc(nmax, sizeof(*cells));
 	prm = calloc(nmax, sizeof(*prm));
