@@ -128,6 +128,20 @@ static int parse_node(const char *opt, const char *s)
 	return (int)fb_parse_count(cmd, opt, s, 0, 4095);
 }
 
+/* The total moved is whole folios, and every batch fits in it. */
+static void check_total(uint64_t total, uint64_t maxsize, const struct batch_list *b)
+{
+	char x[32], y[32];
+
+	if (total % maxsize)
+		fb_usage_error(cmd, "--total %s: allowed a multiple of the largest folio size (%s)",
+			    fb_size_str(total, x, sizeof(x)), fb_size_str(maxsize, y, sizeof(y)));
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i] > total / 4096)
+			fb_usage_error(cmd, "--batch %llu: allowed 1..%llu pages (the total) or all",
+				    (unsigned long long)b->v[i], (unsigned long long)(total / 4096));
+}
+
 /* The first CPU of node id, -1 for a memory-only node. */
 static int node_cpu(const struct fb_topology *t, int id)
 {
@@ -252,7 +266,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	size_t nsizes = 0, npairs = 0, ncells = 0;
 	bool total_given = false, table, loads[2] = { false, false };
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
-	char err[FB_ERRLEN], buf[256], total_opt[128], a[32], b[32];
+	char err[FB_ERRLEN], buf[256], total_opt[128], a[32];
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
 	enum fb_kernel_model running = fb_running_kernel_model();
 
@@ -354,7 +368,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	if (!loads[0] && !loads[1])
 		loads[0] = true;
 
-	/* Two nodes with memory, or nothing to migrate between. */
+	/* Every argument is checked (exit 2) before "cannot run here" (exit 4). */
 	if (fb_topology_load(&topo, NULL, err, sizeof(err))) {
 		fprintf(stderr, "foliobench %s: topology: %s\n", cmd, err);
 		return FB_EXIT_FAIL;
@@ -368,6 +382,24 @@ int fb_cmd_migrate(int argc, char **argv)
 			first_two[with_memory] = n;
 		with_memory++;
 	}
+	for (size_t i = 0; i < npairs; i++) {
+		int nd[2] = { pairs[i].src, pairs[i].dst };
+
+		for (int k = 0; k < 2; k++)
+			if (fb_node_check(nd[k], err, sizeof(err)))
+				fb_usage_error(cmd, "--nodes %d:%d: %s", nd[0], nd[1], err);
+	}
+	if (src >= 0 && fb_node_check(src, err, sizeof(err)))
+		fb_usage_error(cmd, "--src-node %d: %s", src, err);
+	if (dst >= 0 && fb_node_check(dst, err, sizeof(err)))
+		fb_usage_error(cmd, "--dst-node %d: %s", dst, err);
+	if (cpulist && fb_placement_cpus(&topo, FB_PLACE_LIST, cpulist, ncpulist, ncpulist, 1,
+					 (int[2]){ 0 }, err, sizeof(err)))
+		fb_usage_error(cmd, "--cpus %s", err);
+	if (total_given)
+		check_total(total, maxsize, &batches);
+
+	/* Two nodes with memory, or nothing to migrate between. */
 	if (with_memory < 2) {
 		fprintf(stderr, "foliobench %s: needs two NUMA nodes with memory; this machine has %s\n",
 			cmd, with_memory == 1 ? "one" : "none");
@@ -382,32 +414,16 @@ int fb_cmd_migrate(int argc, char **argv)
 				    src >= 0 ? "src" : "dst", src >= 0 ? src : dst);
 		npairs = 1;
 	}
-	for (size_t i = 0; i < npairs; i++) {
-		int nd[2] = { pairs[i].src, pairs[i].dst };
-
-		for (int k = 0; k < 2; k++)
-			if (fb_node_check(nd[k], err, sizeof(err)))
-				fb_usage_error(cmd, "%s", err);
-	}
-	if (cpulist && fb_placement_cpus(&topo, FB_PLACE_LIST, cpulist, ncpulist, ncpulist, 1,
-					 (int[2]){ 0 }, err, sizeof(err)))
-		fb_usage_error(cmd, "--cpus %s", err);
 
 	/* The memory has to fit on both nodes; at most half of what is free. */
 	for (size_t i = 0; i < npairs; i++) {
 		int nd[2] = { pairs[i].src, pairs[i].dst };
 
 		for (int k = 0; k < 2; k++)
-			fb_fit_total(cmd, &total, 1, nd[k], false, total_given ? total_opt : NULL, maxsize, "per move",
-				     notes, out.quiet);
+			fb_fit_total(cmd, &total, 1, nd[k], false, total_given ? total_opt : NULL,
+				     maxsize, "per move", notes, out.quiet);
 	}
-	if (total % maxsize)
-		fb_usage_error(cmd, "--total %s: allowed a multiple of the largest folio size (%s)",
-			    fb_size_str(total, a, sizeof(a)), fb_size_str(maxsize, b, sizeof(b)));
-	for (size_t i = 0; i < batches.n; i++)
-		if (batches.v[i] > total / 4096)
-			fb_usage_error(cmd, "--batch %llu: allowed 1..%llu pages (the total) or all",
-				    (unsigned long long)batches.v[i], (unsigned long long)(total / 4096));
+	check_total(total, maxsize, &batches);
 
 	/* Cells: direction x folio size x batch x load. */
 	size_t nmax;
