@@ -127,14 +127,16 @@ double fb_parse_positive(const char *cmd, const char *opt, const char *s)
 	return v;
 }
 
-void fb_results_dir(const char *output, const char *id, char *dir, size_t len)
+int fb_results_dir(const char *output, const char *id, char *dir, size_t len)
 {
 	const char *base = getenv("FOLIOBENCH_RESULTS");
+	int n;
 
 	if (output)
-		snprintf(dir, len, "%s", output);
+		n = snprintf(dir, len, "%s", output);
 	else
-		snprintf(dir, len, "%s/%s", base ? base : "results", id);
+		n = snprintf(dir, len, "%s/%s", base && *base ? base : "results", id);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 const char *fb_run_id(const char *cmd)
@@ -233,6 +235,13 @@ bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_ou
 		*(opt == FB_O_ROWS ? &o->rows : &o->cols) = arg;
 		return true;
 	case FB_O_OUTPUT:
+		/* A directory: "-" would be one named "-", and a cut path another one. */
+		if (!*arg || !strcmp(arg, "-"))
+			fb_usage_error(cmd, "--output %s: allowed a directory for run.json and cells.csv "
+				    "(--format json or csv prints the run on stdout)", fb_quote(arg));
+		if (strlen(arg) >= sizeof(((struct fb_run *)0)->dir))
+			fb_usage_error(cmd, "--output %s: a path of %zu characters, allowed at most %zu",
+				    fb_quote(arg), strlen(arg), sizeof(((struct fb_run *)0)->dir) - 1);
 		o->output = arg;
 		return true;
 	case FB_O_QUIET:
@@ -267,10 +276,18 @@ int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 		 const struct fb_backend *be, const struct fb_cell *cells, size_t n,
 		 const struct fb_run_opts *ro, struct fb_result *results, bool progress)
 {
+	char err[FB_ERRLEN];
 	int rc;
 
 	snprintf(run->id, sizeof(run->id), "%s", fb_run_id(cmd));
-	fb_results_dir(output, run->id, run->dir, sizeof(run->dir));
+	if (fb_results_dir(output, run->id, run->dir, sizeof(run->dir)))
+		fb_usage_error(cmd, "%s %s: longer than %zu characters",
+			    output ? "--output" : "results folder", fb_quote(run->dir),
+			    sizeof(run->dir) - 1);
+	/* Where the results go is checked before anything is measured. */
+	if (fb_run_open_dir(run, err, sizeof(err)))
+		fb_usage_error(cmd, "%s %s: %s", output ? "--output" : "results folder",
+			    fb_quote(run->dir), err);
 	run->cells = cells;
 	run->results = results;
 	run->nplanned = n;
@@ -279,7 +296,7 @@ int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 	rc = fb_engine_run(be, cells, n, ro, results, &run->ndone, progress);
 	clock_gettime(CLOCK_REALTIME, &run->finished);
 	run->status = fb_interrupted ? "interrupted" : rc ? "failed" : "complete";
-	return rc;
+	return fb_interrupted ? fb_interrupt_status() : rc;
 }
 
 bool fb_run_emit(const struct fb_run *run, const char *cmd, json_object *doc,

@@ -39,8 +39,8 @@ double fb_parse_positive(const char *cmd, const char *opt, const char *s);
 /* "20261122T031500Z-host-CMD-PID": names a results folder. */
 const char *fb_run_id(const char *cmd);
 /* Where a run's files go: --output DIR, else $FOLIOBENCH_RESULTS (or
- * results) / id. */
-void fb_results_dir(const char *output, const char *id, char *dir, size_t len);
+ * results) / id.  -1 when that does not fit in len. */
+int fb_results_dir(const char *output, const char *id, char *dir, size_t len);
 /* The primitive table with this CPU's support, for --primitive help and info. */
 void fb_print_primitives(FILE *f);
 
@@ -85,8 +85,10 @@ json_object *fb_measure_options_json(const struct fb_run_opts *ro);
 
 /*
  * Name the run and its folder (--output DIR, else $FOLIOBENCH_RESULTS or
- * results/, plus the run id), run the cells with signals trapped, and set
- * the times, ndone and status.  Returns what fb_engine_run returned.
+ * results/, plus the run id), make the folder ready (fb_run_open_dir; a
+ * usage error when it cannot be), run the cells with signals trapped, and
+ * set the times, ndone and status.  Returns what fb_engine_run returned,
+ * or 128 + the signal when one interrupted the run.
  */
 int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 		 const struct fb_backend *be, const struct fb_cell *cells, size_t n,

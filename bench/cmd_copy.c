@@ -435,7 +435,7 @@ int fb_cmd_copy(int argc, char **argv)
 	run.notes = json_object_array_length(notes) ? notes : NULL;
 
 	rc = fb_run_cells(&run, cmd, out.output, be, cells, ncells, &ro, results,
-			  !out.quiet && isatty(2));
+			  !out.quiet);
 	if (be->shutdown)
 		be->shutdown();
 

@@ -504,7 +504,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	/* Signals (trapped by fb_run_cells before any cell changes mTHP
 	 * settings) stop the run cleanly, so the settings are put back. */
 	rc = fb_run_cells(&run, cmd, out.output, be, cells, ncells, &ro, results,
-			  !out.quiet && isatty(2));
+			  !out.quiet);
 	be->shutdown();
 	for (size_t i = 0; i < run.ndone; i++) {
 		json_object *mt = results[i].extra ? fb_json_path(results[i].extra, "mthp") : NULL;

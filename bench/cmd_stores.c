@@ -514,7 +514,7 @@ int fb_cmd_stores(int argc, char **argv)
 	run.notes = json_object_array_length(notes) ? notes : NULL;
 
 	rc = fb_run_cells(&run, cmd, out.output, &fb_backend_stores, cells, ncells, &ro, results,
-			  !out.quiet && isatty(2));
+			  !out.quiet);
 
 	doc = fb_run_json(&run);
 	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))

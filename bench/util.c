@@ -301,13 +301,15 @@ int fb_mkdirs(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int fb_write_atomic(const char *path, const char *data, size_t len,
-		    char *err, size_t errlen)
+int fb_write_temp(const char *path, const char *data, size_t len, char *tmp, size_t tmplen,
+		  char *err, size_t errlen)
 {
-	char tmp[4096];
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if (snprintf(tmp, tmplen, "%s.tmp.%d", path, (int)getpid()) >= (int)tmplen) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
@@ -326,7 +328,28 @@ int fb_write_atomic(const char *path, const char *data, size_t len,
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) || close(fd) || rename(tmp, path)) {
+	if (fsync(fd)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int fb_write_atomic(const char *path, const char *data, size_t len,
+		    char *err, size_t errlen)
+{
+	char tmp[4096];
+
+	if (fb_write_temp(path, data, len, tmp, sizeof(tmp), err, errlen))
+		return -1;
+	if (rename(tmp, path)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;

@@ -39,6 +39,10 @@ uint64_t fb_now_ns(void);
 /* Write a whole file atomically: temporary file in the same dir + rename. */
 int fb_write_atomic(const char *path, const char *data, size_t len,
 		    char *err, size_t errlen);
+/* Its first half: write and fsync path.tmp.PID (named in tmp), for the
+ * caller to rename; nothing is left behind on failure. */
+int fb_write_temp(const char *path, const char *data, size_t len, char *tmp, size_t tmplen,
+		  char *err, size_t errlen);
 /* mkdir -p */
 int fb_mkdirs(const char *path, char *err, size_t errlen);
 /* The first cap + 1 bytes at most of a file ("-": standard input; /proc
