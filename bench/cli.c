@@ -1,9 +1,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,6 +139,28 @@ int fb_results_dir(const char *output, const char *id, char *dir, size_t len)
 	else
 		n = snprintf(dir, len, "%s/%s", base && *base ? base : "results", id);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+void fb_check_output_file(const char *cmd, const char *opt, const char *path)
+{
+	char probe[4096];
+	struct stat st;
+	int fd;
+
+	if (!*path)
+		fb_usage_error(cmd, "%s '': allowed a file name", opt);
+	/* written by rename: a directory, FIFO or device there is no report file */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		fb_usage_error(cmd, "%s %s: allowed a regular file (this is %s)", opt, fb_quote(path),
+			    S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+	if (snprintf(probe, sizeof(probe), "%s.probe.%d", path, (int)getpid()) >= (int)sizeof(probe))
+		fb_usage_error(cmd, "%s %s: path too long", opt, fb_quote(path));
+	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fb_usage_error(cmd, "%s %s: cannot write there: %s", opt, fb_quote(path),
+			    strerror(errno));
+	close(fd);
+	unlink(probe);
 }
 
 const char *fb_run_id(const char *cmd)

@@ -36,6 +36,10 @@ const char *fb_parse_format(const char *cmd, const char *s);
 unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 			     unsigned long lo, unsigned long hi);
 double fb_parse_positive(const char *cmd, const char *opt, const char *s);
+/* A report file that fb_write_atomic will write at the end (opt names
+ * it): a regular file or none yet, in a writable folder; else a usage
+ * error now, before the work. */
+void fb_check_output_file(const char *cmd, const char *opt, const char *path);
 /* "20261122T031500Z-host-CMD-PID": names a results folder. */
 const char *fb_run_id(const char *cmd);
 /* Where a run's files go: --output DIR, else $FOLIOBENCH_RESULTS (or
