@@ -79,8 +79,8 @@ static const char copy_usage[] =
 "                             [results/<run-id>]\n"
 "  --quiet                    no table and no progress line\n"
 "\n"
-"Exit: 0 ok, 1 a cell failed or the run was interrupted, 2 bad usage,\n"
-"4 cannot run on this machine.\n";
+"Exit: 0 ok, 1 a cell failed, 2 bad usage, 4 cannot run on this machine,\n"
+"130 (SIGINT) or 143 (SIGTERM) interrupted, the completed cells written.\n";
 
 enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,

@@ -59,8 +59,9 @@ static const char migrate_usage[] =
 "                             [results/<run-id>]\n"
 "  --quiet                    no tables and no progress line\n"
 "\n"
-"Exit: 0 ok, 1 a cell failed or the run was interrupted, 2 bad usage,\n"
-"4 cannot run here (fewer than two NUMA nodes with memory).\n";
+"Exit: 0 ok, 1 a cell failed, 2 bad usage, 4 cannot run here (fewer than\n"
+"two NUMA nodes with memory), 130 (SIGINT) or 143 (SIGTERM) interrupted,\n"
+"the completed cells written.\n";
 
 enum {
 	O_SIZES = 256, O_TOTAL, O_NODES, O_SRC, O_DST, O_BATCH, O_LOAD, O_CPUS, O_HELP,

@@ -48,10 +48,11 @@ static const char stores_usage[] =
 "  --format table|markdown|csv|json   [table]\n"
 "  --rows AXIS --cols AXIS             [primitive x threads]\n"
 "  --output DIR           run.json and cells.csv [results/<run-id>]\n"
-"  --quiet                no tables\n"
+"  --quiet                no tables and no progress lines\n"
 "\n"
-"Exit: 0 ok, 1 a cell failed or interrupted, 2 bad usage, 4 a kernel this CPU\n"
-"cannot run (e.g. movdir64b without MOVDIR64B).\n";
+"Exit: 0 ok, 1 a cell failed, 2 bad usage, 4 a kernel this CPU cannot run\n"
+"(e.g. movdir64b without MOVDIR64B), 130 (SIGINT) or 143 (SIGTERM)\n"
+"interrupted, the completed cells written.\n";
 
 enum {
 	O_KERNEL = 256, O_RECORD, O_TOTAL, O_THREADS, O_PLACEMENT, O_CPUS, O_OVERSUB, O_NODE,

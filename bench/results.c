@@ -456,8 +456,9 @@ int fb_run_write(const struct fb_run *run, json_object *doc, char *err, size_t e
 		if (fb_write_temp(path[nt], data[nt], strlen(data[nt]), tmp[nt], sizeof(tmp[nt]),
 				  err, errlen))
 			goto out;
-	/* Only once both are on disk does either replace the old one. */
-	for (int i = 0; i < 2; i++) {
+	/* Only once both are on disk does either replace the old one;
+	 * run.json, the record readers load, last. */
+	for (int i = 1; i >= 0; i--) {
 		if (rename(tmp[i], path[i])) {
 			snprintf(err, errlen, "%s: %s", path[i], strerror(errno));
 			goto out;
