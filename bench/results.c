@@ -410,10 +410,10 @@ int fb_run_open_dir(struct fb_run *run, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", errno == ENOTDIR ? "not a directory" : strerror(errno));
 		goto fail;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		snprintf(err, errlen, "%s", errno == EWOULDBLOCK ?
-			 "another foliobench run is writing there; give each run its own --output" :
-			 strerror(errno));
+	/* A file system without flock (some FUSE ones) only loses the guard. */
+	if (flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK) {
+		snprintf(err, errlen,
+			 "another foliobench run is writing there; give each run its own --output");
 		goto fail;
 	}
 	/* Read-only file systems and permissions show now, not after the run. */
