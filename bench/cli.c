@@ -41,19 +41,31 @@ void fb_bad_option(const char *cmd, int opt, char **argv)
 	fb_usage_error(cmd, "unknown option %s (see foliobench %s --help)", as_given, cmd);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 size_t fb_parse_list(const char *cmd, const char *opt, const char *arg, char ***tok)
 {
+	char **sorted;
 	size_t n;
 
 	if (fb_list_has_empty(arg))
 		fb_usage_error(cmd, "%s %s: %s", opt, fb_quote(arg),
 			    arg && *arg ? "an empty element in the list" : "empty list");
 	fb_split_list(arg, tok, &n);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp((*tok)[i], (*tok)[k]))
-				fb_usage_error(cmd, "%s %s: %s is given twice", opt, fb_quote(arg),
-					    fb_quote((*tok)[i]));
+	/* sorted, a name given twice is next to itself (100 KB lists stay fast) */
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		fb_usage_error(cmd, "%s: out of memory", opt);
+	memcpy(sorted, *tok, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i], sorted[i - 1]))
+			fb_usage_error(cmd, "%s %s: %s is given twice", opt, fb_quote(arg),
+				    fb_quote(sorted[i]));
+	free(sorted);
 	return n;
 }
 
