@@ -292,8 +292,7 @@ int fb_cmd_copy(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench copy --help)",
-			    argv[optind]);
+		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench copy --help)", argv[optind]);
 	if (spec.nprimitives && (spec.nfunctions || spec.nkmodels))
 		fb_usage_error(cmd, "--primitive runs primitives directly: drop --function/--kernel-model");
 	if (spec.src_zero && strcmp(spec.backend, "user"))

@@ -338,8 +338,7 @@ int fb_cmd_migrate(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench migrate --help)",
-			    argv[optind]);
+		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench migrate --help)", argv[optind]);
 	if (npairs && (src >= 0 || dst >= 0))
 		fb_usage_error(cmd, "--nodes and --src-node/--dst-node both set directions: give one");
 	if (src >= 0 && src == dst)

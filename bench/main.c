@@ -51,9 +51,11 @@ int main(int argc, char **argv)
 			return commands[i].run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") ||
 	    !strcmp(argv[1], "-V")) {
-		if (argc > 2)
-			return fprintf(stderr, "foliobench %s: unexpected argument %s\n", argv[1],
-				       fb_quote(argv[2])), FB_EXIT_USAGE;
+		if (argc > 2) {
+			fprintf(stderr, "foliobench %s: unexpected argument %s\n", argv[1],
+				fb_quote(argv[2]));
+			return FB_EXIT_USAGE;
+		}
 		printf("foliobench %s (%s)\n", FB_VERSION, FB_GIT);
 		return FB_EXIT_OK;
 	}
@@ -62,9 +64,11 @@ int main(int argc, char **argv)
 		if (argc > 2) {
 			char *hargv[] = { argv[2], "--help", NULL };
 
-			if (argc > 3)
-				return fprintf(stderr, "foliobench help: unexpected argument %s\n",
-					       fb_quote(argv[3])), FB_EXIT_USAGE;
+			if (argc > 3) {
+				fprintf(stderr, "foliobench help: unexpected argument %s\n",
+					fb_quote(argv[3]));
+				return FB_EXIT_USAGE;
+			}
 			for (size_t i = 0; i < NCOMMANDS; i++)
 				if (!strcmp(argv[2], commands[i].name))
 					return commands[i].run(2, hargv);
