@@ -338,9 +338,10 @@ int fb_cmd_stores(int argc, char **argv)
 			break;
 		case O_COUNTERS: {
 			char **tok;
-
 			/* empty elements and duplicates here; the names PAPI checks */
-			fb_free_list(tok, fb_parse_list(cmd, "--counters", optarg, &tok));
+			size_t nt = fb_parse_list(cmd, "--counters", optarg, &tok);
+
+			fb_free_list(tok, nt);
 			counters_list = optarg;
 			break;
 		}
