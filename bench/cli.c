@@ -128,7 +128,7 @@ const char *fb_parse_format(const char *cmd, const char *s)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i]))
 			return names[i];
-	fb_usage_error(cmd, "--format %s: allowed table, markdown, csv, json", s);
+	fb_usage_error(cmd, "--format %s: allowed table, markdown, csv, json", fb_quote(s));
 }
 
 double fb_parse_positive(const char *cmd, const char *opt, const char *s)

@@ -76,6 +76,7 @@ bad "--cpus 0-8191: lists 8192 CPUs" stores --cpus 0-8191
 bad "--backend '': allowed user, kmod" copy --backend ''
 bad "--backend ':': allowed user, kmod" copy --backend :
 bad "--reps '': allowed a whole number" copy --reps ''
+bad "--format '': allowed table" copy --format ''
 bad "--folio-sizes 4K,4K: 4K is given twice" copy --folio-sizes 4K,4K
 bad "--folio-sizes 4K-64K,16K: 16K is given twice" copy --folio-sizes 4K-64K,16K
 bad "--folio-sizes 4K,,2M: an empty element" copy --folio-sizes 4K,,2M
@@ -148,6 +149,21 @@ for sig in INT TERM; do
 	check "SIG$sig: stderr says the completed cells are kept" \
 		grep -q "(interrupted: completed cells kept)" "$tmp/sig$sig.err"
 done
+
+# stores stops the same way.
+"$FB" stores --total 64M --reps 200 --warmup 0 --output "$tmp/stores" >/dev/null 2>"$tmp/stores.err" &
+pid=$!
+if wait_line "$tmp/stores.err" '^\[1/'; then
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	check "stores, SIGTERM: exit 143 (got $rc), run.json marked interrupted" bash -c "[ $rc -eq 143 ] &&
+		grep -q '\"status\": *\"interrupted\"' '$tmp/stores/run.json'"
+else
+	not_ok "stores: no progress line from the run: $(head -c 300 "$tmp/stores.err")"
+	kill -KILL $pid
+	wait $pid
+fi
 
 # ---- a run's files belong together: a failed write keeps the old pair ----
 # saved_pair DIR: both files as they were; no temporary file beside them.
