@@ -19,7 +19,7 @@ bad() { usage_error "$@"; }
 jq_py() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
 validate() { /usr/bin/python3 "$tests/validate_result.py" "$@" >/dev/null; }
 # A run that takes a moment: 20 cells.
-long=(--folio-sizes 4K-2M --total 16M --reps 50 --warmup 0)
+long=(--folio-sizes 4K-2M --total 16M --reps 200 --warmup 0)
 small=(--folio-sizes 4K --mode batched --total 4M --reps 1 --warmup 0)
 # wait_line FILE PATTERN: until a line matching PATTERN is in FILE (60 s at most).
 wait_line() {
@@ -51,6 +51,8 @@ bad "--output /proc/x: cannot create" copy "${small[@]}" --output /proc/x
 echo file >"$tmp/file"
 bad "--output $tmp/file: not a directory" copy "${small[@]}" --output "$tmp/file"
 bad "--output $tmp/file/run: cannot create" stores --total 4M --reps 1 --output "$tmp/file/run"
+FOLIOBENCH_RESULTS=$tmp/r$(printf '/r%.0s' $(seq 1050)) NO_OUTPUT="$tmp/r" \
+	bad "results folder $tmp/r/r/" copy "${small[@]}"
 if [ "$(id -u)" -ne 0 ]; then
 	mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
 	bad "--output $tmp/ro: not writable" copy "${small[@]}" --output "$tmp/ro"
