@@ -162,7 +162,7 @@ int fb_cmd_copy(int argc, char **argv)
 	char err[FB_ERRLEN], total_opt[128];
 	size_t ncells = 0;
 	int src = 0, dst = 0, opt, rc;
-	bool table;
+	bool table, written;
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
 
 	spec.backend = "user";
@@ -440,14 +440,17 @@ int fb_cmd_copy(int argc, char **argv)
 		be->shutdown();
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
-		return FB_EXIT_FAIL;
+	/* Files that could not be written fail the run (table is then false). */
+	written = fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table);
 	if (table) {
 		printf("GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n");
 		fb_table_render(stdout, doc, out.rows, out.cols,
 				strcmp(out.format, "markdown") ? FB_TABLE_TEXT : FB_TABLE_MARKDOWN);
 	}
-	fb_run_summary(&run, cmd, results, out.quiet);
+	if (written)
+		fb_run_summary(&run, cmd, results, out.quiet);
+	else
+		rc = FB_EXIT_FAIL;
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);

@@ -265,7 +265,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	struct fb_output_opts out = { .format = "table", .rows = "direction", .cols = "folio_size" };
 	uint64_t *sizes = NULL, total = 1ULL << 30, maxsize = 0;
 	size_t nsizes = 0, npairs = 0, ncells = 0;
-	bool total_given = false, table, loads[2] = { false, false };
+	bool total_given = false, table, written, loads[2] = { false, false };
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
 	char err[FB_ERRLEN], buf[256], total_opt[128], a[32];
 	json_object *machine, *options, *doc, *notes = json_object_new_array();
@@ -535,8 +535,8 @@ int fb_cmd_migrate(int argc, char **argv)
 		json_object_object_add(cfg, "batch", json_object_new_int64((int64_t)prm[i].batch_pages));
 		json_object_object_add(cfg, "load", json_object_new_string(prm[i].load ? "rw" : "none"));
 	}
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
-		return FB_EXIT_FAIL;
+	/* Files that could not be written fail the run (table is then false). */
+	written = fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table);
 	if (table) {
 		bool md = !strcmp(out.format, "markdown");
 		enum fb_table_fmt tf = md ? FB_TABLE_MARKDOWN : FB_TABLE_TEXT;
@@ -560,7 +560,10 @@ int fb_cmd_migrate(int argc, char **argv)
 		}
 		print_details(stdout, doc, md);
 	}
-	fb_run_summary(&run, cmd, results, out.quiet);
+	if (written)
+		fb_run_summary(&run, cmd, results, out.quiet);
+	else
+		rc = FB_EXIT_FAIL;
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);

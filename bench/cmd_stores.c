@@ -245,7 +245,7 @@ int fb_cmd_stores(int argc, char **argv)
 	enum fb_evict evicts[3];
 	enum fb_backing backing = FB_BACK_AUTO;
 	int *cpulist = NULL, ncpulist = 0, node = 0, opt, rc;
-	bool total_given = false, oversub = false, verify = false, md, table;
+	bool total_given = false, oversub = false, verify = false, md, table, written;
 	json_object *machine, *options, *doc, *notes = json_object_new_array(), *fl;
 	enum fb_kernel_model km;
 
@@ -519,8 +519,8 @@ int fb_cmd_stores(int argc, char **argv)
 			  !out.quiet);
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table))
-		return FB_EXIT_FAIL;
+	/* Files that could not be written fail the run (table is then false). */
+	written = fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table);
 	md = !strcmp(out.format, "markdown");
 	if (table) {
 		printf("%srecords of %llu bytes (folio_size) over %s per pass; flags that decide "
@@ -534,7 +534,10 @@ int fb_cmd_stores(int argc, char **argv)
 		render(doc, out.rows, out.cols, md, ro.counters,
 		       counters_list && counters.unavailable[0] ? counters.unavailable : NULL);
 	}
-	fb_run_summary(&run, cmd, results, out.quiet);
+	if (written)
+		fb_run_summary(&run, cmd, results, out.quiet);
+	else
+		rc = FB_EXIT_FAIL;
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);
 	json_object_put(doc);
