@@ -120,6 +120,19 @@ done
 check "progress in a log: a line for the first and the last cell, with the time" \
 	bash -c "grep -Eq '^\\[1/2\\] .* \\([0-9]+:[0-9]{2} elapsed, about [0-9]+:[0-9]{2} left\\)$' '$tmp/prog.err' &&
 		grep -Eq '^\\[2/2\\] .* GB/s  \\([0-9]+:[0-9]{2} elapsed\\)$' '$tmp/prog.err'"
+if command -v script >/dev/null; then
+	# On a terminal (script's pty): one line rewritten in place, cleared at the end.
+	script -qec "'$FB' copy ${small[*]} --folio-sizes 4K,8K --output '$tmp/tty' >/dev/null" /dev/null \
+		>"$tmp/tty.out" 2>&1
+	check "progress on a terminal: rewritten in place, with the time, cleared at the end" \
+		/usr/bin/python3 -c "
+import sys
+t = open('$tmp/tty.out', 'rb').read().decode(errors='replace')
+assert '\r\x1b[K[1/2] ' in t and '\r\x1b[K[2/2] ' in t and ' elapsed' in t, t
+assert '\n[1/2]' not in t and t.split('results:')[0].endswith('\r\x1b[K'), t"
+else
+	ok "progress on a terminal # SKIP no script(1) for a pty"
+fi
 "$FB" copy "${small[@]}" --folio-sizes 4K,8K --output "$tmp/quiet" --quiet >/dev/null 2>"$tmp/quiet.err"
 check "--quiet: nothing on stderr" [ ! -s "$tmp/quiet.err" ]
 
