@@ -181,7 +181,7 @@ else
 fi
 
 # ---- a run's files belong together: a failed write keeps the old pair ----
-# saved_pair DIR: both files as they were; no temporary file beside them.
+# keeps_pair DIR: both files as they were; no temporary file beside them.
 keeps_pair() {
 	cmp -s "$1/run.json" "$tmp/old.json" && cmp -s "$1/cells.csv" "$tmp/old.csv" &&
 		! ls "$1"/*.tmp.* >/dev/null 2>&1
