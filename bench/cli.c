@@ -1,8 +1,11 @@
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +27,61 @@ void fb_usage_error(const char *cmd, const char *fmt, ...)
 	exit(FB_EXIT_USAGE);
 }
 
+void fb_bad_option(const char *cmd, int opt, char **argv)
+{
+	const char *as_given = fb_quote(argv[optind - 1]);
+
+	if (opt == ':')
+		fb_usage_error(cmd, "%s needs a value (see foliobench %s --help)", as_given, cmd);
+	if (optopt > 0 && optopt < 256)
+		fb_usage_error(cmd, "unknown option -%c (see foliobench %s --help)", optopt, cmd);
+	if (optopt >= 256)
+		fb_usage_error(cmd, "%s: this option takes no value (see foliobench %s --help)",
+			    as_given, cmd);
+	fb_usage_error(cmd, "unknown option %s (see foliobench %s --help)", as_given, cmd);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t fb_parse_list(const char *cmd, const char *opt, const char *arg, char ***tok)
+{
+	char **sorted;
+	size_t n;
+
+	if (fb_list_has_empty(arg))
+		fb_usage_error(cmd, "%s %s: %s", opt, fb_quote(arg),
+			    arg && *arg ? "an empty element in the list" : "empty list");
+	fb_split_list(arg, tok, &n);
+	/* sorted, a name given twice is next to itself (100 KB lists stay fast) */
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		fb_usage_error(cmd, "%s: out of memory", opt);
+	memcpy(sorted, *tok, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i], sorted[i - 1]))
+			fb_usage_error(cmd, "%s %s: %s is given twice", opt, fb_quote(arg),
+				    fb_quote(sorted[i]));
+	free(sorted);
+	return n;
+}
+
+int fb_parse_cpus(const char *cmd, const char *opt, const char *arg, int **cpus)
+{
+	char err[FB_ERRLEN];
+	int n;
+
+	if (fb_cpulist_parse(arg, cpus, &n, err, sizeof(err)))
+		fb_usage_error(cmd, "%s %s", opt, err);
+	if (n > FB_MAX_THREADS)
+		fb_usage_error(cmd, "%s %s: lists %d CPUs, allowed at most %d (one per thread)", opt,
+			    fb_quote(arg), n, FB_MAX_THREADS);
+	return n;
+}
+
 unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 			     unsigned long lo, unsigned long hi)
 {
@@ -31,30 +89,33 @@ unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 	unsigned long v;
 
 	if (!s || !*s || *s == '-')
-		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, s, lo, hi);
+		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, fb_quote(s), lo, hi);
+	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (*end || v < lo || v > hi)
-		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, s, lo, hi);
+	if (errno || *end || v < lo || v > hi)
+		fb_usage_error(cmd, "%s %s: allowed a whole number %lu..%lu", opt, fb_quote(s), lo, hi);
 	return v;
 }
 
 size_t fb_parse_node_pairs(const char *cmd, const char *arg, struct fb_node_pair **pairs)
 {
 	char **tok;
-	size_t nt;
+	size_t nt = fb_parse_list(cmd, "--nodes", arg, &tok);
 
-	fb_split_list(arg, &tok, &nt);
-	if (!nt)
-		fb_usage_error(cmd, "--nodes '%s': allowed SRC:DST pairs such as 0:1", arg);
 	*pairs = calloc(nt, sizeof(**pairs));
 	for (size_t i = 0; i < nt; i++) {
 		char *colon = strchr(tok[i], ':');
 
 		if (!colon)
-			fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1", tok[i]);
+			fb_usage_error(cmd, "--nodes %s: allowed SRC:DST pairs such as 0:1",
+				    fb_quote(tok[i]));
 		*colon = '\0';
 		(*pairs)[i].src = (int)fb_parse_count(cmd, "--nodes", tok[i], 0, 4095);
 		(*pairs)[i].dst = (int)fb_parse_count(cmd, "--nodes", colon + 1, 0, 4095);
+		for (size_t k = 0; k < i; k++)
+			if ((*pairs)[k].src == (*pairs)[i].src && (*pairs)[k].dst == (*pairs)[i].dst)
+				fb_usage_error(cmd, "--nodes %s: %d:%d is given twice", fb_quote(arg),
+					    (*pairs)[i].src, (*pairs)[i].dst);
 	}
 	fb_free_list(tok, nt);
 	return nt;
@@ -67,7 +128,7 @@ const char *fb_parse_format(const char *cmd, const char *s)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i]))
 			return names[i];
-	fb_usage_error(cmd, "--format %s: allowed table, markdown, csv, json", s);
+	fb_usage_error(cmd, "--format %s: allowed table, markdown, csv, json", fb_quote(s));
 }
 
 double fb_parse_positive(const char *cmd, const char *opt, const char *s)
@@ -75,19 +136,43 @@ double fb_parse_positive(const char *cmd, const char *opt, const char *s)
 	char *end;
 	double v = strtod(s, &end);
 
-	if (*end || !(v > 0) || v > 1e300)
-		fb_usage_error(cmd, "%s %s: allowed a positive number", opt, s);
+	if (!*s || *end || !(v > 0) || v > 1e300)
+		fb_usage_error(cmd, "%s %s: allowed a positive number", opt, fb_quote(s));
 	return v;
 }
 
-void fb_results_dir(const char *output, const char *id, char *dir, size_t len)
+int fb_results_dir(const char *output, const char *id, char *dir, size_t len)
 {
 	const char *base = getenv("FOLIOBENCH_RESULTS");
+	int n;
 
 	if (output)
-		snprintf(dir, len, "%s", output);
+		n = snprintf(dir, len, "%s", output);
 	else
-		snprintf(dir, len, "%s/%s", base ? base : "results", id);
+		n = snprintf(dir, len, "%s/%s", base && *base ? base : "results", id);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+void fb_check_output_file(const char *cmd, const char *opt, const char *path)
+{
+	char probe[4096];
+	struct stat st;
+	int fd;
+
+	if (!*path)
+		fb_usage_error(cmd, "%s '': allowed a file name", opt);
+	/* written by rename: a directory, FIFO or device there is no report file */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		fb_usage_error(cmd, "%s %s: allowed a regular file (this is %s)", opt, fb_quote(path),
+			    S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+	if (snprintf(probe, sizeof(probe), "%s.probe.%d", path, (int)getpid()) >= (int)sizeof(probe))
+		fb_usage_error(cmd, "%s %s: path too long", opt, fb_quote(path));
+	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fb_usage_error(cmd, "%s %s: cannot write there: %s", opt, fb_quote(path),
+			    strerror(errno));
+	close(fd);
+	unlink(probe);
 }
 
 const char *fb_run_id(const char *cmd)
@@ -147,24 +232,26 @@ bool fb_parse_measure_opt(const char *cmd, int opt, const char *arg, struct fb_r
 }
 
 void fb_fit_total(const char *cmd, uint64_t *total, unsigned copies, int node, bool one_node,
-		  bool given, uint64_t floor, const char *per, json_object *notes, bool quiet)
+		  const char *given, uint64_t floor, const char *per, json_object *notes, bool quiet)
 {
 	long long avail = fb_node_free_bytes(one_node ? -1 : node);
-	uint64_t need = *total * copies;
-	char a[32], b[32], c[32], note[200];
+	uint64_t need;
+	/* a total near 2^64 must not wrap into something that fits */
+	bool over = __builtin_mul_overflow(*total, (uint64_t)copies, &need);
+	char b[32], c[32], note[200];
 
-	if (avail < 0 || need <= (uint64_t)avail / 2)
+	if (avail < 0 || (!over && need <= (uint64_t)avail / 2))
 		return; /* unknown node: the plan names it */
 	if (given)
-		fb_usage_error(cmd, "--total %s: needs %s on node %d, which has %s available "
-			    "(at most half is used)", fb_size_str(*total, a, sizeof(a)),
-			    fb_size_str(need, b, sizeof(b)), node,
+		fb_usage_error(cmd, "%s: needs %s on node %d, which has %s available "
+			    "(at most half is used)", given,
+			    over ? "more than 2^64 bytes" : fb_size_str(need, b, sizeof(b)), node,
 			    fb_size_str((uint64_t)avail & ~((1ULL << 20) - 1), c, sizeof(c)));
 	while (*total * copies > (uint64_t)avail / 2 && *total / 2 >= floor &&
 	       *total > (4ULL << 20))
 		*total /= 2;
 	snprintf(note, sizeof(note), "total scaled to %s %s to fit the free memory of node %d",
-		 fb_size_str(*total, a, sizeof(a)), per, node);
+		 fb_size_str(*total, b, sizeof(b)), per, node);
 	json_object_array_add(notes, json_object_new_string(note));
 	if (!quiet)
 		fprintf(stderr, "note: %s\n", note);
@@ -180,10 +267,17 @@ bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_ou
 	case FB_O_COLS:
 		if (!fb_table_axis_valid(arg))
 			fb_usage_error(cmd, "--%s %s: not an axis (allowed %s)",
-				    opt == FB_O_ROWS ? "rows" : "cols", arg, fb_table_axes());
+				    opt == FB_O_ROWS ? "rows" : "cols", fb_quote(arg), fb_table_axes());
 		*(opt == FB_O_ROWS ? &o->rows : &o->cols) = arg;
 		return true;
 	case FB_O_OUTPUT:
+		/* A directory: "-" would be one named "-", and a cut path another one. */
+		if (!*arg || !strcmp(arg, "-"))
+			fb_usage_error(cmd, "--output %s: allowed a directory for run.json and cells.csv "
+				    "(--format json or csv prints the run on stdout)", fb_quote(arg));
+		if (strlen(arg) >= sizeof(((struct fb_run *)0)->dir))
+			fb_usage_error(cmd, "--output %s: a path of %zu characters, allowed at most %zu",
+				    fb_quote(arg), strlen(arg), sizeof(((struct fb_run *)0)->dir) - 1);
 		o->output = arg;
 		return true;
 	case FB_O_QUIET:
@@ -197,8 +291,7 @@ void fb_parse_common_opt(const char *cmd, int opt, const char *arg, char **argv,
 			 struct fb_run_opts *ro, struct fb_output_opts *o)
 {
 	if (!fb_parse_measure_opt(cmd, opt, arg, ro) && !fb_parse_output_opt(cmd, opt, arg, o))
-		fb_usage_error(cmd, "unknown option %s (see foliobench %s --help)", argv[optind - 1],
-			    cmd);
+		fb_bad_option(cmd, opt, argv);
 }
 
 json_object *fb_measure_options_json(const struct fb_run_opts *ro)
@@ -219,10 +312,18 @@ int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 		 const struct fb_backend *be, const struct fb_cell *cells, size_t n,
 		 const struct fb_run_opts *ro, struct fb_result *results, bool progress)
 {
+	char err[FB_ERRLEN];
 	int rc;
 
 	snprintf(run->id, sizeof(run->id), "%s", fb_run_id(cmd));
-	fb_results_dir(output, run->id, run->dir, sizeof(run->dir));
+	if (fb_results_dir(output, run->id, run->dir, sizeof(run->dir)))
+		fb_usage_error(cmd, "%s %s: longer than %zu characters",
+			    output ? "--output" : "results folder", fb_quote(run->dir),
+			    sizeof(run->dir) - 1);
+	/* Where the results go is checked before anything is measured. */
+	if (fb_run_open_dir(run, err, sizeof(err)))
+		fb_usage_error(cmd, "%s %s: %s", output ? "--output" : "results folder",
+			    fb_quote(run->dir), err);
 	run->cells = cells;
 	run->results = results;
 	run->nplanned = n;
@@ -231,7 +332,7 @@ int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 	rc = fb_engine_run(be, cells, n, ro, results, &run->ndone, progress);
 	clock_gettime(CLOCK_REALTIME, &run->finished);
 	run->status = fb_interrupted ? "interrupted" : rc ? "failed" : "complete";
-	return rc;
+	return fb_interrupted ? fb_interrupt_status() : rc;
 }
 
 bool fb_run_emit(const struct fb_run *run, const char *cmd, json_object *doc,

@@ -12,8 +12,22 @@
 /* Print "foliobench CMD: <message>" on one line and exit 2. */
 void fb_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+/*
+ * The short options of a subcommand's getopt_long: ':' first, so a long
+ * option without its value comes back as ':' and an unknown one as '?'.
+ */
+#define FB_SHORTOPTS ":h"
+/* getopt_long returned ':' or '?': a usage error naming the option as
+ * given ("--threads needs a value", "unknown option -z"). */
+void fb_bad_option(const char *cmd, int opt, char **argv) __attribute__((noreturn));
+/* A comma list of names (strdup'ed tokens, fb_free_list) and their count,
+ * else a usage error: an empty list, an empty element, a name twice. */
+size_t fb_parse_list(const char *cmd, const char *opt, const char *arg, char ***tok);
+/* --cpus CPULIST: the CPUs (malloc'ed) and their count; at most
+ * FB_MAX_THREADS (one per thread), else a usage error naming opt. */
+int fb_parse_cpus(const char *cmd, const char *opt, const char *arg, int **cpus);
 /* --nodes SRC:DST,...: the pairs (malloc'ed) and their count, else a usage
- * error naming the bad pair. */
+ * error naming the bad pair (a pair given twice too). */
 struct fb_node_pair;
 size_t fb_parse_node_pairs(const char *cmd, const char *arg, struct fb_node_pair **pairs);
 /* --format: table, markdown, csv or json, else a usage error. */
@@ -22,11 +36,15 @@ const char *fb_parse_format(const char *cmd, const char *s);
 unsigned long fb_parse_count(const char *cmd, const char *opt, const char *s,
 			     unsigned long lo, unsigned long hi);
 double fb_parse_positive(const char *cmd, const char *opt, const char *s);
+/* A report file that fb_write_atomic will write at the end (opt names
+ * it): a regular file or none yet, in a writable folder; else a usage
+ * error now, before the work. */
+void fb_check_output_file(const char *cmd, const char *opt, const char *path);
 /* "20261122T031500Z-host-CMD-PID": names a results folder. */
 const char *fb_run_id(const char *cmd);
 /* Where a run's files go: --output DIR, else $FOLIOBENCH_RESULTS (or
- * results) / id. */
-void fb_results_dir(const char *output, const char *id, char *dir, size_t len);
+ * results) / id.  -1 when that does not fit in len. */
+int fb_results_dir(const char *output, const char *id, char *dir, size_t len);
 /* The primitive table with this CPU's support, for --primitive help and info. */
 void fb_print_primitives(FILE *f);
 
@@ -71,8 +89,10 @@ json_object *fb_measure_options_json(const struct fb_run_opts *ro);
 
 /*
  * Name the run and its folder (--output DIR, else $FOLIOBENCH_RESULTS or
- * results/, plus the run id), run the cells with signals trapped, and set
- * the times, ndone and status.  Returns what fb_engine_run returned.
+ * results/, plus the run id), make the folder ready (fb_run_open_dir; a
+ * usage error when it cannot be), run the cells with signals trapped, and
+ * set the times, ndone and status.  Returns what fb_engine_run returned,
+ * or 128 + the signal when one interrupted the run.
  */
 int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 		 const struct fb_backend *be, const struct fb_cell *cells, size_t n,
@@ -91,12 +111,13 @@ void fb_run_summary(const struct fb_run *run, const char *cmd, const struct fb_r
 /*
  * Fit a run's total to node's free memory (the machine's when one_node):
  * total * copies bytes may use at most half of it.  A total the user gave
- * that does not fit is a usage error; the default is halved until it fits
+ * (given: the option as the message names it, "--total 1T") that does not
+ * fit is a usage error; the default (given NULL) is halved until it fits
  * (not below floor nor 4 MiB) and a note (stderr unless quiet, and notes)
  * says so.  per names the unit of the total ("per cell").
  */
 void fb_fit_total(const char *cmd, uint64_t *total, unsigned copies, int node, bool one_node,
-		  bool given, uint64_t floor, const char *per, json_object *notes, bool quiet);
+		  const char *given, uint64_t floor, const char *per, json_object *notes, bool quiet);
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int fb_cmd_copy(int argc, char **argv);

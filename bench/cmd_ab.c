@@ -288,6 +288,8 @@ int fb_cmd_ab(int argc, char **argv)
 		if (!sides[s].bin)
 			sides[s].bin = self;
 
+	if (report)
+		fb_check_output_file("ab", "--report", report); /* now, not after the runs */
 	fb_results_dir(output, fb_run_id("ab"), dir, sizeof(dir));
 	if (access(dir, F_OK))
 		outdir_created = dir;

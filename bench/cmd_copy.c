@@ -60,7 +60,7 @@ static const char copy_usage[] =
 "                             folios >= 2M when the system allows it]\n"
 "Measurement:\n"
 "  --reps N|auto              timed iterations per cell [5]; auto repeats until\n"
-"                             the 95%% CI is within --ci-target\n"
+"                             the 95% CI is within --ci-target\n"
 "  --warmup N                 untimed iterations first [1]\n"
 "  --ci-target PCT            [2]   --time-budget SECONDS per cell [10]\n"
 "  --max-reps N               cap for auto [200]\n"
@@ -71,7 +71,7 @@ static const char copy_usage[] =
 "                             cycles, cache-misses, LLC-load-misses, ...) or\n"
 "                             PAPI names (PAPI_L3_TCM)\n"
 "  --inject-slowdown PCT      testing the regression gate only: lengthen each\n"
-"                             timed iteration so GB/s drops by PCT%% (0<PCT<=90,\n"
+"                             timed iteration so GB/s drops by PCT% (0<PCT<=90,\n"
 "                             user backend); recorded in options and notes\n"
 "Output:\n"
 "  --format table|markdown|csv|json   what goes to stdout [table]\n"
@@ -83,8 +83,8 @@ static const char copy_usage[] =
 "                             [results/<run-id>]\n"
 "  --quiet                    no table and no progress line\n"
 "\n"
-"Exit: 0 ok, 1 a cell failed or the run was interrupted, 2 bad usage,\n"
-"4 cannot run on this machine.\n";
+"Exit: 0 ok, 1 a cell failed, 2 bad usage, 4 cannot run on this machine,\n"
+"130 (SIGINT) or 143 (SIGTERM) interrupted, the completed cells written.\n";
 
 enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
@@ -129,18 +129,21 @@ static int parse_node(const char *cmd, const char *opt, const char *s)
 	return (int)fb_parse_count(cmd, opt, s, 0, 4095);
 }
 
-/* Parse a list option whose items name enum values. */
+/* Parse a list option whose items name enum values, each at most once. */
 #define PARSE_ENUM_LIST(cmd, opt, arg, arr, n, max, parsefn, allowed)                 \
 	do {                                                                           \
 		char **tok_;                                                           \
-		size_t nt_;                                                            \
-		fb_split_list(arg, &tok_, &nt_);                                       \
-		if (!nt_ || nt_ > (max))                                               \
-			fb_usage_error(cmd, "%s '%s': allowed %s", opt, arg, allowed);    \
-		for (size_t i_ = 0; i_ < nt_; i_++)                                    \
-			if (parsefn(tok_[i_], &(arr)[i_]))                             \
-				fb_usage_error(cmd, "%s %s: allowed %s", opt, tok_[i_],   \
-					    allowed);                                  \
+		size_t nt_ = fb_parse_list(cmd, opt, arg, &tok_);                      \
+		for (size_t i_ = 0; i_ < nt_; i_++) {                                  \
+			if (i_ >= (max) || parsefn(tok_[i_], &(arr)[i_]))              \
+				fb_usage_error(cmd, "%s %s: allowed %s", opt,             \
+					    fb_quote(tok_[i_]), allowed);              \
+			for (size_t k_ = 0; k_ < i_; k_++)                             \
+				if ((arr)[k_] == (arr)[i_])                            \
+					fb_usage_error(cmd, "%s %s: %s is given twice", \
+						    opt, fb_quote(arg),                \
+						    fb_quote(tok_[i_]));               \
+		}                                                                      \
 		n = nt_;                                                               \
 		fb_free_list(tok_, nt_);                                               \
 	} while (0)
@@ -160,10 +163,10 @@ int fb_cmd_copy(int argc, char **argv)
 	const struct fb_backend *be;
 	struct fb_output_opts out = { .format = "table", .cols = "folio_size" };
 	const char *counters_list = NULL;
-	char err[FB_ERRLEN];
+	char err[FB_ERRLEN], total_opt[128];
 	size_t ncells = 0;
 	int src = 0, dst = 0, opt, rc;
-	bool table;
+	bool table, written;
 	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes;
 
 	spec.backend = "user";
@@ -171,22 +174,24 @@ int fb_cmd_copy(int argc, char **argv)
 	spec.backing = FB_BACK_AUTO;
 	optind = 1;
 	opterr = 0; /* our own one-line messages */
-	while ((opt = getopt_long(argc, argv, "h", copy_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FB_SHORTOPTS, copy_opts, NULL)) != -1) {
 		switch (opt) {
 		case O_BACKEND:
 			if (strcmp(optarg, "user") && strcmp(optarg, "kmod"))
-				fb_usage_error(cmd, "--backend %s: allowed user, kmod", optarg);
+				fb_usage_error(cmd, "--backend %s: allowed user, kmod", fb_quote(optarg));
 			spec.backend = optarg;
 			break;
 		case O_FUNCTION:
-			fb_split_list(optarg, &spec.functions, &spec.nfunctions);
+			fb_free_list(spec.functions, spec.nfunctions);
+			spec.nfunctions = fb_parse_list(cmd, "--function", optarg, &spec.functions);
 			break;
 		case O_PRIMITIVE:
 			if (!strcmp(optarg, "help")) {
 				fb_print_primitives(stdout);
 				return FB_EXIT_OK;
 			}
-			fb_split_list(optarg, &spec.primitives, &spec.nprimitives);
+			fb_free_list(spec.primitives, spec.nprimitives);
+			spec.nprimitives = fb_parse_list(cmd, "--primitive", optarg, &spec.primitives);
 			break;
 		case O_KMODEL:
 			PARSE_ENUM_LIST(cmd, "--kernel-model", optarg, spec.kmodels, spec.nkmodels,
@@ -197,29 +202,35 @@ int fb_cmd_copy(int argc, char **argv)
 					fb_mode_parse, "per-page, batched, kernel");
 			break;
 		case O_SIZES:
+			free(spec.folio_sizes);
 			if (fb_parse_u64_list(optarg, true, &spec.folio_sizes, &spec.nsizes, err, sizeof(err)))
 				fb_usage_error(cmd, "--folio-sizes %s", err);
 			break;
 		case O_TOTAL:
 			if (fb_parse_size(optarg, &spec.total) || !spec.total)
-				fb_usage_error(cmd, "--total %s: allowed a size such as 256M or 1G", optarg);
+				fb_usage_error(cmd, "--total %s: allowed a size such as 256M or 1G",
+					    fb_quote(optarg));
+			snprintf(total_opt, sizeof(total_opt), "--total %s", fb_quote(optarg));
 			spec.total_given = true;
 			break;
 		case O_COUNT:
+			free(spec.counts);
 			if (fb_parse_u64_list(optarg, false, &spec.counts, &spec.ncounts, err, sizeof(err)))
 				fb_usage_error(cmd, "--folio-count %s", err);
 			break;
 		case O_THREADS:
+			free(spec.threads);
 			if (fb_parse_u64_list(optarg, false, &spec.threads, &spec.nthreads, err, sizeof(err)))
 				fb_usage_error(cmd, "--threads %s", err);
 			break;
 		case O_CHANNELS:
+			free(spec.channels);
 			if (fb_parse_u64_list(optarg, false, &spec.channels, &spec.nchannels, err, sizeof(err)))
 				fb_usage_error(cmd, "--channels %s", err);
 			break;
 		case O_SPLIT:
 			if (fb_split_parse(optarg, &spec.split))
-				fb_usage_error(cmd, "--split %s: allowed auto, chunk, folio", optarg);
+				fb_usage_error(cmd, "--split %s: allowed auto, chunk, folio", fb_quote(optarg));
 			break;
 		case O_PLACEMENT:
 			PARSE_ENUM_LIST(cmd, "--placement", optarg, spec.placements, spec.nplacements,
@@ -229,8 +240,8 @@ int fb_cmd_copy(int argc, char **argv)
 					fb_usage_error(cmd, "--placement list: give the CPUs with --cpus");
 			break;
 		case O_CPUS:
-			if (fb_cpulist_parse(optarg, &spec.cpulist, &spec.ncpulist, err, sizeof(err)))
-				fb_usage_error(cmd, "--cpus %s", err);
+			free(spec.cpulist);
+			spec.ncpulist = fb_parse_cpus(cmd, "--cpus", optarg, &spec.cpulist);
 			break;
 		case O_OVERSUB:
 			spec.oversubscribe = true;
@@ -251,24 +262,31 @@ int fb_cmd_copy(int argc, char **argv)
 			break;
 		case O_BACKING:
 			if (fb_backing_parse(optarg, &spec.backing))
-				fb_usage_error(cmd, "--backing %s: allowed auto, 4k, thp, hugetlb", optarg);
+				fb_usage_error(cmd, "--backing %s: allowed auto, 4k, thp, hugetlb",
+					    fb_quote(optarg));
 			break;
 		case O_SRCFILL:
 			if (strcmp(optarg, "pattern") && strcmp(optarg, "zero"))
-				fb_usage_error(cmd, "--src-fill %s: allowed pattern, zero", optarg);
+				fb_usage_error(cmd, "--src-fill %s: allowed pattern, zero", fb_quote(optarg));
 			spec.src_zero = !strcmp(optarg, "zero");
 			break;
 		case O_VERIFY:
 			spec.verify = true;
 			break;
-		case O_COUNTERS:
+		case O_COUNTERS: {
+			char **tok;
+			/* empty elements and duplicates here; the names PAPI checks */
+			size_t nt = fb_parse_list(cmd, "--counters", optarg, &tok);
+
+			fb_free_list(tok, nt);
 			counters_list = optarg;
 			break;
+		}
 		case O_INJECT:
 			ro.inject_slowdown_pct = fb_parse_positive(cmd, "--inject-slowdown", optarg);
 			if (ro.inject_slowdown_pct > 90)
 				fb_usage_error(cmd, "--inject-slowdown %s: allowed a percentage above 0, at most 90",
-					    optarg);
+					    fb_quote(optarg));
 			break;
 		case 'h':
 		case O_HELP:
@@ -340,19 +358,41 @@ int fb_cmd_copy(int argc, char **argv)
 	if (!out.rows)
 		out.rows = spec.nchannels ? "channels" : "threads";
 
-	/* The cell size has to fit: source and destination, on their nodes. */
+	/* The cell size has to fit: source and destination, on their nodes
+	 * (the module checks its own cap). */
 	if (!spec.ncounts && !strcmp(spec.backend, "user")) {
 		for (size_t i = 0; i < spec.nnodes; i++) {
 			int nodes[2] = { spec.nodes[i].src, spec.nodes[i].dst };
 
 			for (int k = 0; k < 2; k++)
 				fb_fit_total(cmd, &spec.total, nodes[0] == nodes[1] ? 2 : 1, nodes[k],
-					     topo.nnodes <= 1, spec.total_given, 0, "per cell", notes,
-					     out.quiet);
+					     topo.nnodes <= 1, spec.total_given ? total_opt : NULL, 0,
+					     "per cell", notes, out.quiet);
 		}
 	}
 	if (fb_plan_build(&spec, &topo, &cells, &ncells, err, sizeof(err)))
 		fb_usage_error(cmd, "%s", err);
+	if (spec.ncounts && !strcmp(spec.backend, "user")) {
+		/* Folio counts the user gave: the largest cell has to fit. */
+		const struct fb_cell *big = &cells[0];
+		char given[96], sz[32];
+		uint64_t bytes;
+
+		for (size_t i = 1; i < ncells; i++)
+			if (fb_cell_bytes(&cells[i]) > fb_cell_bytes(big))
+				big = &cells[i];
+		snprintf(given, sizeof(given), "--folio-count %llu of %s folios",
+			 (unsigned long long)big->folio_count, fb_size_str(big->folio_size, sz, sizeof(sz)));
+		for (size_t i = 0; i < spec.nnodes; i++) {
+			int nodes[2] = { spec.nodes[i].src, spec.nodes[i].dst };
+
+			for (int k = 0; k < 2; k++) {
+				bytes = fb_cell_bytes(big);
+				fb_fit_total(cmd, &bytes, nodes[0] == nodes[1] ? 2 : 1, nodes[k],
+					     topo.nnodes <= 1, given, 0, "per cell", notes, out.quiet);
+			}
+		}
+	}
 
 	if (counters_list) {
 		rc = fb_counters_setup(&counters, counters_list, err, sizeof(err));
@@ -398,21 +438,22 @@ int fb_cmd_copy(int argc, char **argv)
 	run.notes = json_object_array_length(notes) ? notes : NULL;
 
 	rc = fb_run_cells(&run, cmd, out.output, be, cells, ncells, &ro, results,
-			  !out.quiet && isatty(2));
+			  !out.quiet);
 	if (be->shutdown)
 		be->shutdown();
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table)) {
-		rc = FB_EXIT_FAIL;
-		goto done;
-	}
+	/* Files that could not be written fail the run (table is then false). */
+	written = fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table);
 	if (table) {
 		printf("GB/s (1 GB = 1e9 bytes), mean±sd over the timed iterations\n");
 		fb_table_render(stdout, doc, out.rows, out.cols,
 				strcmp(out.format, "markdown") ? FB_TABLE_TEXT : FB_TABLE_MARKDOWN);
 	}
-	fb_run_summary(&run, cmd, results, out.quiet);
+	if (written)
+		fb_run_summary(&run, cmd, results, out.quiet);
+	else
+		rc = FB_EXIT_FAIL;
 done:
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);

@@ -47,7 +47,7 @@ static const char migrate_usage[] =
 "                             source; another CPU for the thread]\n"
 "Measurement:\n"
 "  --reps N|auto              timed moves per cell [5]; auto repeats until the\n"
-"                             95%% CI is within --ci-target\n"
+"                             95% CI is within --ci-target\n"
 "  --warmup N                 untimed moves first [1]\n"
 "  --ci-target PCT            [2]   --time-budget SECONDS per cell [10]\n"
 "  --max-reps N               cap for auto [200]\n"
@@ -59,8 +59,9 @@ static const char migrate_usage[] =
 "                             [results/<run-id>]\n"
 "  --quiet                    no tables and no progress line\n"
 "\n"
-"Exit: 0 ok, 1 a cell failed or the run was interrupted, 2 bad usage,\n"
-"4 cannot run here (fewer than two NUMA nodes with memory).\n";
+"Exit: 0 ok, 1 a cell failed, 2 bad usage, 4 cannot run here (fewer than\n"
+"two NUMA nodes with memory), 130 (SIGINT) or 143 (SIGTERM) interrupted,\n"
+"the completed cells written.\n";
 
 enum {
 	O_SIZES = 256, O_TOTAL, O_NODES, O_SRC, O_DST, O_BATCH, O_LOAD, O_CPUS, O_HELP,
@@ -95,9 +96,7 @@ static void parse_batch(const char *arg, struct batch_list *b)
 	char **tok, err[FB_ERRLEN];
 	size_t nt;
 
-	fb_split_list(arg, &tok, &nt);
-	if (!nt)
-		fb_usage_error(cmd, "--batch '%s': allowed page counts, a-b ranges or all", arg);
+	nt = fb_parse_list(cmd, "--batch", arg, &tok);
 	for (size_t i = 0; i < nt; i++) {
 		uint64_t *v;
 		size_t nv;
@@ -107,13 +106,17 @@ static void parse_batch(const char *arg, struct batch_list *b)
 			nv = 1;
 		} else if (fb_parse_u64_list(tok[i], false, &v, &nv, err, sizeof(err))) {
 			fb_usage_error(cmd, "--batch %s: allowed page counts (1, 512), a-b ranges of "
-				    "powers of two, or all", tok[i]);
+				    "powers of two, or all", fb_quote(tok[i]));
 		}
 		for (size_t k = 0; k < nv; k++) {
 			if (!strcmp(tok[i], "all") ? false : v[k] == 0)
 				fb_usage_error(cmd, "--batch 0: allowed 1 or more pages per call, or all");
 			if (b->n == sizeof(b->v) / sizeof(b->v[0]))
-				fb_usage_error(cmd, "--batch %s: at most 64 values", arg);
+				fb_usage_error(cmd, "--batch %s: at most 64 values", fb_quote(arg));
+			for (size_t j = 0; j < b->n; j++)
+				if (b->v[j] == v[k])
+					fb_usage_error(cmd, "--batch %s: %llu is given twice", fb_quote(arg),
+						    (unsigned long long)v[k]);
 			b->v[b->n++] = v[k];
 		}
 		free(v);
@@ -124,6 +127,20 @@ static void parse_batch(const char *arg, struct batch_list *b)
 static int parse_node(const char *opt, const char *s)
 {
 	return (int)fb_parse_count(cmd, opt, s, 0, 4095);
+}
+
+/* The total moved is whole folios, and every batch fits in it. */
+static void check_total(uint64_t total, uint64_t maxsize, const struct batch_list *b)
+{
+	char x[32], y[32];
+
+	if (total % maxsize)
+		fb_usage_error(cmd, "--total %s: allowed a multiple of the largest folio size (%s)",
+			    fb_size_str(total, x, sizeof(x)), fb_size_str(maxsize, y, sizeof(y)));
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i] > total / 4096)
+			fb_usage_error(cmd, "--batch %llu: allowed 1..%llu pages (the total) or all",
+				    (unsigned long long)b->v[i], (unsigned long long)(total / 4096));
 }
 
 /* The first CPU of node id, -1 for a memory-only node. */
@@ -248,15 +265,15 @@ int fb_cmd_migrate(int argc, char **argv)
 	struct fb_output_opts out = { .format = "table", .rows = "direction", .cols = "folio_size" };
 	uint64_t *sizes = NULL, total = 1ULL << 30, maxsize = 0;
 	size_t nsizes = 0, npairs = 0, ncells = 0;
-	bool total_given = false, table, loads[2] = { false, false };
+	bool total_given = false, table, written, loads[2] = { false, false };
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
-	char err[FB_ERRLEN], buf[256], a[32], b[32];
+	char err[FB_ERRLEN], buf[256], total_opt[128], a[32];
 	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes;
 	enum fb_kernel_model running = fb_running_kernel_model();
 
 	optind = 1;
 	opterr = 0; /* our own one-line messages */
-	while ((opt = getopt_long(argc, argv, "h", migrate_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FB_SHORTOPTS, migrate_opts, NULL)) != -1) {
 		switch (opt) {
 		case O_SIZES:
 			free(sizes);
@@ -265,7 +282,9 @@ int fb_cmd_migrate(int argc, char **argv)
 			break;
 		case O_TOTAL:
 			if (fb_parse_size(optarg, &total) || !total)
-				fb_usage_error(cmd, "--total %s: allowed a size such as 64M or 1G", optarg);
+				fb_usage_error(cmd, "--total %s: allowed a size such as 64M or 1G",
+					    fb_quote(optarg));
+			snprintf(total_opt, sizeof(total_opt), "--total %s", fb_quote(optarg));
 			total_given = true;
 			break;
 		case O_NODES:
@@ -290,28 +309,25 @@ int fb_cmd_migrate(int argc, char **argv)
 			char **tok;
 			size_t nt;
 
-			fb_split_list(optarg, &tok, &nt);
+			nt = fb_parse_list(cmd, "--load", optarg, &tok);
 			loads[0] = loads[1] = false;
-			if (!nt)
-				fb_usage_error(cmd, "--load '%s': allowed none, rw", optarg);
 			for (size_t i = 0; i < nt; i++) {
 				if (!strcmp(tok[i], "none"))
 					loads[0] = true;
 				else if (!strcmp(tok[i], "rw"))
 					loads[1] = true;
 				else
-					fb_usage_error(cmd, "--load %s: allowed none, rw", tok[i]);
+					fb_usage_error(cmd, "--load %s: allowed none, rw", fb_quote(tok[i]));
 			}
 			fb_free_list(tok, nt);
 			break;
 		}
 		case O_CPUS:
 			free(cpulist);
-			if (fb_cpulist_parse(optarg, &cpulist, &ncpulist, err, sizeof(err)))
-				fb_usage_error(cmd, "--cpus %s", err);
+			ncpulist = fb_parse_cpus(cmd, "--cpus", optarg, &cpulist);
 			if (ncpulist < 1 || ncpulist > 2)
 				fb_usage_error(cmd, "--cpus %s: allowed one CPU (the mover) or two (mover, accessor)",
-					    optarg);
+					    fb_quote(optarg));
 			break;
 		case 'h':
 		case O_HELP:
@@ -353,7 +369,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	if (!loads[0] && !loads[1])
 		loads[0] = true;
 
-	/* Two nodes with memory, or nothing to migrate between. */
+	/* Every argument is checked (exit 2) before "cannot run here" (exit 4). */
 	if (fb_topology_load(&topo, NULL, err, sizeof(err))) {
 		fprintf(stderr, "foliobench %s: topology: %s\n", cmd, err);
 		rc = FB_EXIT_FAIL;
@@ -368,6 +384,24 @@ int fb_cmd_migrate(int argc, char **argv)
 			first_two[with_memory] = n;
 		with_memory++;
 	}
+	for (size_t i = 0; i < npairs; i++) {
+		int nd[2] = { pairs[i].src, pairs[i].dst };
+
+		for (int k = 0; k < 2; k++)
+			if (fb_node_check(nd[k], err, sizeof(err)))
+				fb_usage_error(cmd, "--nodes %d:%d: %s", nd[0], nd[1], err);
+	}
+	if (src >= 0 && fb_node_check(src, err, sizeof(err)))
+		fb_usage_error(cmd, "--src-node %d: %s", src, err);
+	if (dst >= 0 && fb_node_check(dst, err, sizeof(err)))
+		fb_usage_error(cmd, "--dst-node %d: %s", dst, err);
+	if (cpulist && fb_placement_cpus(&topo, FB_PLACE_LIST, cpulist, ncpulist, ncpulist, 1,
+					 (int[2]){ 0 }, err, sizeof(err)))
+		fb_usage_error(cmd, "--cpus %s", err);
+	if (total_given)
+		check_total(total, maxsize, &batches);
+
+	/* Two nodes with memory, or nothing to migrate between. */
 	if (with_memory < 2) {
 		fprintf(stderr, "foliobench %s: needs two NUMA nodes with memory; this machine has %s\n",
 			cmd, with_memory == 1 ? "one" : "none");
@@ -383,35 +417,22 @@ int fb_cmd_migrate(int argc, char **argv)
 				    src >= 0 ? "src" : "dst", src >= 0 ? src : dst);
 		npairs = 1;
 	}
-	for (size_t i = 0; i < npairs; i++) {
-		int nd[2] = { pairs[i].src, pairs[i].dst };
-
-		for (int k = 0; k < 2; k++)
-			if (fb_node_check(nd[k], err, sizeof(err)))
-				fb_usage_error(cmd, "%s", err);
-	}
-	if (cpulist && fb_placement_cpus(&topo, FB_PLACE_LIST, cpulist, ncpulist, ncpulist, 1,
-					 (int[2]){ 0 }, err, sizeof(err)))
-		fb_usage_error(cmd, "--cpus %s", err);
 
 	/* The memory has to fit on both nodes; at most half of what is free. */
 	for (size_t i = 0; i < npairs; i++) {
 		int nd[2] = { pairs[i].src, pairs[i].dst };
 
 		for (int k = 0; k < 2; k++)
-			fb_fit_total(cmd, &total, 1, nd[k], false, total_given, maxsize, "per move",
-				     notes, out.quiet);
+			fb_fit_total(cmd, &total, 1, nd[k], false, total_given ? total_opt : NULL,
+				     maxsize, "per move", notes, out.quiet);
 	}
-	if (total % maxsize)
-		fb_usage_error(cmd, "--total %s: allowed a multiple of the largest folio size (%s)",
-			    fb_size_str(total, a, sizeof(a)), fb_size_str(maxsize, b, sizeof(b)));
-	for (size_t i = 0; i < batches.n; i++)
-		if (batches.v[i] > total / 4096)
-			fb_usage_error(cmd, "--batch %llu: allowed 1..%llu pages (the total) or all",
-				    (unsigned long long)batches.v[i], (unsigned long long)(total / 4096));
+	check_total(total, maxsize, &batches);
 
 	/* Cells: direction x folio size x batch x load. */
-	size_t nmax = npairs * nsizes * batches.n * 2;
+	size_t nmax;
+
+	if (fb_plan_count((size_t[]){ npairs, nsizes, batches.n, 2 }, 4, &nmax, err, sizeof(err)))
+		fb_usage_error(cmd, "%s", err);
 
 	cells = calloc(nmax, sizeof(*cells));
 	prm = calloc(nmax, sizeof(*prm));
@@ -486,7 +507,7 @@ int fb_cmd_migrate(int argc, char **argv)
 	/* Signals (trapped by fb_run_cells before any cell changes mTHP
 	 * settings) stop the run cleanly, so the settings are put back. */
 	rc = fb_run_cells(&run, cmd, out.output, be, cells, ncells, &ro, results,
-			  !out.quiet && isatty(2));
+			  !out.quiet);
 	be->shutdown();
 	for (size_t i = 0; i < run.ndone; i++) {
 		json_object *mt = results[i].extra ? fb_json_path(results[i].extra, "mthp") : NULL;
@@ -517,10 +538,8 @@ int fb_cmd_migrate(int argc, char **argv)
 		json_object_object_add(cfg, "batch", json_object_new_int64((int64_t)prm[i].batch_pages));
 		json_object_object_add(cfg, "load", json_object_new_string(prm[i].load ? "rw" : "none"));
 	}
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table)) {
-		rc = FB_EXIT_FAIL;
-		goto done;
-	}
+	/* Files that could not be written fail the run (table is then false). */
+	written = fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table);
 	if (table) {
 		bool md = !strcmp(out.format, "markdown");
 		enum fb_table_fmt tf = md ? FB_TABLE_MARKDOWN : FB_TABLE_TEXT;
@@ -544,7 +563,10 @@ int fb_cmd_migrate(int argc, char **argv)
 		}
 		print_details(stdout, doc, md);
 	}
-	fb_run_summary(&run, cmd, results, out.quiet);
+	if (written)
+		fb_run_summary(&run, cmd, results, out.quiet);
+	else
+		rc = FB_EXIT_FAIL;
 done:
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);

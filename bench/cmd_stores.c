@@ -48,10 +48,11 @@ static const char stores_usage[] =
 "  --format table|markdown|csv|json   [table]\n"
 "  --rows AXIS --cols AXIS             [primitive x threads]\n"
 "  --output DIR           run.json and cells.csv [results/<run-id>]\n"
-"  --quiet                no tables\n"
+"  --quiet                no tables and no progress lines\n"
 "\n"
-"Exit: 0 ok, 1 a cell failed or interrupted, 2 bad usage, 4 a kernel this CPU\n"
-"cannot run (e.g. movdir64b without MOVDIR64B).\n";
+"Exit: 0 ok, 1 a cell failed, 2 bad usage, 4 a kernel this CPU cannot run\n"
+"(e.g. movdir64b without MOVDIR64B), 130 (SIGINT) or 143 (SIGTERM)\n"
+"interrupted, the completed cells written.\n";
 
 enum {
 	O_KERNEL = 256, O_RECORD, O_TOTAL, O_THREADS, O_PLACEMENT, O_CPUS, O_OVERSUB, O_NODE,
@@ -235,40 +236,44 @@ int fb_cmd_stores(int argc, char **argv)
 	struct fb_run run = { 0 };
 	struct fb_output_opts out = { .format = "table", .rows = "primitive", .cols = "threads" };
 	const char *counters_list = NULL;
-	char **knames = NULL, err[FB_ERRLEN + 256];
+	char **knames = NULL, err[FB_ERRLEN + 256], total_opt[128];
 	size_t nk = 0, nthreads = 0, nplace = 0, nevict = 0, ncells = 0, cap;
 	uint64_t record = 64, total = 1ULL << 30, *threads = NULL;
 	enum fb_placement places[2];
 	enum fb_evict evicts[3];
 	enum fb_backing backing = FB_BACK_AUTO;
 	int *cpulist = NULL, ncpulist = 0, node = 0, opt, rc;
-	bool total_given = false, oversub = false, verify = false, md, table;
+	bool total_given = false, oversub = false, verify = false, md, table, written;
 	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes, *fl;
 	enum fb_kernel_model km;
 
 	optind = 1;
 	opterr = 0; /* our own one-line messages */
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FB_SHORTOPTS, opts, NULL)) != -1) {
 		switch (opt) {
 		case O_KERNEL:
 			if (!strcmp(optarg, "help")) {
 				print_kernels(stdout, record);
 				return FB_EXIT_OK;
 			}
-			fb_split_list(optarg, &knames, &nk);
+			fb_free_list(knames, nk);
+			nk = fb_parse_list(cmd, "--kernel", optarg, &knames);
 			break;
 		case O_RECORD:
 			record = fb_parse_count(cmd, "--record-size", optarg, 8, 4096);
 			if (record % 8)
 				fb_usage_error(cmd, "--record-size %s: allowed a multiple of 8 from 8 to 4096",
-					    optarg);
+					    fb_quote(optarg));
 			break;
 		case O_TOTAL:
 			if (fb_parse_size(optarg, &total) || !total)
-				fb_usage_error(cmd, "--total %s: allowed a size such as 256M or 1G", optarg);
+				fb_usage_error(cmd, "--total %s: allowed a size such as 256M or 1G",
+					    fb_quote(optarg));
+			snprintf(total_opt, sizeof(total_opt), "--total %s", fb_quote(optarg));
 			total_given = true;
 			break;
 		case O_THREADS:
+			free(threads);
 			if (fb_parse_u64_list(optarg, false, &threads, &nthreads, err, sizeof(err)))
 				fb_usage_error(cmd, "--threads %s", err);
 			break;
@@ -276,19 +281,24 @@ int fb_cmd_stores(int argc, char **argv)
 			char **t;
 			size_t n;
 
-			fb_split_list(optarg, &t, &n);
-			if (!n || n > 2)
-				fb_usage_error(cmd, "--placement %s: allowed spread, fill", optarg);
-			for (size_t i = 0; i < n; i++)
+			n = fb_parse_list(cmd, "--placement", optarg, &t);
+			if (n > 2)
+				fb_usage_error(cmd, "--placement %s: allowed spread, fill", fb_quote(optarg));
+			for (size_t i = 0; i < n; i++) {
 				if (fb_placement_parse(t[i], &places[i]) || places[i] == FB_PLACE_LIST)
-					fb_usage_error(cmd, "--placement %s: allowed spread, fill", t[i]);
+					fb_usage_error(cmd, "--placement %s: allowed spread, fill",
+						    fb_quote(t[i]));
+				if (i && places[i] == places[0])
+					fb_usage_error(cmd, "--placement %s: %s is given twice",
+						    fb_quote(optarg), fb_quote(t[i]));
+			}
 			nplace = n;
 			fb_free_list(t, n);
 			break;
 		}
 		case O_CPUS:
-			if (fb_cpulist_parse(optarg, &cpulist, &ncpulist, err, sizeof(err)))
-				fb_usage_error(cmd, "--cpus %s", err);
+			free(cpulist);
+			ncpulist = fb_parse_cpus(cmd, "--cpus", optarg, &cpulist);
 			break;
 		case O_OVERSUB:
 			oversub = true;
@@ -300,27 +310,39 @@ int fb_cmd_stores(int argc, char **argv)
 			char **t;
 			size_t n;
 
-			fb_split_list(optarg, &t, &n);
-			if (!n || n > 3)
-				fb_usage_error(cmd, "--evict %s: allowed none, both, sweep", optarg);
-			for (size_t i = 0; i < n; i++)
+			n = fb_parse_list(cmd, "--evict", optarg, &t);
+			if (n > 3)
+				fb_usage_error(cmd, "--evict %s: allowed none, both, sweep", fb_quote(optarg));
+			for (size_t i = 0; i < n; i++) {
 				if (fb_evict_parse(t[i], &evicts[i]) || evicts[i] == FB_EVICT_SRC)
 					fb_usage_error(cmd, "--evict %s: allowed none, both, sweep "
-						    "(records have no source)", t[i]);
+						    "(records have no source)", fb_quote(t[i]));
+				for (size_t k = 0; k < i; k++)
+					if (evicts[k] == evicts[i])
+						fb_usage_error(cmd, "--evict %s: %s is given twice",
+							    fb_quote(optarg), fb_quote(t[i]));
+			}
 			nevict = n;
 			fb_free_list(t, n);
 			break;
 		}
 		case O_BACKING:
 			if (fb_backing_parse(optarg, &backing))
-				fb_usage_error(cmd, "--backing %s: allowed auto, 4k, thp, hugetlb", optarg);
+				fb_usage_error(cmd, "--backing %s: allowed auto, 4k, thp, hugetlb",
+					    fb_quote(optarg));
 			break;
 		case O_VERIFY:
 			verify = true;
 			break;
-		case O_COUNTERS:
+		case O_COUNTERS: {
+			char **tok;
+			/* empty elements and duplicates here; the names PAPI checks */
+			size_t nt = fb_parse_list(cmd, "--counters", optarg, &tok);
+
+			fb_free_list(tok, nt);
 			counters_list = optarg;
 			break;
+		}
 		case 'h':
 		case O_HELP:
 			fputs(stores_usage, stdout);
@@ -349,7 +371,8 @@ int fb_cmd_stores(int argc, char **argv)
 			size_t n, off;
 			const struct fb_store_kernel *all = fb_store_kernels(&n);
 
-			off = (size_t)snprintf(err, sizeof(err), "--kernel %s: unknown (allowed:", knames[i]);
+			off = (size_t)snprintf(err, sizeof(err), "--kernel %s: unknown (allowed:",
+					       fb_quote(knames[i]));
 			for (size_t j = 0; j < n && off < sizeof(err); j++)
 				off += (size_t)snprintf(err + off, sizeof(err) - off, " %s", all[j].name);
 			fb_usage_error(cmd, "%s)", err);
@@ -398,7 +421,7 @@ int fb_cmd_stores(int argc, char **argv)
 		rc = FB_EXIT_FAIL;
 		goto done;
 	}
-	fb_fit_total(cmd, &total, 1, node, topo.nnodes <= 1, total_given, 0, "per pass", notes,
+	fb_fit_total(cmd, &total, 1, node, topo.nnodes <= 1, total_given ? total_opt : NULL, 0, "per pass", notes,
 		     out.quiet);
 	for (size_t i = 0; i < nthreads; i++)
 		if (threads[i] < 1 || threads[i] > FB_MAX_THREADS ||
@@ -410,7 +433,8 @@ int fb_cmd_stores(int argc, char **argv)
 	/* The kernel line whose paths the records name: the running one. */
 	km = fb_running_kernel_model();
 
-	cap = nk * nthreads * nplace * nevict;
+	if (fb_plan_count((size_t[]){ nk, nthreads, nplace, nevict }, 4, &cap, err, sizeof(err)))
+		fb_usage_error(cmd, "%s", err);
 	cells = calloc(cap, sizeof(*cells));
 	for (size_t k = 0; k < nk; k++)
 	for (size_t t = 0; t < nthreads; t++)
@@ -494,13 +518,11 @@ int fb_cmd_stores(int argc, char **argv)
 	run.notes = json_object_array_length(notes) ? notes : NULL;
 
 	rc = fb_run_cells(&run, cmd, out.output, &fb_backend_stores, cells, ncells, &ro, results,
-			  !out.quiet && isatty(2));
+			  !out.quiet);
 
 	doc = fb_run_json(&run);
-	if (!fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table)) {
-		rc = FB_EXIT_FAIL;
-		goto done;
-	}
+	/* Files that could not be written fail the run (table is then false). */
+	written = fb_run_emit(&run, cmd, doc, out.format, out.quiet, &table);
 	md = !strcmp(out.format, "markdown");
 	if (table) {
 		printf("%srecords of %llu bytes (folio_size) over %s per pass; flags that decide "
@@ -514,7 +536,10 @@ int fb_cmd_stores(int argc, char **argv)
 		render(doc, out.rows, out.cols, md, ro.counters,
 		       counters_list && counters.unavailable[0] ? counters.unavailable : NULL);
 	}
-	fb_run_summary(&run, cmd, results, out.quiet);
+	if (written)
+		fb_run_summary(&run, cmd, results, out.quiet);
+	else
+		rc = FB_EXIT_FAIL;
 done:
 	for (size_t i = 0; i < run.ndone; i++)
 		fb_result_free(&results[i]);

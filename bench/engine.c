@@ -12,8 +12,12 @@ volatile sig_atomic_t fb_interrupted;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	fb_interrupted = 1;
+	fb_interrupted = sig;
+}
+
+int fb_interrupt_status(void)
+{
+	return fb_interrupted ? 128 + fb_interrupted : 0;
 }
 
 void fb_engine_trap_signals(void)
@@ -111,24 +115,67 @@ static int measure(const struct fb_backend *be, void *ctx, const struct fb_run_o
 	}
 }
 
-static void progress_line(size_t i, size_t n, const struct fb_cell *c,
-			  const struct fb_result *r)
-{
-	char label[160];
+/*
+ * Progress on stderr.  A terminal gets one line rewritten in place; a log
+ * (CI, a file) gets a line when the first and the last cell are done and
+ * otherwise at most one every FB_PROGRESS_EVERY_S seconds.  Both say how
+ * long the run has taken and about how long the remaining cells will take
+ * at the pace so far.
+ */
+#define FB_PROGRESS_EVERY_S 5
 
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, n, fb_cell_label(c, label, sizeof(label)));
-	if (r && r->n)
+struct progress {
+	bool on, tty;
+	uint64_t t0, last;        /* ns: start of the run, last line (log) */
+};
+
+static const char *hms(double s, char *buf, size_t len)
+{
+	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+	return buf;
+}
+
+/* Cell i starts (r NULL) or is done (r its result). */
+static void progress(struct progress *p, size_t i, size_t n, const struct fb_cell *c,
+		     const struct fb_result *r)
+{
+	char label[160], el[24], left[24];
+	uint64_t now = fb_now_ns();
+	double elapsed = (now - p->t0) / 1e9;
+	size_t done = i + (r ? 1 : 0);
+
+	if (!p->on)
+		return;
+	if (!p->tty && (!r || (i && i + 1 < n && now - p->last < FB_PROGRESS_EVERY_S * 1000000000ULL)))
+		return;
+	p->last = now;
+	fprintf(stderr, "%s[%zu/%zu] %s", p->tty ? "\r\033[K" : "", i + 1, n,
+		fb_cell_label(c, label, sizeof(label)));
+	if (r && r->status)
+		fprintf(stderr, "  %s", r->status == FB_EXIT_SKIP ? "skipped" : "failed");
+	else if (r && r->n)
 		fprintf(stderr, "  %.2f GB/s", r->gbps.mean);
+	fprintf(stderr, "  (%s elapsed", hms(elapsed, el, sizeof(el)));
+	if (done && done < n)
+		fprintf(stderr, ", about %s left", hms(elapsed / done * (n - done), left, sizeof(left)));
+	fprintf(stderr, ")%s", p->tty ? "" : "\n");
 	fflush(stderr);
 }
 
 int fb_engine_run(const struct fb_backend *be, const struct fb_cell *cells, size_t n,
 		  const struct fb_run_opts *o, struct fb_result *results, size_t *ndone,
-		  bool progress)
+		  bool progress_on)
 {
 	int rc = FB_EXIT_OK;
 	size_t i;
+	struct progress pg = { .on = progress_on, .tty = isatty(2), .t0 = fb_now_ns() };
 
+	pg.last = pg.t0;
 	for (i = 0; i < n && !fb_interrupted; i++) {
 		struct fb_result *r = &results[i];
 		char err[FB_ERRLEN] = "";
@@ -137,8 +184,7 @@ int fb_engine_run(const struct fb_backend *be, const struct fb_cell *cells, size
 		memset(r, 0, sizeof(*r));
 		r->verified = -1;
 		r->bytes = (double)fb_cell_bytes(&cells[i]);
-		if (progress)
-			progress_line(i, n, &cells[i], NULL);
+		progress(&pg, i, n, &cells[i], NULL);
 		ctx = be->prepare(&cells[i], o, r, err, sizeof(err));
 		if (!ctx) {
 			if (!r->status)
@@ -146,6 +192,7 @@ int fb_engine_run(const struct fb_backend *be, const struct fb_cell *cells, size
 			snprintf(r->message, sizeof(r->message), "%s", err);
 			if (rc == FB_EXIT_OK || r->status == FB_EXIT_FAIL)
 				rc = r->status;
+			progress(&pg, i, n, &cells[i], r);
 			continue;
 		}
 		if (!fb_interrupted)
@@ -163,10 +210,9 @@ int fb_engine_run(const struct fb_backend *be, const struct fb_cell *cells, size
 			break;
 		}
 		compute_gbps(r);
-		if (progress)
-			progress_line(i, n, &cells[i], r);
+		progress(&pg, i, n, &cells[i], r);
 	}
-	if (progress)
+	if (pg.on && pg.tty)
 		fprintf(stderr, "\r\033[K");
 	*ndone = i;
 	if (fb_interrupted)

@@ -26,8 +26,18 @@ static void usage(FILE *f)
 	fprintf(f, "usage: foliobench <command> [options]   (foliobench <command> --help)\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "  %-9s %s\n", "version", "print the version");
+	fprintf(f, "  %-9s %s\n", "help CMD", "the options of a command (as foliobench CMD --help)");
+	fprintf(f, "  %-9s %s\n", "version", "print the version (also -V, --version)");
 	fprintf(f, "\nResults go to results/<run-id>/run.json and cells.csv.  See README.md.\n");
+}
+
+static int unknown_command(const char *name)
+{
+	fprintf(stderr, "foliobench: unknown command %s (allowed:", fb_quote(name));
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(stderr, " %s,", commands[i].name);
+	fprintf(stderr, " version, help)\n");
+	return FB_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -39,17 +49,33 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version") ||
+	    !strcmp(argv[1], "-V")) {
+		if (argc > 2) {
+			fprintf(stderr, "foliobench %s: unexpected argument %s\n", argv[1],
+				fb_quote(argv[2]));
+			return FB_EXIT_USAGE;
+		}
 		printf("foliobench %s (%s)\n", FB_VERSION, FB_GIT);
 		return FB_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		/* help CMD: that command's own --help */
+		if (argc > 2) {
+			char *hargv[] = { argv[2], "--help", NULL };
+
+			if (argc > 3) {
+				fprintf(stderr, "foliobench help: unexpected argument %s\n",
+					fb_quote(argv[3]));
+				return FB_EXIT_USAGE;
+			}
+			for (size_t i = 0; i < NCOMMANDS; i++)
+				if (!strcmp(argv[2], commands[i].name))
+					return commands[i].run(2, hargv);
+			return unknown_command(argv[2]);
+		}
 		usage(stdout);
 		return FB_EXIT_OK;
 	}
-	fprintf(stderr, "foliobench: unknown command '%s' (allowed:", argv[1]);
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(stderr, " %s,", commands[i].name);
-	fprintf(stderr, " version, help)\n");
-	return FB_EXIT_USAGE;
+	return unknown_command(argv[1]);
 }

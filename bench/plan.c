@@ -153,8 +153,11 @@ static int check_axes(const struct fb_spec *s, const struct fb_topology *topo,
 {
 	bool kmod = !strcmp(s->backend, "kmod");
 	char a[32], b[32];
+	uint64_t maxsize = 0, maxcount = 0;
 
 	for (size_t i = 0; i < s->nsizes; i++) {
+		if (s->folio_sizes[i] > maxsize)
+			maxsize = s->folio_sizes[i];
 		if (!fb_is_pow2(s->folio_sizes[i]) || s->folio_sizes[i] < FB_PAGE_SIZE) {
 			snprintf(err, errlen,
 				 "--folio-sizes %s: a folio size must be a power of two of at least 4K",
@@ -169,8 +172,18 @@ static int check_axes(const struct fb_spec *s, const struct fb_topology *topo,
 		}
 	}
 	for (size_t i = 0; i < s->ncounts; i++) {
+		uint64_t bytes;
+
 		if (!s->counts[i]) {
 			snprintf(err, errlen, "--folio-count 0: a count must be at least 1");
+			return -1;
+		}
+		if (s->counts[i] > maxcount)
+			maxcount = s->counts[i];
+		if (__builtin_mul_overflow(maxcount, maxsize, &bytes)) {
+			snprintf(err, errlen, "--folio-count %llu: %llu folios of %s are more than "
+				 "2^64 bytes", (unsigned long long)maxcount,
+				 (unsigned long long)maxcount, fb_size_str(maxsize, a, sizeof(a)));
 			return -1;
 		}
 	}
@@ -243,6 +256,34 @@ void fb_spec_free(struct fb_spec *s)
 	memset(s, 0, sizeof(*s));
 }
 
+int fb_plan_count(const size_t *dims, size_t n, size_t *cells, char *err, size_t errlen)
+{
+	size_t prod = 1;
+	bool over = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!dims[i]) {
+			snprintf(err, errlen, "the sweep is empty: every axis needs at least one value");
+			return -1;
+		}
+		/* keep multiplying past the cap only to tell overflow apart */
+		over |= __builtin_mul_overflow(prod, dims[i], &prod);
+	}
+	if (over || prod > FB_MAX_CELLS) {
+		if (over)
+			snprintf(err, errlen, "the sweep has more than %zu cells (the product of the "
+				 "axis lists); at most %d per run: split it into several runs",
+				 SIZE_MAX, FB_MAX_CELLS);
+		else
+			snprintf(err, errlen, "the sweep has %zu cells (the product of the axis "
+				 "lists); at most %d per run: split it into several runs",
+				 prod, FB_MAX_CELLS);
+		return -1;
+	}
+	*cells = prod;
+	return 0;
+}
+
 int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 		  struct fb_cell **out, size_t *nout, char *err, size_t errlen)
 {
@@ -255,14 +296,12 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 	struct fb_cell *cells;
 	enum fb_kernel_model running = fb_running_kernel_model();
 
-	if (check_axes(s, topo, err, errlen))
+	size_t dims[] = { nwhat, nkm, s->nmodes, s->nnodes, s->nevicts, s->nplacements, npar,
+			  nsize, ncount };
+
+	if (check_axes(s, topo, err, errlen) ||
+	    fb_plan_count(dims, sizeof(dims) / sizeof(dims[0]), &cap, err, errlen))
 		return -1;
-	cap = nwhat * nkm * s->nmodes * s->nnodes * s->nevicts * s->nplacements *
-	      npar * nsize * ncount;
-	if (!cap) {
-		snprintf(err, errlen, "the sweep is empty: every axis needs at least one value");
-		return -1;
-	}
 	cells = calloc(cap, sizeof(*cells));
 	if (!cells) {
 		snprintf(err, errlen, "out of memory planning %zu cells", cap);

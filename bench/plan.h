@@ -101,6 +101,15 @@ enum fb_kernel_model fb_kernel_model_of_release(const char *release);
 /* The same for the running kernel (uname). */
 enum fb_kernel_model fb_running_kernel_model(void);
 
+/* The cells one run may plan (the product of its axis lists): a larger
+ * sweep is a usage error, to be split over several runs. */
+#define FB_MAX_CELLS 100000
+/*
+ * The product of dims[0..n): the cells of a sweep.  0, or -1 with a
+ * one-line message in err when it overflows or exceeds FB_MAX_CELLS.
+ */
+int fb_plan_count(const size_t *dims, size_t n, size_t *cells, char *err, size_t errlen);
+
 /*
  * Expand spec into cells.  Validates everything that can be checked before
  * running; on error returns -1 with a one-line message in err.

@@ -2,11 +2,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "table.h"
@@ -396,23 +398,83 @@ char *fb_cells_csv(json_object *doc)
 	return b.p;
 }
 
+int fb_run_open_dir(struct fb_run *run, char *err, size_t errlen)
+{
+	char probe[64], why[FB_ERRLEN];
+	bool existed = access(run->dir, F_OK) == 0;
+	int fd, pfd;
+
+	if (fb_mkdirs(run->dir, why, sizeof(why))) {
+		snprintf(err, errlen, "cannot create %s", why);
+		return -1;
+	}
+	fd = open(run->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", errno == ENOTDIR ? "not a directory" : strerror(errno));
+		goto fail;
+	}
+	/* A file system without flock (some FUSE ones) only loses the guard. */
+	if (flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK) {
+		snprintf(err, errlen,
+			 "another foliobench run is writing there; give each run its own --output");
+		goto fail;
+	}
+	/* Read-only file systems and permissions show now, not after the run. */
+	snprintf(probe, sizeof(probe), ".foliobench-probe.%d", (int)getpid());
+	pfd = openat(fd, probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (pfd < 0) {
+		snprintf(err, errlen, "not writable: %s", strerror(errno));
+		goto fail;
+	}
+	close(pfd);
+	unlinkat(fd, probe, 0);
+	run->dir_fd = fd;
+	run->dir_locked = true;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (!existed)
+		rmdir(run->dir);
+	return -1;
+}
+
 int fb_run_write(const struct fb_run *run, json_object *doc, char *err, size_t errlen)
 {
-	char path[2300];
-	const char *js;
+	static const char *const names[2] = { "run.json", "cells.csv" };
+	char path[2][2300], tmp[2][2400];
+	const char *data[2];
 	char *csv;
-	int rc;
+	int nt = 0, rc = -1;
 
 	if (fb_mkdirs(run->dir, err, errlen))
 		return -1;
-	js = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE);
-	snprintf(path, sizeof(path), "%s/run.json", run->dir);
-	if (fb_write_atomic(path, js, strlen(js), err, errlen))
-		return -1;
+	data[0] = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_NOSLASHESCAPE);
 	csv = fb_cells_csv(doc);
-	snprintf(path, sizeof(path), "%s/cells.csv", run->dir);
-	rc = fb_write_atomic(path, csv ? csv : "", csv ? strlen(csv) : 0, err, errlen);
+	data[1] = csv ? csv : "";
+	for (int i = 0; i < 2; i++)
+		snprintf(path[i], sizeof(path[i]), "%s/%s", run->dir, names[i]);
+	for (; nt < 2; nt++)
+		if (fb_write_temp(path[nt], data[nt], strlen(data[nt]), tmp[nt], sizeof(tmp[nt]),
+				  err, errlen))
+			goto out;
+	/* Only once both are on disk does either replace the old one;
+	 * run.json, the record readers load, last. */
+	for (int i = 1; i >= 0; i--) {
+		if (rename(tmp[i], path[i])) {
+			snprintf(err, errlen, "%s: %s", path[i], strerror(errno));
+			goto out;
+		}
+		tmp[i][0] = '\0';
+	}
+	if (run->dir_locked)
+		fsync(run->dir_fd);
+	rc = 0;
+out:
+	for (int i = 0; i < nt; i++)
+		if (tmp[i][0])
+			unlink(tmp[i]);
 	free(csv);
 	return rc;
 }

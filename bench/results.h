@@ -5,6 +5,7 @@
 #ifndef FB_RESULTS_H
 #define FB_RESULTS_H
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <time.h>
 #include "backend.h"
 
@@ -26,6 +27,8 @@ struct fb_run {
 	size_t nplanned, ndone;
 	const struct fb_counters *counters;
 	json_object *notes;            /* borrowed array of strings, may be NULL */
+	int dir_fd;                    /* dir, open and locked, when dir_locked */
+	bool dir_locked;
 };
 
 json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
@@ -34,7 +37,16 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 json_object *fb_run_json(const struct fb_run *run);
 /* CSV of a document's cells, one row each (malloc'ed). */
 char *fb_cells_csv(json_object *doc);
-/* Write run.json and cells.csv into run->dir atomically. */
+/*
+ * Make run->dir ready before anything is measured: create it, check that
+ * it is a writable directory, and lock it (flock, held until exit) so that
+ * a second run into the same directory is refused.  0, or -1 with err (the
+ * directory is removed again if this call created it).
+ */
+int fb_run_open_dir(struct fb_run *run, char *err, size_t errlen);
+/* Write run.json and cells.csv into run->dir together: both in full to
+ * temporary names, then renamed, so a failed write (a full disk) leaves
+ * the previous pair as it was. */
 int fb_run_write(const struct fb_run *run, json_object *doc, char *err, size_t errlen);
 /* Largest result file read: 10^6 cells with their samples fit. */
 #define FB_RUN_MAX_BYTES ((size_t)8 << 30)

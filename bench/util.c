@@ -76,16 +76,90 @@ static int parse_one(const char *tok, bool sizes, uint64_t *v)
 	return (errno || *end) ? -1 : 0;
 }
 
+bool fb_list_has_empty(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return !n || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,");
+}
+
+const char *fb_quote(const char *s)
+{
+	static char bufs[8][128];
+	static unsigned next;
+	char *b = bufs[next++ % 8];
+	size_t o = 0, cut = 80;
+	bool plain = s && *s;
+	const char *p;
+
+	if (!s)
+		s = "";
+	for (p = s; *p && plain; p++)
+		plain = isalnum((unsigned char)*p) || strchr("_@%+=,./-", *p);
+	if (!plain)
+		b[o++] = '\'';
+	for (p = s; *p && o < cut; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(b + o, 8, "\\x%02x", c);
+		else if (c == '\'')
+			o += (size_t)snprintf(b + o, 8, "'\\''");
+		else
+			b[o++] = (char)c;
+	}
+	if (*p) {
+		memcpy(b + o, "...", 3);
+		o += 3;
+	}
+	if (!plain)
+		b[o++] = '\'';
+	b[o] = '\0';
+	return b;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first value v[] holds twice, in *dup; false when all differ. */
+static bool find_dup(const uint64_t *v, size_t n, uint64_t *dup)
+{
+	uint64_t *s = malloc((n ? n : 1) * sizeof(*s));
+	bool found = false;
+
+	if (!s)
+		return false;
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_u64);
+	for (size_t i = 1; i < n && !found; i++)
+		if (s[i] == s[i - 1]) {
+			*dup = s[i];
+			found = true;
+		}
+	free(s);
+	return found;
+}
+
 int fb_parse_u64_list(const char *s, bool sizes, uint64_t **out, size_t *n,
 		      char *err, size_t errlen)
 {
 	char **tok;
 	size_t ntok, cap = 0, cnt = 0;
-	uint64_t *v = NULL;
+	uint64_t *v = NULL, dup;
 
 	if (fb_split_list(s, &tok, &ntok) || ntok == 0) {
-		snprintf(err, errlen, "'%s': empty list", s);
+		if (!ntok)
+			free(tok);
+		snprintf(err, errlen, "%s: empty list", fb_quote(s));
 		return -1;
+	}
+	if (fb_list_has_empty(s)) {
+		snprintf(err, errlen, "%s: an empty element in the list", fb_quote(s));
+		goto fail;
 	}
 	for (size_t i = 0; i < ntok; i++) {
 		char *dash = strchr(tok[i], '-');
@@ -126,6 +200,16 @@ int fb_parse_u64_list(const char *s, bool sizes, uint64_t **out, size_t *n,
 			if (x > UINT64_MAX / 2)
 				break;
 		}
+	}
+	if (find_dup(v, cnt, &dup)) {
+		char d[32];
+
+		if (sizes)
+			fb_size_str(dup, d, sizeof(d));
+		else
+			snprintf(d, sizeof(d), "%" PRIu64, dup);
+		snprintf(err, errlen, "%s: %s is given twice", fb_quote(s), d);
+		goto fail;
 	}
 	fb_free_list(tok, ntok);
 	*out = v;
@@ -217,13 +301,15 @@ int fb_mkdirs(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int fb_write_atomic(const char *path, const char *data, size_t len,
-		    char *err, size_t errlen)
+int fb_write_temp(const char *path, const char *data, size_t len, char *tmp, size_t tmplen,
+		  char *err, size_t errlen)
 {
-	char tmp[4096];
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if (snprintf(tmp, tmplen, "%s.tmp.%d", path, (int)getpid()) >= (int)tmplen) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
@@ -242,7 +328,28 @@ int fb_write_atomic(const char *path, const char *data, size_t len,
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) || close(fd) || rename(tmp, path)) {
+	if (fsync(fd)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int fb_write_atomic(const char *path, const char *data, size_t len,
+		    char *err, size_t errlen)
+{
+	char tmp[4096];
+
+	if (fb_write_temp(path, data, len, tmp, sizeof(tmp), err, errlen))
+		return -1;
+	if (rename(tmp, path)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;

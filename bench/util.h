@@ -12,12 +12,23 @@ enum { FB_EXIT_OK = 0, FB_EXIT_FAIL = 1, FB_EXIT_USAGE = 2, FB_EXIT_SKIP = 4 };
 
 /* "4096", "4K", "2M", "1G" (binary units).  0 on success. */
 int fb_parse_size(const char *s, uint64_t *out);
-/* "1,2,4" or power-of-two ranges "1-16" (1,2,4,8,16).  0 on success. */
+/* "1,2,4" or power-of-two ranges "1-16" (1,2,4,8,16).  0 on success; an
+ * empty element or a value given twice (also through a range) is an error. */
 int fb_parse_u64_list(const char *s, bool sizes, uint64_t **out, size_t *n,
 		      char *err, size_t errlen);
 /* Human size: 4096 -> "4K", 2097152 -> "2M", 1000 -> "1000". */
 const char *fb_size_str(uint64_t bytes, char *buf, size_t len);
-/* Split "a,b,c" into strdup'ed tokens. */
+/* Whether a comma list is empty or has an empty element ("4K,,2M", "a,"). */
+bool fb_list_has_empty(const char *s);
+/*
+ * s as it is safe to show in a one-line message: as is when it is plain
+ * (letters, digits, _ @ % + = , . / -), else in single quotes ('' for an
+ * empty value), control characters as \xHH, cut to 80 bytes with "...".
+ * Returns one of 8 static buffers used in turn, so one message can quote
+ * several values.
+ */
+const char *fb_quote(const char *s);
+/* Split "a,b,c" into strdup'ed tokens (empty elements are dropped). */
 int fb_split_list(const char *s, char ***out, size_t *n);
 void fb_free_list(char **v, size_t n);
 bool fb_is_pow2(uint64_t x);
@@ -28,6 +39,10 @@ uint64_t fb_now_ns(void);
 /* Write a whole file atomically: temporary file in the same dir + rename. */
 int fb_write_atomic(const char *path, const char *data, size_t len,
 		    char *err, size_t errlen);
+/* Its first half: write and fsync path.tmp.PID (named in tmp), for the
+ * caller to rename; nothing is left behind on failure. */
+int fb_write_temp(const char *path, const char *data, size_t len, char *tmp, size_t tmplen,
+		  char *err, size_t errlen);
 /* mkdir -p */
 int fb_mkdirs(const char *path, char *err, size_t errlen);
 /*

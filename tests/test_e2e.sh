@@ -138,7 +138,7 @@ else
 	skip "1G folios on hugetlb" "needs root and $hp1g"
 fi
 
-# Ctrl-C: completed cells kept, run marked interrupted, exit 1.
+# Ctrl-C: completed cells kept, run marked interrupted, exit 130 (128 + SIGINT).
 "$FB" copy --folio-sizes 4K-2M --total 64M --reps 400 --warmup 0 --output "$tmp/int" --quiet 2>/dev/null &
 pid=$!
 for _ in $(seq 50); do [ -e "$tmp/int" ] && break; sleep 0.1; done
@@ -146,7 +146,7 @@ sleep 3
 kill -INT $pid
 wait $pid
 rc=$?
-check "interrupted run exits 1" [ $rc -eq 1 ]
+check "interrupted run exits 130 (got $rc)" [ $rc -eq 130 ]
 check "interrupted run.json is valid and marked interrupted with fewer cells" jq_py "$tmp/int/run.json" \
 	"assert d['status'] == 'interrupted' and len(d['cells']) < d['cells_planned'] and all(c['stats']['n'] == 400 for c in d['cells'])"
 check "interrupted run still validates" validate "$tmp/int"

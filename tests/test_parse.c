@@ -60,6 +60,33 @@ int main(void)
 	check(list_fails("1,x", 0, "'x'"), "bad token named");
 	check(list_fails("-2", 0, "range"), "negative count");
 	check(list_fails("", 0, "empty"), "empty list");
+	check(list_fails("4K,4K", 1, "4K is given twice"), "a size given twice");
+	check(list_fails("4K-64K,16K", 1, "16K is given twice"), "a size given twice through a range");
+	check(list_fails("1,2,1", 0, "1 is given twice"), "a count given twice");
+	check(list_fails("4K,,2M", 1, "empty element"), "an empty element inside");
+	check(list_fails("4K,", 1, "empty element"), "an empty element at the end");
+	check(list_fails(",4K", 1, "empty element"), "an empty element at the start");
+	check(list_fails(",", 0, "empty"), "a lone comma");
+	check(fb_list_has_empty("") && fb_list_has_empty("a,,b") && !fb_list_has_empty("a,b"),
+	      "fb_list_has_empty");
+	{
+		char *big = malloc(100001), *p = big;
+
+		/* 100 KB of one value: refused quickly, and the message stays one short line */
+		for (int i = 0; i < 50000; i++)
+			p += sprintf(p, i ? ",1" : "1");
+		check(list_fails(big, 0, "1 is given twice"), "100 KB list of one value: given twice");
+		check(strlen(fb_quote(big)) < 100, "fb_quote cuts a 100 KB value to one short line");
+		free(big);
+	}
+
+	check(!strcmp(fb_quote("4K,2M"), "4K,2M"), "a plain value is shown as is");
+	check(!strcmp(fb_quote(""), "''"), "an empty value is shown as ''");
+	check(!strcmp(fb_quote("a b"), "'a b'"), "a value with a blank is quoted");
+	check(!strcmp(fb_quote(":"), "':'"), "a colon is quoted (messages use ': ')");
+	check(!strcmp(fb_quote("\033[2J"), "'\\x1b[2J'"), "an escape sequence is neutralized");
+	check(!strcmp(fb_quote("it's"), "'it'\\''s'"), "a single quote is escaped as the shell does");
+	check(fb_quote("a") != fb_quote("b"), "two values in one message get two buffers");
 
 	check(!strcmp(fb_size_str(4096, buf, sizeof(buf)), "4K"), "size_str 4K");
 	check(!strcmp(fb_size_str(2097152, buf, sizeof(buf)), "2M"), "size_str 2M");
