@@ -127,7 +127,10 @@ if [ "$(id -u)" -eq 0 ] && [ -w "$hp1g" ]; then
 		check "1G folios on hugetlb: exit 0 (got $rc)" [ $rc -eq 0 ]
 		check "1G folios on hugetlb: both buffers on 1 GiB pages, verified" jq_py "$tmp/h1g/run.json" \
 			"assert all(c['backing'] == {'src': 'hugetlb 1G', 'dst': 'hugetlb 1G'} and c['verified'] is True for c in d['cells']) and len(d['cells']) == 2"
+		# none free, whatever the pool held before this test
+		echo 0 >"$hp1g" 2>/dev/null
 		"$FB" copy --folio-sizes 1G --folio-count 1 --backing hugetlb --reps 1 --output "$tmp/h1g-none" --quiet 2>"$tmp/h1g-none.err"
+		echo "$before" >"$hp1g" 2>/dev/null
 		check "1G hugetlb without free pages: the cell fails naming the sysfs knob" \
 			grep -q "no free 1 GiB huge pages (see $hp1g)" "$tmp/h1g-none.err"
 	else
