@@ -101,5 +101,7 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns);
 void fb_dma_teardown(struct fb_dma_engine *e);
 int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 		bool *more);
+int fb_dma_validate(struct foliobench_run *r);
+void fb_dma_exit(void);
 
 #endif /* FOLIOBENCH_H */

@@ -52,4 +52,6 @@ define FB_HAVE_CLFLUSH_CACHE_RANGE "clflush_cache_range exported" \
 define FB_HAVE_GET_LLC_ID "get_llc_id exported" exported get_llc_id
 define FB_HAVE_PER_CPU_LLC_ID "per_cpu_llc_id() in asm/processor.h" \
 	have_per_cpu_llc_id
+define FB_HAVE_SG_SET_FOLIO "sg_set_folio() in linux/scatterlist.h" \
+	in_header include/linux/scatterlist.h 'void sg_set_folio('
 echo "#endif"
