@@ -15,6 +15,8 @@
  * (exercises the client's timeout); skip_desc=N makes the Nth report
  * success without copying (a silently broken engine: exercises the client's
  * verify); errors counts the descriptors that ended failed or aborted.
+ * A descriptor that would copy from or to a freed page logs "BUG:" instead
+ * (the VM tests fail on it): a client freed memory its engine still owned.
  *
  * mode= picks whose behaviour the channels copy (read against the drivers):
  *   basic  in order; a failure aborts everything queued behind it, whose
@@ -43,13 +45,14 @@
 #include <linux/dmaengine.h>
 #include <linux/iommu.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/platform_device.h>
 #include <linux/nodemask.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #define FBT_NAME	"fb_test_dma"
@@ -210,6 +213,13 @@ static int fbt_copy(struct fbt_desc *d)
 	    !pfn_valid(PHYS_PFN(src + d->len - 1)) ||
 	    !pfn_valid(PHYS_PFN(dst)) || !pfn_valid(PHYS_PFN(dst + d->len - 1)))
 		return -EFAULT;
+	/* a client that freed memory its engine may still write: say so */
+	if (!page_ref_count(pfn_to_page(PHYS_PFN(dst))) ||
+	    !page_ref_count(pfn_to_page(PHYS_PFN(src)))) {
+		pr_err("BUG: %s writes a freed page (pfn %#lx): the client freed memory before the engine ended\n",
+		       dma_chan_name(d->tx.chan), (unsigned long)PHYS_PFN(dst));
+		return -EFAULT;
+	}
 	memcpy(phys_to_virt(dst), phys_to_virt(src), d->len);
 	return 0;
 }
