@@ -455,8 +455,10 @@ static int fbt_alloc_chan_resources(struct dma_chan *chan)
 }
 
 /*
- * A client releases the channel: like the real drivers, whatever is still
- * queued is dropped (a client that releases a busy channel has a bug).
+ * A client releases the channel (one that releases a busy channel has a
+ * bug). Modes that can terminate drop what is queued; dsa and ioat cannot
+ * take back what the hardware holds: it still runs (and writes) when the
+ * stall is released, only the callbacks are gone.
  */
 static void fbt_free_chan_resources(struct dma_chan *chan)
 {
@@ -465,7 +467,18 @@ static void fbt_free_chan_resources(struct dma_chan *chan)
 	unsigned long flags;
 	LIST_HEAD(dead);
 
-	fbt_drop_all(c);
+	if (chan->device->device_terminate_all) {
+		fbt_drop_all(c);
+	} else {
+		spin_lock_irqsave(&c->lock, flags);
+		list_splice_tail_init(&c->submitted, &c->issued);
+		list_splice_tail_init(&c->aside, &c->issued);
+		list_for_each_entry(d, &c->issued, node) {
+			d->tx.callback = NULL;
+			d->tx.callback_result = NULL;
+		}
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
 	flush_work(&c->work);
 	spin_lock_irqsave(&c->lock, flags);
 	list_splice_init(&c->prepared, &dead);
@@ -593,8 +606,15 @@ err_wq:
 
 static void __exit fbt_exit(void)
 {
+	unsigned int i;
+
 	/* no client holds a channel: each holds a reference on this module */
 	dma_async_device_unregister(&fbt->dd);
+	for (i = 0; i < nr_channels; i++) {
+		/* what a client left on a channel that cannot be terminated */
+		fbt_drop_all(&fbt->chans[i]);
+		flush_work(&fbt->chans[i].work);
+	}
 	platform_device_unregister(fbt_pdev);
 	platform_driver_unregister(&fbt_driver);
 	destroy_workqueue(fbt_wq);
