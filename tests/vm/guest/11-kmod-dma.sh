@@ -68,9 +68,37 @@ if [ "$chans" = 4 ]; then ok "/sys/class/dma has 4 channels"; else notok "/sys/c
 abi dma 4 dma-fail dma-skip dma-stall dma-mode basic
 unload fb_test_dma
 
+# The CLI's DMA options reach the module, and the cell records the engine,
+# the mapping, the request mode and the raw phases of every sample.
+cli_dma() { # LABEL
+	fb=${FB_BIN_DIR:-/usr/local/bin}/foliobench
+	o=/tmp/fb-dma-cli
+	rm -rf $o
+	if ! "$fb" copy --backend kmod --channels 1 --dma-map page --dma-request batch \
+		--dma-near src --dma-irq last --folio-sizes 64K --folio-count 16 --reps 2 \
+		--verify --quiet --output $o 2>$o.err; then
+		notok "$1: foliobench copy --dma-*: $(tail -1 $o.err)"
+		return
+	fi
+	why=
+	for want in '"dma_engine":"dma:fb_test_dma"' '"dma_map":"dma_map_page"' \
+		'"dma_irq":"last"' '"dma_request":"per_iteration"' '"numa_node":0' \
+		'"dma_fallbacks":0' '"dma_quarantined":false' '"verified":true' \
+		'"implementation":"dma:fb_test_dma: ' \
+		'"dma_phases_ns":{"request":\[[0-9]*,[0-9]*\],"map":\[[0-9]*,[0-9]*\]'; do
+		grep -q "$want" $o/run.json || why="$why $want"
+	done
+	if [ -z "$why" ]; then
+		ok "$1: foliobench copy --dma-map page --dma-request batch --dma-near src --dma-irq last records engine, mapping and raw phases"
+	else
+		notok "$1: run.json lacks$why"
+	fi
+}
+
 for mode in dsa ioat ptdma; do
 	load fb_test_dma mode=$mode nr_channels=2 node=0
 	abi dma-mode $mode
+	[ $mode = ioat ] && cli_dma I/OAT-like
 	unload fb_test_dma
 done
 unload foliobench
