@@ -84,8 +84,9 @@ cli_dma() { # LABEL
 	for want in '"dma_engine":"dma:fb_test_dma"' '"dma_map":"dma_map_page"' \
 		'"dma_irq":"last"' '"dma_request":"per_iteration"' '"numa_node":0' \
 		'"dma_fallbacks":0' '"dma_quarantined":false' '"verified":true' \
-		'"implementation":"dma:fb_test_dma: ' \
-		'"dma_phases_ns":{"request":\[[0-9]*,[0-9]*\],"map":\[[0-9]*,[0-9]*\]'; do
+		'"implementation":"dma:fb_test_dma: ' '"dma_phases_ns":{' \
+		'"request":\[' '"map":\[' '"submit":\[' '"wait":\[' '"unmap":\[' \
+		'"cpu_fallback":\['; do
 		grep -q "$want" $o/run.json || why="$why $want"
 	done
 	if [ -z "$why" ]; then
