@@ -579,6 +579,15 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
 					    found, e->nr);
 			return ret;
 		}
+		for (i = 0; i < e->nr; i++) {
+			/* setup checked other channels; these may differ */
+			if (e->irq == FOLIOBENCH_DMA_IRQ_LAST && e->ch[i].no_order) {
+				pr_warn_ratelimited("foliobench: dma_irq=last: this batch got %s, which completes out of order\n",
+						    dma_chan_name(e->ch[i].chan));
+				fb_dma_release(e);
+				return -EOPNOTSUPP;
+			}
+		}
 	}
 	/* REQUEST_ONCE: the request was paid at setup (dma_request_ns) */
 	t[1] = e->request == FOLIOBENCH_DMA_REQUEST_BATCH ? ktime_get_ns() : t[0];
