@@ -1314,15 +1314,19 @@ static const char *const req_names[] = { "once", "batch" };
 
 static void dma_mode_runs(const struct dma_mode *m)
 {
-	uint32_t map, irq, req, n;
+	uint32_t map, irq, req, n, v;
 	struct foliobench_run r;
 	const char *why;
 	int err;
 
-	for (n = 1; n <= 2 && n <= info.nr_dma_chans; n++)
-	for (map = 0; map < 2; map++)
-	for (irq = 0; irq < 2; irq++)
-	for (req = 0; req < 2; req++) {
+	/* 1 and 2 channels x map x irq x request */
+	for (v = 0; v < 16; v++) {
+		n = 1 + (v >> 3);
+		map = (v >> 2) & 1;
+		irq = (v >> 1) & 1;
+		req = v & 1;
+		if (n > info.nr_dma_chans)
+			break;
 		/* out of order: irq=last is refused, once per channel count */
 		if (m->no_order && irq == FOLIOBENCH_DMA_IRQ_LAST && (map || req))
 			continue;
