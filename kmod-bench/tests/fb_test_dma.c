@@ -24,7 +24,7 @@
  *          only for descriptors that asked for an interrupt.
  *   dsa    drivers/dma/idxd/dma.c: DMA_COMPLETION_NO_ORDER, tx_status is
  *          DMA_OUT_OF_ORDER for every cookie, no device_terminate_all;
- *          descriptors of an issue complete newest first, a stalled one
+ *          the newest issued descriptor runs first, a stalled one
  *          does not hold up the rest, a failure is that descriptor's alone;
  *          a callback only for descriptors that asked for an interrupt.
  *   ioat   drivers/dma/ioat: a fixed ring of ring_size descriptors, prep
@@ -33,8 +33,10 @@
  *          queued, and aborted cookies still read DMA_COMPLETE (only the
  *          callback result tells).
  *   ptdma  drivers/dma/amd/ptdma: in order, device_terminate_all, every
- *          descriptor's callback runs, a failure is that descriptor's alone
- *          (its cookie completes; only the callback result tells).
+ *          descriptor's callback runs; a failure is that descriptor's alone
+ *          and invisible: pt_handle_active_desc() completes its cookie and
+ *          calls back with no result (= DMA_TRANS_NOERROR), so only the
+ *          client's verify can catch it.
  * node=N puts the device on NUMA node N (default: none), for the client's
  * choice of channels near a node.
  */
@@ -231,13 +233,19 @@ static void fbt_fail(struct fbt_chan *c, struct fbt_desc *d, unsigned long n)
 	unsigned long flags;
 	LIST_HEAD(dead);
 
-	if (fbt_mode == FBT_DSA || fbt_mode == FBT_PTDMA) {
+	if (fbt_mode == FBT_DSA) {
 		pr_info("%s: descriptor %lu fails\n", dma_chan_name(&c->chan), n);
-		spin_lock_irqsave(&c->lock, flags);
-		if (fbt_mode == FBT_PTDMA)
-			c->chan.completed_cookie = d->tx.cookie;
-		spin_unlock_irqrestore(&c->lock, flags);
 		fbt_complete(c, d, DMA_TRANS_WRITE_FAILED);
+		return;
+	}
+	if (fbt_mode == FBT_PTDMA) {
+		pr_info("%s: descriptor %lu fails, reported as done (as ptdma does)\n",
+			dma_chan_name(&c->chan), n);
+		atomic_long_inc(&fbt_errors);
+		spin_lock_irqsave(&c->lock, flags);
+		c->chan.completed_cookie = d->tx.cookie;
+		spin_unlock_irqrestore(&c->lock, flags);
+		fbt_complete(c, d, DMA_TRANS_NOERROR);
 		return;
 	}
 	pr_info("%s: descriptor %lu fails, the rest are aborted\n",
