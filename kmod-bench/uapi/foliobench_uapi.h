@@ -33,7 +33,9 @@
  *           is reloaded.
  *   ETIMEDOUT  engine DMA: a channel timed out (or a fatal signal came)
  *           and cannot be terminated: flag DMA_QUARANTINED, the run ends.
- *   EOPNOTSUPP  evict on a kernel without clflush_cache_range (non-x86).
+ *   EOPNOTSUPP  evict on a kernel without clflush_cache_range (non-x86);
+ *           engine DMA: dma_irq LAST on a channel that completes out of
+ *           order (bad_field DMA_IRQ).
  *   EINTR   a signal ended the run between iterations; iterations_done
  *           samples were written (flag INTERRUPTED).
  *   EIO     verify found a folio that differs from its source:
@@ -257,7 +259,9 @@ struct foliobench_run {
 	__u32 nr_dma_chans;		/* DMA: 1..FOLIOBENCH_MAX_DMA_CHANS;
 					 * CPU: 0
 					 */
-	__u32 dma_timeout_ms;		/* DMA: 0 (= 10000) or 1..600000 */
+	__u32 dma_timeout_ms;		/* DMA: 0 (= 10000) or 1..600000; the
+					 * wait is killable, in 100 ms slices
+					 */
 	__u32 evict;			/* FOLIOBENCH_EVICT_* */
 	__u32 verify;			/* 0 or 1: compare every folio after
 					 * every iteration (dst is poisoned
