@@ -1248,7 +1248,8 @@ static void cmd_dma_stall(const char *arg)
 		tap(false, "set fb_test_dma stall_desc=2: %s", strerror(errno));
 		return;
 	}
-	dma_fault_case("stall_desc=2 timeout 200 ms", 1, 4, 200, 3,
+	/* 1 s: the first descriptor surely ends before it, even emulated */
+	dma_fault_case("stall_desc=2 timeout 1000 ms", 1, 4, 1000, 3,
 		       FOLIOBENCH_RUN_F_DMA_TIMEOUT);
 	write_param("fb_test_dma", "stall_desc", "0");
 }
@@ -1469,16 +1470,17 @@ static void cmd_dma_mode(const char *arg)
 	dma_mode_fail(m);
 	dma_mode_near(m);
 	if (m->terminate) {
-		write_param("fb_test_dma", "stall_desc", "2");
+		/* the first stalls, the rest queue behind it: all 4 dropped */
+		write_param("fb_test_dma", "stall_desc", "1");
 		dma_init(&r, 1);
 		r.nr_folios = 4;
 		r.dma_timeout_ms = 200;
 		run(&r);
 		write_param("fb_test_dma", "stall_desc", "0");
-		tap(r.dma_fallbacks == 3 && (r.flags & FOLIOBENCH_RUN_F_DMA_TIMEOUT) &&
+		tap(r.dma_fallbacks == 4 && (r.flags & FOLIOBENCH_RUN_F_DMA_TIMEOUT) &&
 		    !(r.flags & FOLIOBENCH_RUN_F_DMA_QUARANTINED) &&
 		    (r.flags & FOLIOBENCH_RUN_F_VERIFIED),
-		    "%s: RUN dma stall_desc=2: terminated, %llu CPU fallbacks (want 3), not quarantined, flags %#x",
+		    "%s: RUN dma stall_desc=1: terminated, %llu CPU fallbacks (want 4), not quarantined, flags %#x",
 		    m->label, (unsigned long long)r.dma_fallbacks, r.flags);
 	}
 }
@@ -1538,6 +1540,8 @@ static void cmd_dma_kill(const char *arg)
 	int status = 0, i;
 	pid_t pid;
 
+	long stalls = read_param("fb_test_dma", "stalls");
+
 	write_param("fb_test_dma", "stall_desc", "2");
 	pid = fork();
 	if (pid == 0) {
@@ -1545,7 +1549,10 @@ static void cmd_dma_kill(const char *arg)
 		r.dma_timeout_ms = FOLIOBENCH_MAX_DMA_TIMEOUT_MS;
 		_exit(run(&r) == 0 ? 0 : 1);
 	}
-	sleep(1);
+	/* kill it once it waits on the stalled descriptor, not before */
+	for (i = 0; i < 300 && read_param("fb_test_dma", "stalls") == stalls; i++)
+		usleep(100000);
+	usleep(200000);
 	kill(pid, SIGKILL);
 	/* 60 s: far below the 600 s timeout, far above an emulated wake-up */
 	for (i = 0; i < 600 && waitpid(pid, &status, WNOHANG) == 0; i++)

@@ -14,7 +14,8 @@
  * hang until the client terminates the channel or release_stall is written
  * (exercises the client's timeout); skip_desc=N makes the Nth report
  * success without copying (a silently broken engine: exercises the client's
- * verify); errors counts the descriptors that ended failed or aborted.
+ * verify); errors counts the descriptors that ended failed or aborted,
+ * stalls those that stalled.
  * A descriptor that would copy from or to a freed page logs "BUG:" instead
  * (the VM tests fail on it): a client freed memory its engine still owned.
  *
@@ -106,6 +107,19 @@ static const struct kernel_param_ops fbt_errors_ops = {
 
 module_param_cb(errors, &fbt_errors_ops, NULL, 0444);
 MODULE_PARM_DESC(errors, "descriptors that ended failed or aborted, since load");
+
+static atomic_t fbt_stalls = ATOMIC_INIT(0);
+static int fbt_stalls_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&fbt_stalls));
+}
+
+static const struct kernel_param_ops fbt_stalls_ops = {
+	.get = fbt_stalls_get,
+};
+
+module_param_cb(stalls, &fbt_stalls_ops, NULL, 0444);
+MODULE_PARM_DESC(stalls, "descriptors that stalled (stall_desc), since load");
 
 static int fbt_release_stall(const char *val, const struct kernel_param *kp);
 static const struct kernel_param_ops fbt_release_ops = {
@@ -294,6 +308,7 @@ static void fbt_work(struct work_struct *work)
 				c->stalled = true;
 			}
 			spin_unlock_irqrestore(&c->lock, flags);
+			atomic_inc(&fbt_stalls);
 			pr_info("%s: descriptor %lu stalls (stall_desc)\n",
 				dma_chan_name(&c->chan), n);
 			continue;
