@@ -227,7 +227,7 @@ static int fb_dma_request_all(struct fb_dma_engine *e, u32 *found)
 		dd = c->chan->device;
 		c->dev = dmaengine_get_dma_device(c->chan);
 		c->no_order = dma_has_cap(DMA_COMPLETION_NO_ORDER, dd->cap_mask);
-		c->can_terminate = dd->device_terminate_all;
+		c->can_terminate = !!dd->device_terminate_all;
 	}
 	*found = e->nr;
 	return 0;
