@@ -25,6 +25,10 @@ struct fb_run_opts {
 	 * so its GB/s drops by this percentage (0: off).  Only for testing the
 	 * regression gate; run.json records it in options and notes. */
 	double inject_slowdown_pct;
+	/* kmod DMA engine (copy --dma-map/--dma-request/--dma-near/--dma-irq):
+	 * the uapi's FOLIOBENCH_DMA_MAP_*, _REQUEST_*, _NEAR_*, _IRQ_* values;
+	 * 0 is the module's default for each. */
+	unsigned dma_map, dma_request, dma_near, dma_irq;
 };
 
 struct fb_result {

@@ -37,8 +37,15 @@ struct kmod_ctx {
 	unsigned cap;
 	__u32 cpus_used[FB_MAX_THREADS];
 	__u32 cpu_list[FB_MAX_THREADS];
-	unsigned long long dma_fallbacks, list_fallbacks;
+	unsigned long long dma_fallbacks, list_fallbacks, dma_prep_retries;
 	__u32 flags;
+	__u64 *phases;           /* this call's: [n][FOLIOBENCH_DMA_NR_PHASES] */
+	__u64 *all_phases;       /* every timed iteration of the cell so far */
+	size_t nphases, phases_cap;
+};
+
+static const char *const dma_phase_names[FOLIOBENCH_DMA_NR_PHASES] = {
+	"request", "map", "submit", "wait", "unmap", "cpu_fallback",
 };
 
 static const char *impl_name(__u32 impl)
@@ -232,6 +239,17 @@ int fb_kmod_kernel_view(struct fb_kview *v, unsigned *kconfig, char *err, size_t
 	return FB_EXIT_OK;
 }
 
+/* A DMA channel's driver, NUMA node and completion behaviour. */
+static void add_chan_facts(json_object *e, const struct foliobench_dma_chan_info *ci)
+{
+	json_object_object_add(e, "driver", json_object_new_string(ci->driver));
+	json_object_object_add(e, "numa_node", ci->node < 0 ? NULL : json_object_new_int(ci->node));
+	json_object_object_add(e, "completes_out_of_order",
+			       json_object_new_boolean(ci->flags & FOLIOBENCH_DMA_CHAN_F_NO_ORDER));
+	json_object_object_add(e, "can_terminate",
+			       json_object_new_boolean(ci->flags & FOLIOBENCH_DMA_CHAN_F_TERMINATE));
+}
+
 static json_object *kmod_describe(void)
 {
 	json_object *o = json_object_new_object(), *fns = json_object_new_array();
@@ -263,6 +281,7 @@ static json_object *kmod_describe(void)
 
 		json_object_object_add(e, "channel", json_object_new_string(km.info.dma[i].chan));
 		json_object_object_add(e, "device", json_object_new_string(km.info.dma[i].dev));
+		add_chan_facts(e, &km.info.dma[i]);
 		json_object_array_add(dma, e);
 	}
 	json_object_object_add(o, "dma_channels", dma);
@@ -305,6 +324,10 @@ static void *kmod_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	if (c->channels) {
 		q->engine = FOLIOBENCH_ENGINE_DMA;
 		q->nr_dma_chans = (__u32)c->channels;
+		q->dma_map = o->dma_map;
+		q->dma_request = o->dma_request;
+		q->dma_near = o->dma_near;
+		q->dma_irq = o->dma_irq;
 	} else {
 		q->engine = FOLIOBENCH_ENGINE_CPU;
 		q->nr_threads = (__u32)c->threads;
@@ -334,7 +357,8 @@ static const char *field_name(__u32 f)
 		"none", "struct_size", "func", "batched", "engine", "order", "nr_folios",
 		"src_node", "dst_node", "nr_threads", "placement", "split", "nr_dma_chans",
 		"dma_timeout_ms", "evict", "verify", "warmup", "iterations", "gfp_movable",
-		"cpu_list", "samples", "cpus_used", "reserved",
+		"cpu_list", "samples", "cpus_used", "reserved", "dma_map", "dma_request",
+		"dma_near", "dma_irq", "dma_phases",
 	};
 	return f < FOLIOBENCH_NR_FIELDS ? names[f] : "?";
 }
@@ -358,8 +382,21 @@ static void explain(const struct kmod_ctx *k, int e, struct fb_result *r, char *
 		break;
 	case ENODEV:
 		r->status = FB_EXIT_SKIP;
-		snprintf(err, errlen, "no DMA_MEMCPY channel on this machine (%u of %u found)",
-			 q->dma_chans_used, q->nr_dma_chans);
+		if (q->dma_near)
+			snprintf(err, errlen, "not enough DMA_MEMCPY channels on node %u (%u of %u found; --dma-near %s)",
+				 q->dma_near == FOLIOBENCH_DMA_NEAR_SRC ? q->src_node : q->dst_node,
+				 q->dma_chans_used, q->nr_dma_chans,
+				 q->dma_near == FOLIOBENCH_DMA_NEAR_SRC ? "src" : "dst");
+		else
+			snprintf(err, errlen, "no DMA_MEMCPY channel on this machine (%u of %u found)",
+				 q->dma_chans_used, q->nr_dma_chans);
+		break;
+	case ETIMEDOUT:
+		snprintf(err, errlen, "a DMA channel timed out and cannot be terminated: the module quarantined its memory and refuses DMA runs until it is reloaded (see the kernel log)");
+		break;
+	case EOPNOTSUPP:
+		snprintf(err, errlen, "the module cannot run field %s here (see the kernel log)",
+			 field_name(q->bad_field));
 		break;
 	case EIO:
 		snprintf(err, errlen, "verify: folio %u differs from its source", q->mismatch_folio);
@@ -373,11 +410,46 @@ static void explain(const struct kmod_ctx *k, int e, struct fb_result *r, char *
 		snprintf(err, errlen, "a machine check (memory error) hit the copy: -EHWPOISON");
 		break;
 	case EBUSY:
-		snprintf(err, errlen, "another foliobench run is using the module (EBUSY)");
+		snprintf(err, errlen, "%s", q->flags & FOLIOBENCH_RUN_F_DMA_QUARANTINED ?
+			 "an earlier DMA run quarantined a channel that timed out: reload the module (it unloads once the engine finished)" :
+			 "another foliobench run is using the module (EBUSY)");
 		break;
 	default:
 		snprintf(err, errlen, "FOLIOBENCH_IOC_RUN: %s", strerror(e));
 	}
+}
+
+/*
+ * The raw ns of each DMA phase, one per timed iteration in sample order
+ * (they sum to the sample): this call's appended to the cell's.
+ */
+static void add_phases(struct kmod_ctx *k, const struct foliobench_run *q, json_object *extra)
+{
+	size_t add = q->iterations_done, need = (k->nphases + add) * FOLIOBENCH_DMA_NR_PHASES;
+	json_object *o = json_object_new_object();
+
+	if (need > k->phases_cap) {
+		__u64 *p = realloc(k->all_phases, need * 2 * sizeof(*p));
+
+		if (!p)
+			add = 0;
+		else {
+			k->all_phases = p;
+			k->phases_cap = need * 2;
+		}
+	}
+	memcpy(k->all_phases + k->nphases * FOLIOBENCH_DMA_NR_PHASES, k->phases,
+	       add * FOLIOBENCH_DMA_NR_PHASES * sizeof(*k->phases));
+	k->nphases += add;
+	for (unsigned p = 0; p < FOLIOBENCH_DMA_NR_PHASES; p++) {
+		json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < k->nphases; i++)
+			json_object_array_add(a, json_object_new_int64(
+				(int64_t)k->all_phases[i * FOLIOBENCH_DMA_NR_PHASES + p]));
+		json_object_object_add(o, dma_phase_names[p], a);
+	}
+	json_object_object_add(extra, "dma_phases_ns", o);
 }
 
 static void record(struct kmod_ctx *k, struct fb_result *r)
@@ -386,10 +458,16 @@ static void record(struct kmod_ctx *k, struct fb_result *r)
 	json_object *cpus, *dma;
 
 	k->dma_fallbacks += q->dma_fallbacks;
+	k->dma_prep_retries += q->dma_prep_retries;
 	k->list_fallbacks += q->list_fallbacks;
 	k->flags |= q->flags;
-	snprintf(r->implementation, sizeof(r->implementation), "%s %s: %s", impl_name(q->impl),
-		 q->func_name, q->func_desc);
+	if (q->engine == FOLIOBENCH_ENGINE_DMA)
+		/* func_name names the engine ("dma:ioatdma"); impl is the fallback's */
+		snprintf(r->implementation, sizeof(r->implementation), "%s: %s", q->func_name,
+			 q->func_desc);
+	else
+		snprintf(r->implementation, sizeof(r->implementation), "%s %s: %s",
+			 impl_name(q->impl), q->func_name, q->func_desc);
 	if (r->extra)
 		json_object_put(r->extra);
 	r->extra = json_object_new_object();
@@ -410,11 +488,27 @@ static void record(struct kmod_ctx *k, struct fb_result *r)
 
 			json_object_object_add(e, "channel", json_object_new_string(q->dma[i].chan));
 			json_object_object_add(e, "device", json_object_new_string(q->dma[i].dev));
+			add_chan_facts(e, &q->dma[i]);
 			json_object_array_add(dma, e);
 		}
 		json_object_object_add(r->extra, "dma_channels", dma);
+		json_object_object_add(r->extra, "dma_engine", json_object_new_string(q->func_name));
+		json_object_object_add(r->extra, "dma_map", json_object_new_string(
+			q->dma_map_used == FOLIOBENCH_DMA_MAP_PAGE ? "dma_map_page" : "sg_table"));
+		json_object_object_add(r->extra, "dma_irq", json_object_new_string(
+			q->dma_irq_used == FOLIOBENCH_DMA_IRQ_LAST ? "last" : "each"));
+		json_object_object_add(r->extra, "dma_request", json_object_new_string(
+			q->dma_request == FOLIOBENCH_DMA_REQUEST_BATCH ? "per_iteration" : "once_before_timing"));
+		if (q->dma_request == FOLIOBENCH_DMA_REQUEST_ONCE)
+			json_object_object_add(r->extra, "dma_request_ns",
+					       json_object_new_int64((int64_t)q->dma_request_ns));
 		json_object_object_add(r->extra, "dma_fallbacks", json_object_new_int64((int64_t)k->dma_fallbacks));
+		json_object_object_add(r->extra, "dma_prep_retries",
+				       json_object_new_int64((int64_t)k->dma_prep_retries));
 		json_object_object_add(r->extra, "dma_timeout", json_object_new_boolean(k->flags & FOLIOBENCH_RUN_F_DMA_TIMEOUT));
+		json_object_object_add(r->extra, "dma_quarantined",
+				       json_object_new_boolean(k->flags & FOLIOBENCH_RUN_F_DMA_QUARANTINED));
+		add_phases(k, q, r->extra);
 	}
 	if (q->func == FOLIOBENCH_FUNC_FOLIOS_MC_COPY)
 		json_object_object_add(r->extra, "list_fallbacks", json_object_new_int64((int64_t)k->list_fallbacks));
@@ -432,11 +526,15 @@ static int kmod_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,
 
 	if (n > k->cap) {
 		free(k->samples);
+		free(k->phases);
 		k->samples = calloc(n, sizeof(*k->samples));
-		k->cap = k->samples ? n : 0;
-		if (!k->samples)
+		k->phases = calloc((size_t)n * FOLIOBENCH_DMA_NR_PHASES, sizeof(*k->phases));
+		k->cap = k->samples && k->phases ? n : 0;
+		if (!k->cap)
 			return snprintf(err, errlen, "out of memory"), -1;
 	}
+	if (q->engine == FOLIOBENCH_ENGINE_DMA)
+		q->dma_phases = (__u64)(uintptr_t)k->phases;
 	q->abi_version = FOLIOBENCH_ABI_VERSION;
 	q->struct_size = sizeof(*q);
 	q->iterations = n;
@@ -465,6 +563,8 @@ static int kmod_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 		rc = -1;
 	}
 	free(k->samples);
+	free(k->phases);
+	free(k->all_phases);
 	free(k);
 	return rc;
 }

@@ -44,6 +44,15 @@ static const char copy_usage[] =
 "  --folio-count LIST         folio counts instead of --total\n"
 "  --threads LIST             copy threads [1]\n"
 "  --channels LIST            DMA channels (kmod backend) instead of threads\n"
+"  --dma-map sgtable|page     DMA mapping: one sg_table per channel batch\n"
+"                             (sg_set_folio + dma_map_sgtable, as DCBM) or\n"
+"                             dma_map_page per folio [sgtable]\n"
+"  --dma-request once|batch   request the channels once before timing, or in\n"
+"                             every iteration, timed, as DCBM pays it [once]\n"
+"  --dma-near any|src|dst     only channels of a DMA device on the source or\n"
+"                             destination node [any]\n"
+"  --dma-irq each|last        interrupt on every descriptor, or only the last\n"
+"                             of a channel as DCBM (in-order engines) [each]\n"
 "  --split auto|chunk|folio   mtcopy split: chunk splits each folio over the\n"
 "                             threads, folio hands out blocks of whole folios;\n"
 "                             auto = chunk when folios < threads [auto]\n"
@@ -90,7 +99,7 @@ enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
 	O_COUNT, O_THREADS, O_CHANNELS, O_SPLIT, O_PLACEMENT, O_CPUS, O_OVERSUB,
 	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_VERIFY, O_SRCFILL, O_COUNTERS,
-	O_INJECT, O_HELP,
+	O_INJECT, O_DMA_MAP, O_DMA_REQUEST, O_DMA_NEAR, O_DMA_IRQ, O_HELP,
 };
 
 static const struct option copy_opts[] = {
@@ -120,9 +129,31 @@ static const struct option copy_opts[] = {
 	{ "counters", required_argument, NULL, O_COUNTERS },
 	FB_OUTPUT_LONGOPTS,
 	{ "inject-slowdown", required_argument, NULL, O_INJECT },
+	{ "dma-map", required_argument, NULL, O_DMA_MAP },
+	{ "dma-request", required_argument, NULL, O_DMA_REQUEST },
+	{ "dma-near", required_argument, NULL, O_DMA_NEAR },
+	{ "dma-irq", required_argument, NULL, O_DMA_IRQ },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --dma-* values, in the order of the uapi's constants (0 = default) */
+static const char *const dma_map_names[] = { "sgtable", "page", NULL };
+static const char *const dma_request_names[] = { "once", "batch", NULL };
+static const char *const dma_near_names[] = { "any", "src", "dst", NULL };
+static const char *const dma_irq_names[] = { "each", "last", NULL };
+
+static unsigned parse_dma_opt(const char *cmd, const char *opt, const char *arg,
+			      const char *const *names, const char *allowed, bool *given)
+{
+	for (unsigned i = 0; names[i]; i++)
+		if (!strcmp(arg, names[i])) {
+			*given = true;
+			return i;
+		}
+	fb_usage_error(cmd, "%s %s: allowed %s", opt, arg, allowed);
+	return 0;
+}
 
 static int parse_node(const char *cmd, const char *opt, const char *s)
 {
@@ -166,7 +197,7 @@ int fb_cmd_copy(int argc, char **argv)
 	char err[FB_ERRLEN], total_opt[128];
 	size_t ncells = 0;
 	int src = 0, dst = 0, opt, rc;
-	bool table, written;
+	bool table, written, dma_given = false;
 	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes;
 
 	spec.backend = "user";
@@ -288,6 +319,23 @@ int fb_cmd_copy(int argc, char **argv)
 				fb_usage_error(cmd, "--inject-slowdown %s: allowed a percentage above 0, at most 90",
 					    fb_quote(optarg));
 			break;
+		case O_DMA_MAP:
+			ro.dma_map = parse_dma_opt(cmd, "--dma-map", optarg, dma_map_names,
+						   "sgtable, page", &dma_given);
+			break;
+		case O_DMA_REQUEST:
+			ro.dma_request = parse_dma_opt(cmd, "--dma-request", optarg,
+						       dma_request_names, "once, batch",
+						       &dma_given);
+			break;
+		case O_DMA_NEAR:
+			ro.dma_near = parse_dma_opt(cmd, "--dma-near", optarg, dma_near_names,
+						    "any, src, dst", &dma_given);
+			break;
+		case O_DMA_IRQ:
+			ro.dma_irq = parse_dma_opt(cmd, "--dma-irq", optarg, dma_irq_names,
+						   "each, last", &dma_given);
+			break;
 		case 'h':
 		case O_HELP:
 			fputs(copy_usage, stdout);
@@ -304,6 +352,8 @@ int fb_cmd_copy(int argc, char **argv)
 		fb_usage_error(cmd, "--src-fill zero: allowed with --backend user only");
 	if (ro.inject_slowdown_pct > 0 && strcmp(spec.backend, "user"))
 		fb_usage_error(cmd, "--inject-slowdown: allowed with --backend user only");
+	if (dma_given && (strcmp(spec.backend, "kmod") || !spec.nchannels))
+		fb_usage_error(cmd, "--dma-map/--dma-request/--dma-near/--dma-irq: allowed with --backend kmod --channels only");
 	if (spec.ncounts && spec.total_given)
 		fb_usage_error(cmd, "--folio-count and --total both set the cell size: give one");
 	notes = json_object_new_array();
@@ -419,6 +469,16 @@ int fb_cmd_copy(int argc, char **argv)
 	results = calloc(ncells, sizeof(*results));
 	machine = fb_machine_json(fb_this_cpu(), &topo);
 	options = fb_measure_options_json(&ro);
+	if (spec.nchannels && !strcmp(spec.backend, "kmod")) {
+		json_object_object_add(options, "dma_map",
+				       json_object_new_string(dma_map_names[ro.dma_map]));
+		json_object_object_add(options, "dma_request",
+				       json_object_new_string(dma_request_names[ro.dma_request]));
+		json_object_object_add(options, "dma_near",
+				       json_object_new_string(dma_near_names[ro.dma_near]));
+		json_object_object_add(options, "dma_irq",
+				       json_object_new_string(dma_irq_names[ro.dma_irq]));
+	}
 	if (ro.inject_slowdown_pct > 0) {
 		/* Never to be mistaken for a measurement: options and notes say so. */
 		json_object_object_add(options, "inject_slowdown_pct",

@@ -1,55 +1,131 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The DMA engine, as DCBM (seed 001) does it: N dmaengine DMA_MEMCPY
- * channels, a contiguous block of folios per channel, one memcpy descriptor
- * per folio, an interrupt only on the last descriptor of each channel, a
- * timeout, and a CPU copy of every folio a channel did not complete.
+ * channels, a contiguous block of folios per channel mapped as one
+ * sg_table (or dma_map_page per folio), one memcpy descriptor per folio, a
+ * timeout, and a CPU copy of every folio a channel did not copy.
+ *
+ * Completion is tracked per descriptor, as dmatest does: a callback result
+ * for every descriptor that asks for an interrupt, tx_status for the others
+ * (in-order channels only). DMA_OUT_OF_ORDER (Intel DSA: idxd answers it for
+ * every cookie) says nothing, so on DMA_COMPLETION_NO_ORDER channels every
+ * descriptor interrupts. Nothing is unmapped before every descriptor ended.
+ *
+ * A channel that times out is terminated; one that cannot be (idxd and ioat
+ * have no device_terminate_all) may still write its destinations and call
+ * back into this module, so its whole engine is quarantined: memory,
+ * mappings, channels and callback targets stay alive, further DMA runs are
+ * refused until the module is reloaded, and a module reference keeps it
+ * loaded until a poll sees every descriptor ended; only then is it freed.
  */
 #include <linux/completion.h>
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
 #include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include "foliobench.h"
 
+/* well below the hung-task timeout (120 s), short enough to poll tx_status */
+#define FB_DMA_SLICE	max_t(long, HZ / 10, 1)
+
+enum { FB_D_PENDING, FB_D_OK, FB_D_FAILED };
+
+struct fb_dma_chan;
+
+struct fb_dma_desc {
+	struct fb_dma_chan *c;
+	dma_cookie_t cookie;
+	u8 state;			/* FB_D_*; the callback writes it */
+	bool armed;			/* interrupt and callback requested */
+};
+
 struct fb_dma_chan {
-	struct dma_chan *chan;
+	struct dma_chan *chan;		/* NULL: not held */
 	struct device *dev;		/* maps memory for the channel */
+	bool no_order;			/* DMA_COMPLETION_NO_ORDER */
+	bool can_terminate;		/* device_terminate_all */
 	u32 first, count;		/* folios [first, first + count) */
-	dma_cookie_t *cookies;		/* per folio; < DMA_MIN_COOKIE: none */
-	dma_addr_t *src_addr;		/* per folio; DMA_MAPPING_ERROR: none */
+	u32 nmapped;			/* folios [0, nmapped) are mapped */
+	u32 nsub;			/* descriptors [0, nsub) submitted */
+	u32 resolved;			/* descriptors [0, resolved) ended */
+	bool sg_mapped;
+	struct fb_dma_desc *d;		/* per folio */
+	dma_addr_t *src_addr;		/* per folio, either mapping */
 	dma_addr_t *dst_addr;
-	struct completion done;
-	enum dmaengine_tx_result result;
-	bool armed;			/* the last descriptor will interrupt */
+	struct sg_table src_sgt, dst_sgt;
+	atomic_t ncb;			/* callbacks so far */
+	wait_queue_head_t wq;
 };
 
 struct fb_dma_engine {
-	struct fb_run_ctx *ctx;
+	struct list_head qnode;		/* on fb_dma_quarantine */
+	struct fb_run_ctx *ctx;		/* NULL once quarantined */
+	struct foliobench_run *res;
+	struct fb_folios *fs;		/* ctx->fs, or qfs once quarantined */
+	struct fb_folios qfs;
+	u32 map, request, irq;
+	int near_nid;			/* NUMA_NO_NODE: any channel */
+	u64 __user *phases;
+	u32 warmup, it;
 	unsigned long timeout;		/* jiffies */
+	bool quarantined;
 	u32 nr;
 	struct fb_dma_chan ch[];
 };
 
-static struct dma_chan *fb_dma_request(void)
+/* Quarantined engines; DMA runs are refused once there was one. */
+static LIST_HEAD(fb_dma_quarantine);
+static DEFINE_MUTEX(fb_dma_qlock);
+static bool fb_dma_refuse;
+static void fb_dma_qpoll(struct work_struct *work);
+static DECLARE_DELAYED_WORK(fb_dma_qwork, fb_dma_qpoll);
+
+static bool fb_dma_near(struct dma_chan *chan, void *param)
 {
-	struct dma_chan *chan;
+	return dev_to_node(chan->device->dev) == *(int *)param;
+}
+
+static struct dma_chan *fb_dma_request(int nid)
+{
 	dma_cap_mask_t mask;
 
 	dma_cap_zero(mask);
 	dma_cap_set(DMA_MEMCPY, mask);
-	chan = dma_request_chan_by_mask(&mask);
-	return IS_ERR(chan) ? NULL : chan;
+	if (nid == NUMA_NO_NODE)
+		return dma_request_channel(mask, NULL, NULL);
+	return dma_request_channel(mask, fb_dma_near, &nid);
+}
+
+static const char *fb_dma_driver(struct dma_chan *chan)
+{
+	struct device *dev = chan->device->dev;
+
+	return dev->driver ? dev->driver->name : "?";
 }
 
 static void fb_dma_name(struct foliobench_dma_chan_info *info,
 			struct dma_chan *chan)
 {
+	struct dma_device *dd = chan->device;
+
 	strscpy(info->chan, dma_chan_name(chan), sizeof(info->chan));
-	strscpy(info->dev, dev_name(chan->device->dev), sizeof(info->dev));
+	strscpy(info->dev, dev_name(dd->dev), sizeof(info->dev));
+	strscpy(info->driver, fb_dma_driver(chan), sizeof(info->driver));
+	info->node = dev_to_node(dd->dev);
+	info->flags = 0;
+	if (dma_has_cap(DMA_COMPLETION_NO_ORDER, dd->cap_mask))
+		info->flags |= FOLIOBENCH_DMA_CHAN_F_NO_ORDER;
+	if (dd->device_terminate_all)
+		info->flags |= FOLIOBENCH_DMA_CHAN_F_TERMINATE;
 }
 
 /* INFO: names of the DMA_MEMCPY channels free now (all taken, then freed). */
@@ -62,7 +138,7 @@ int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 	*more = false;
 	max = min_t(unsigned int, max, FOLIOBENCH_MAX_DMA_CHANS);
 	while (n <= max) {
-		chans[n] = fb_dma_request();
+		chans[n] = fb_dma_request(NUMA_NO_NODE);
 		if (!chans[n])
 			break;
 		n++;
@@ -79,227 +155,649 @@ int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 	return min(n, max);
 }
 
-void fb_dma_teardown(struct fb_dma_engine *e)
+static int fb_dma_bad(struct foliobench_run *r, u32 field, const char *name,
+		      u64 val)
+{
+	r->bad_field = field;
+	pr_warn_ratelimited("foliobench: RUN: invalid %s=%llu\n", name, val);
+	return -EINVAL;
+}
+
+/* RUN validation of the DMA fields; a CPU run must leave them 0. */
+int fb_dma_validate(struct foliobench_run *r)
+{
+	bool dma = r->engine == FOLIOBENCH_ENGINE_DMA;
+
+	if (r->dma_map > (dma ? FOLIOBENCH_DMA_MAP_PAGE : 0))
+		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_MAP, "dma_map",
+				  r->dma_map);
+	if (r->dma_request > (dma ? FOLIOBENCH_DMA_REQUEST_BATCH : 0))
+		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_REQUEST,
+				  "dma_request", r->dma_request);
+	if (r->dma_near > (dma ? FOLIOBENCH_DMA_NEAR_DST : 0))
+		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_NEAR, "dma_near",
+				  r->dma_near);
+	if (r->dma_irq > (dma ? FOLIOBENCH_DMA_IRQ_LAST : 0))
+		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_IRQ, "dma_irq",
+				  r->dma_irq);
+	if (!dma && r->dma_phases)
+		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_PHASES, "dma_phases",
+				  1);
+	if (r->dma_phases &&
+	    !access_ok(u64_to_user_ptr(r->dma_phases),
+		       (size_t)r->iterations * FOLIOBENCH_DMA_NR_PHASES *
+		       sizeof(u64))) {
+		r->bad_field = FOLIOBENCH_FIELD_DMA_PHASES;
+		return -EFAULT;
+	}
+	if (dma && READ_ONCE(fb_dma_refuse)) {
+		r->flags |= FOLIOBENCH_RUN_F_DMA_QUARANTINED;
+		pr_warn_ratelimited("foliobench: RUN: DMA refused: a channel was quarantined after a timeout or a kill; reload the module\n");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void fb_dma_release(struct fb_dma_engine *e)
 {
 	u32 i;
 
-	if (!e)
-		return;
+	for (i = 0; i < e->nr; i++) {
+		if (e->ch[i].chan)
+			dma_release_channel(e->ch[i].chan);
+		e->ch[i].chan = NULL;
+	}
+}
+
+/* Requests every channel (near e->near_nid if set); -ENODEV if one lacks. */
+static int fb_dma_request_all(struct fb_dma_engine *e, u32 *found)
+{
+	u32 i;
+
+	for (i = 0; i < e->nr; i++) {
+		struct fb_dma_chan *c = &e->ch[i];
+		struct dma_device *dd;
+
+		c->chan = fb_dma_request(e->near_nid);
+		if (!c->chan) {
+			*found = i;
+			fb_dma_release(e);
+			return -ENODEV;
+		}
+		dd = c->chan->device;
+		c->dev = dmaengine_get_dma_device(c->chan);
+		c->no_order = dma_has_cap(DMA_COMPLETION_NO_ORDER, dd->cap_mask);
+		c->can_terminate = !!dd->device_terminate_all;
+	}
+	*found = e->nr;
+	return 0;
+}
+
+static void fb_dma_free(struct fb_dma_engine *e)
+{
+	u32 i;
+
+	fb_dma_release(e);
 	for (i = 0; i < e->nr; i++) {
 		struct fb_dma_chan *c = &e->ch[i];
 
-		dmaengine_terminate_sync(c->chan);
-		dma_release_channel(c->chan);
-		kvfree(c->cookies);
+		sg_free_table(&c->src_sgt);
+		sg_free_table(&c->dst_sgt);
+		kvfree(c->d);
 		kvfree(c->src_addr);
 		kvfree(c->dst_addr);
 	}
+	if (e->fs == &e->qfs)
+		fb_folios_free(&e->qfs);
 	kfree(e);
+}
+
+static void fb_dma_unmap(struct fb_dma_engine *e, struct fb_dma_chan *c)
+{
+	size_t size = e->fs->size;
+	u32 k;
+
+	if (c->sg_mapped) {
+		dma_unmap_sgtable(c->dev, &c->dst_sgt, DMA_FROM_DEVICE, 0);
+		dma_unmap_sgtable(c->dev, &c->src_sgt, DMA_TO_DEVICE, 0);
+		c->sg_mapped = false;
+	} else {
+		for (k = 0; k < c->nmapped; k++) {
+			dma_unmap_page(c->dev, c->dst_addr[k], size,
+				       DMA_FROM_DEVICE);
+			dma_unmap_page(c->dev, c->src_addr[k], size,
+				       DMA_TO_DEVICE);
+		}
+	}
+	c->nmapped = 0;
+}
+
+/* Has descriptor @k ended (the engine no longer touches its folios)? */
+static bool fb_dma_ended(struct fb_dma_chan *c, u32 k)
+{
+	struct fb_dma_desc *d = &c->d[k];
+	enum dma_status st;
+
+	if (READ_ONCE(d->state) != FB_D_PENDING)
+		return true;
+	/* an armed descriptor ends with its callback, which must not outlive us */
+	if (d->armed || c->no_order)
+		return false;
+	st = dmaengine_tx_status(c->chan, d->cookie, NULL);
+	if (st == DMA_COMPLETE)
+		d->state = FB_D_OK;
+	else if (st == DMA_ERROR)
+		d->state = FB_D_FAILED;
+	return d->state != FB_D_PENDING;
+}
+
+/* Advances c->resolved; true when every submitted descriptor ended. */
+static bool fb_dma_scan(struct fb_dma_chan *c)
+{
+	while (c->resolved < c->nsub && fb_dma_ended(c, c->resolved))
+		c->resolved++;
+	return c->resolved == c->nsub;
+}
+
+static void fb_dma_callback(void *param, const struct dmaengine_result *res)
+{
+	struct fb_dma_desc *d = param;
+	struct fb_dma_chan *c = d->c;
+
+	WRITE_ONCE(d->state, !res || res->result == DMA_TRANS_NOERROR ?
+		   FB_D_OK : FB_D_FAILED);
+	atomic_inc(&c->ncb);
+	wake_up(&c->wq);
+}
+
+/*
+ * Sleeps until a callback comes or @slice passes; 0, -ETIMEDOUT past
+ * @deadline, -EINTR on a fatal signal.
+ */
+static int fb_dma_sleep(struct fb_dma_chan *c, int seen, unsigned long deadline,
+			long slice)
+{
+	long left = (long)(deadline - jiffies);
+
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	if (left <= 0)
+		return -ETIMEDOUT;
+	wait_event_killable_timeout(c->wq, atomic_read(&c->ncb) != seen,
+				    min(left, slice));
+	return 0;
+}
+
+#ifdef FB_HAVE_SG_SET_FOLIO
+#define fb_sg_set_folio sg_set_folio
+#else
+/* what sg_set_folio() (not in 6.1) does: the folio's pages in one entry */
+static void fb_sg_set_folio(struct scatterlist *sg, struct folio *folio,
+			    size_t len, size_t offset)
+{
+	sg_set_page(sg, folio_page(folio, 0), len, offset);
+}
+#endif
+
+/* Maps one direction of a channel's block as one sg_table; per-folio addrs. */
+static int fb_dma_map_sg(struct fb_dma_chan *c, struct sg_table *sgt,
+			 struct folio **folios, size_t size,
+			 enum dma_data_direction dir, dma_addr_t *addr)
+{
+	struct scatterlist *sg;
+	u32 k, j = 0;
+	size_t off;
+	int ret;
+
+	for_each_sgtable_sg(sgt, sg, k)
+		fb_sg_set_folio(sg, folios[c->first + k], size, 0);
+	ret = dma_map_sgtable(c->dev, sgt, dir, 0);
+	if (ret)
+		return ret;
+	/* an IOMMU may merge entries: each still holds whole folios */
+	for_each_sgtable_dma_sg(sgt, sg, k)
+		for (off = 0; off < sg_dma_len(sg) && j < c->count;
+		     off += size)
+			addr[j++] = sg_dma_address(sg) + off;
+	if (j == c->count)
+		return 0;
+	dma_unmap_sgtable(c->dev, sgt, dir, 0);
+	return -EIO;
+}
+
+static void fb_dma_map(struct fb_dma_engine *e, struct fb_dma_chan *c)
+{
+	struct fb_folios *fs = e->fs;
+	dma_addr_t a;
+	u32 k;
+
+	if (e->map == FOLIOBENCH_DMA_MAP_SGTABLE) {
+		if (fb_dma_map_sg(c, &c->src_sgt, fs->src, fs->size,
+				  DMA_TO_DEVICE, c->src_addr))
+			return;
+		if (fb_dma_map_sg(c, &c->dst_sgt, fs->dst, fs->size,
+				  DMA_FROM_DEVICE, c->dst_addr)) {
+			dma_unmap_sgtable(c->dev, &c->src_sgt, DMA_TO_DEVICE, 0);
+			return;
+		}
+		c->sg_mapped = true;
+		c->nmapped = c->count;
+		return;
+	}
+	/* per folio: stops at the first that cannot be mapped (CPU copies it) */
+	for (k = 0; k < c->count; k++) {
+		a = dma_map_page(c->dev, folio_page(fs->src[c->first + k], 0), 0,
+				 fs->size, DMA_TO_DEVICE);
+		if (dma_mapping_error(c->dev, a))
+			break;
+		c->src_addr[k] = a;
+		a = dma_map_page(c->dev, folio_page(fs->dst[c->first + k], 0), 0,
+				 fs->size, DMA_FROM_DEVICE);
+		if (dma_mapping_error(c->dev, a)) {
+			dma_unmap_page(c->dev, c->src_addr[k], fs->size,
+				       DMA_TO_DEVICE);
+			break;
+		}
+		c->dst_addr[k] = a;
+		c->nmapped = k + 1;
+		cond_resched();
+	}
+}
+
+/*
+ * One descriptor per mapped folio. A full ring (I/OAT: prep returns NULL)
+ * is waited out and the prep retried; a NULL with nothing in flight is a
+ * real refusal and leaves the rest to the CPU. 0, -ETIMEDOUT or -EINTR.
+ */
+static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
+			 unsigned long deadline)
+{
+	size_t size = e->fs->size;
+	int ret = 0;
+	u32 k;
+
+	for (k = 0; k < c->nmapped; k++) {
+		struct fb_dma_desc *d = &c->d[k];
+		struct dma_async_tx_descriptor *tx;
+		unsigned long flags = DMA_CTRL_ACK;
+		dma_cookie_t cookie;
+
+		d->armed = e->irq == FOLIOBENCH_DMA_IRQ_EACH ||
+			   k == c->nmapped - 1;
+		if (d->armed)
+			flags |= DMA_PREP_INTERRUPT;
+		for (;;) {
+			int seen = atomic_read(&c->ncb);
+
+			tx = dmaengine_prep_dma_memcpy(c->chan, c->dst_addr[k],
+						       c->src_addr[k], size,
+						       flags);
+			if (tx)
+				break;
+			dma_async_issue_pending(c->chan);
+			if (fb_dma_scan(c))
+				break;
+			e->res->dma_prep_retries++;
+			ret = fb_dma_sleep(c, seen, deadline, 1);
+			if (ret)
+				break;
+		}
+		if (!tx)
+			break;
+		if (d->armed) {
+			tx->callback_result = fb_dma_callback;
+			tx->callback_param = d;
+		}
+		cookie = dmaengine_submit(tx);
+		if (dma_submit_error(cookie))
+			break;
+		d->cookie = cookie;
+		c->nsub = k + 1;
+	}
+	dma_async_issue_pending(c->chan);
+	return ret;
+}
+
+/* Waits until every submitted descriptor ended: 0, -ETIMEDOUT or -EINTR. */
+static int fb_dma_wait(struct fb_dma_chan *c, unsigned long deadline)
+{
+	int ret;
+
+	for (;;) {
+		int seen = atomic_read(&c->ncb);
+
+		if (fb_dma_scan(c))
+			return 0;
+		ret = fb_dma_sleep(c, seen, deadline, FB_DMA_SLICE);
+		if (ret)
+			return ret;
+	}
+}
+
+/*
+ * Keeps everything the engine may still write or call back into: the
+ * folios leave ctx (fb_run frees nothing), the engine goes on the
+ * quarantine list at teardown, and this module stays loaded until it ended.
+ */
+static void fb_dma_quarantine_engine(struct fb_dma_engine *e,
+				     struct fb_dma_chan *c, int why)
+{
+	e->qfs = e->ctx->fs;
+	memset(&e->ctx->fs, 0, sizeof(e->ctx->fs));
+	e->fs = &e->qfs;
+	e->quarantined = true;
+	e->res->flags |= FOLIOBENCH_RUN_F_DMA_QUARANTINED;
+	WRITE_ONCE(fb_dma_refuse, true);
+	__module_get(THIS_MODULE);
+	pr_err("foliobench: %s (%s) %s and cannot be terminated (no device_terminate_all): quarantined %u folio pairs (%zu KiB each) and %u channel(s) until the engine finishes; DMA runs are refused until the module is reloaded, which waits for that\n",
+	       dma_chan_name(c->chan), fb_dma_driver(c->chan),
+	       why == -EINTR ? "was interrupted by a fatal signal" : "timed out",
+	       e->qfs.nr, e->qfs.size >> 10, e->nr);
+}
+
+/* Ends a channel that did not finish: terminated, or the engine quarantined. */
+static int fb_dma_stop(struct fb_dma_engine *e, struct fb_dma_chan *c, int why)
+{
+	u32 k;
+
+	if (why == -ETIMEDOUT)
+		e->ctx->dma_timeout = true;
+	if (why == -EINTR)
+		e->res->flags |= FOLIOBENCH_RUN_F_INTERRUPTED;
+	if (c->can_terminate && !dmaengine_terminate_sync(c->chan)) {
+		/* nothing runs or calls back now; the CPU copies the rest */
+		for (k = c->resolved; k < c->nsub; k++)
+			if (READ_ONCE(c->d[k].state) == FB_D_PENDING)
+				c->d[k].state = FB_D_FAILED;
+		c->resolved = c->nsub;
+		pr_warn_ratelimited("foliobench: %s %s, terminated; the CPU copies what it did not\n",
+				    dma_chan_name(c->chan),
+				    why == -EINTR ? "interrupted" : "timed out");
+		return why == -EINTR ? why : 0;
+	}
+	if (!e->quarantined)
+		fb_dma_quarantine_engine(e, c, why);
+	return why == -EINTR ? why : -ETIMEDOUT;
+}
+
+/* The CPU copies every folio whose descriptor did not succeed. */
+static int fb_dma_fallback(struct fb_dma_engine *e, struct fb_dma_chan *c)
+{
+	struct fb_folios *fs = e->fs;
+	int ret;
+	u32 k;
+
+	for (k = 0; k < c->count; k++) {
+		u32 i = c->first + k;
+
+		if (k < c->nsub && c->d[k].state == FB_D_OK)
+			continue;
+		ret = e->ctx->fn->copy(fs->dst[i], fs->src[i]);
+		if (ret)
+			return ret;
+		e->ctx->dma_fallbacks++;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void fb_dma_reset(struct fb_dma_chan *c)
+{
+	u32 k;
+
+	c->nmapped = 0;
+	c->nsub = 0;
+	c->resolved = 0;
+	c->sg_mapped = false;
+	atomic_set(&c->ncb, 0);
+	for (k = 0; k < c->count; k++) {
+		c->d[k].c = c;
+		c->d[k].cookie = -EINVAL;
+		c->d[k].state = FB_D_PENDING;
+		c->d[k].armed = false;
+	}
+}
+
+/*
+ * One sample: from the channel request (REQUEST_BATCH) or the first mapping
+ * until every folio is copied. The phases are consecutive intervals of it.
+ */
+int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
+{
+	u64 t[FOLIOBENCH_DMA_NR_PHASES + 1], ph[FOLIOBENCH_DMA_NR_PHASES];
+	unsigned long deadline;
+	int ret = 0, err;
+	u32 i, found;
+
+	for (i = 0; i < e->nr; i++)
+		fb_dma_reset(&e->ch[i]);
+	t[0] = ktime_get_ns();
+	if (e->request == FOLIOBENCH_DMA_REQUEST_BATCH) {
+		ret = fb_dma_request_all(e, &found);
+		if (ret) {
+			pr_warn_ratelimited("foliobench: only %u of %u DMA_MEMCPY channels free for this batch\n",
+					    found, e->nr);
+			return ret;
+		}
+		for (i = 0; i < e->nr; i++) {
+			/* setup checked other channels; these may differ */
+			if (e->irq == FOLIOBENCH_DMA_IRQ_LAST && e->ch[i].no_order) {
+				pr_warn_ratelimited("foliobench: dma_irq=last: this batch got %s, which completes out of order\n",
+						    dma_chan_name(e->ch[i].chan));
+				fb_dma_release(e);
+				return -EOPNOTSUPP;
+			}
+		}
+	}
+	/* REQUEST_ONCE: the request was paid at setup (dma_request_ns) */
+	t[1] = e->request == FOLIOBENCH_DMA_REQUEST_BATCH ? ktime_get_ns() : t[0];
+	for (i = 0; i < e->nr; i++)
+		fb_dma_map(e, &e->ch[i]);
+	t[2] = ktime_get_ns();
+	deadline = jiffies + e->timeout;
+	for (i = 0; i < e->nr; i++) {
+		err = fb_dma_submit(e, &e->ch[i], deadline);
+		if (err)
+			err = fb_dma_stop(e, &e->ch[i], err);
+		if (err && !ret)
+			ret = err;
+		if (ret)
+			break;		/* the channels not submitted have nsub 0 */
+	}
+	t[3] = ktime_get_ns();
+	for (i = 0; i < e->nr; i++) {
+		struct fb_dma_chan *c = &e->ch[i];
+
+		if (e->quarantined)
+			break;		/* it keeps every channel as it is */
+		if (c->resolved == c->nsub)
+			continue;
+		/* after a fatal signal the rest are stopped at once */
+		err = ret ? ret : fb_dma_wait(c, deadline);
+		if (err)
+			err = fb_dma_stop(e, c, err);
+		if (err && !ret)
+			ret = err;
+	}
+	t[4] = ktime_get_ns();
+	if (e->quarantined)
+		return ret;	/* nothing may be unmapped or reused */
+	for (i = 0; i < e->nr; i++)
+		fb_dma_unmap(e, &e->ch[i]);
+	if (e->request == FOLIOBENCH_DMA_REQUEST_BATCH)
+		fb_dma_release(e);
+	t[5] = ktime_get_ns();
+	for (i = 0; i < e->nr && !ret; i++)
+		ret = fb_dma_fallback(e, &e->ch[i]);
+	t[6] = ktime_get_ns();
+	*ns = t[6] - t[0];
+
+	if (!ret && e->phases && e->it >= e->warmup) {
+		for (i = 0; i < FOLIOBENCH_DMA_NR_PHASES; i++)
+			ph[i] = t[i + 1] - t[i];
+		if (copy_to_user(e->phases + (u64)(e->it - e->warmup) *
+				 FOLIOBENCH_DMA_NR_PHASES, ph, sizeof(ph)))
+			ret = -EFAULT;
+	}
+	e->it++;
+	return ret;
+}
+
+/* Frees quarantined engines whose every descriptor has ended. */
+static void fb_dma_qpoll(struct work_struct *work)
+{
+	struct fb_dma_engine *e, *tmp;
+	bool more;
+	u32 i;
+
+	mutex_lock(&fb_dma_qlock);
+	list_for_each_entry_safe(e, tmp, &fb_dma_quarantine, qnode) {
+		bool ended = true;
+
+		for (i = 0; i < e->nr; i++)
+			ended &= fb_dma_scan(&e->ch[i]);
+		if (!ended)
+			continue;
+		list_del(&e->qnode);
+		for (i = 0; i < e->nr; i++)
+			fb_dma_unmap(e, &e->ch[i]);
+		pr_info("foliobench: the quarantined DMA engine finished; its %u folio pairs and channels are released (DMA runs stay refused until the module is reloaded)\n",
+			e->qfs.nr);
+		fb_dma_free(e);
+		/* fb_dma_exit() flushes this work before the module goes */
+		module_put(THIS_MODULE);
+	}
+	more = !list_empty(&fb_dma_quarantine);
+	mutex_unlock(&fb_dma_qlock);
+	if (more)
+		schedule_delayed_work(&fb_dma_qwork, HZ);
+}
+
+void fb_dma_teardown(struct fb_dma_engine *e)
+{
+	if (!e)
+		return;
+	if (e->quarantined) {
+		e->ctx = NULL;		/* both end with the ioctl */
+		e->res = NULL;
+		mutex_lock(&fb_dma_qlock);
+		list_add_tail(&e->qnode, &fb_dma_quarantine);
+		mutex_unlock(&fb_dma_qlock);
+		schedule_delayed_work(&fb_dma_qwork, HZ);
+		return;
+	}
+	fb_dma_free(e);
+}
+
+/* Module exit: a quarantined engine holds a module reference, so none left. */
+void fb_dma_exit(void)
+{
+	cancel_delayed_work_sync(&fb_dma_qwork);
+	WARN_ON_ONCE(!list_empty(&fb_dma_quarantine));
+}
+
+static int fb_dma_alloc_chan(struct fb_dma_engine *e, struct fb_dma_chan *c)
+{
+	c->d = kvcalloc(c->count, sizeof(*c->d), GFP_KERNEL);
+	c->src_addr = kvmalloc_array(c->count, sizeof(*c->src_addr),
+				     GFP_KERNEL);
+	c->dst_addr = kvmalloc_array(c->count, sizeof(*c->dst_addr),
+				     GFP_KERNEL);
+	if (!c->d || !c->src_addr || !c->dst_addr)
+		return -ENOMEM;
+	init_waitqueue_head(&c->wq);
+	if (e->map != FOLIOBENCH_DMA_MAP_SGTABLE)
+		return 0;
+	/* the tables are built once; each iteration maps and unmaps them */
+	if (sg_alloc_table(&c->src_sgt, c->count, GFP_KERNEL) ||
+	    sg_alloc_table(&c->dst_sgt, c->count, GFP_KERNEL))
+		return -ENOMEM;
+	return 0;
+}
+
+static void fb_dma_describe(struct fb_dma_engine *e, struct foliobench_run *r,
+			    const struct fb_func *fn)
+{
+	struct foliobench_dma_chan_info *ci = &r->dma[0];
+
+	snprintf(r->func_name, sizeof(r->func_name), "dma:%s", ci->driver);
+	snprintf(r->func_desc, sizeof(r->func_desc),
+		 "dmaengine memcpy on %s, %s, irq %s; CPU fallback %s%s",
+		 ci->dev, e->map == FOLIOBENCH_DMA_MAP_SGTABLE ? "sg_table" :
+		 "dma_map_page", e->irq == FOLIOBENCH_DMA_IRQ_EACH ? "each" :
+		 "last", fn->name, fn->batched ? " batched" : "");
+	r->dma_map_used = e->map;
+	r->dma_irq_used = e->irq;
 }
 
 int fb_dma_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 		 struct fb_dma_engine **out, struct foliobench_run *res)
 {
-	u32 n = min(r->nr_dma_chans, ctx->fs.nr), i, first = 0;
+	u32 n = min(r->nr_dma_chans, ctx->fs.nr), i, first = 0, found;
 	u32 ms = r->dma_timeout_ms ?: FOLIOBENCH_DMA_TIMEOUT_MS;
 	struct fb_dma_engine *e;
+	u64 t0;
+	int ret;
 
 	e = kzalloc(struct_size(e, ch, n), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
 	e->ctx = ctx;
+	e->res = res;
+	e->fs = &ctx->fs;
+	e->map = r->dma_map;
+	e->request = r->dma_request;
+	e->irq = r->dma_irq;
+	e->near_nid = r->dma_near == FOLIOBENCH_DMA_NEAR_SRC ? r->src_node :
+		      r->dma_near == FOLIOBENCH_DMA_NEAR_DST ? r->dst_node :
+		      NUMA_NO_NODE;
+	e->phases = u64_to_user_ptr(r->dma_phases);
+	e->warmup = r->warmup;
 	e->timeout = msecs_to_jiffies(ms);
-
+	e->nr = n;
 	for (i = 0; i < n; i++) {
 		struct fb_dma_chan *c = &e->ch[i];
 
-		c->chan = fb_dma_request();
-		if (!c->chan)
-			break;
-		e->nr = i + 1;
-		fb_dma_name(&res->dma[i], c->chan);
-		c->dev = dmaengine_get_dma_device(c->chan);
-		init_completion(&c->done);
 		c->first = first;
 		c->count = ctx->fs.nr / n + (i < ctx->fs.nr % n);
 		first += c->count;
-		c->cookies = kvmalloc_array(c->count, sizeof(*c->cookies),
-					    GFP_KERNEL);
-		c->src_addr = kvmalloc_array(c->count, sizeof(*c->src_addr),
-					     GFP_KERNEL);
-		c->dst_addr = kvmalloc_array(c->count, sizeof(*c->dst_addr),
-					     GFP_KERNEL);
-		if (!c->cookies || !c->src_addr || !c->dst_addr) {
-			fb_dma_teardown(e);
-			return -ENOMEM;
+		ret = fb_dma_alloc_chan(e, c);
+		if (ret)
+			goto err;
+	}
+
+	t0 = ktime_get_ns();
+	ret = fb_dma_request_all(e, &found);
+	res->dma_request_ns = ktime_get_ns() - t0;
+	res->dma_chans_used = found;
+	if (ret) {
+		if (e->near_nid == NUMA_NO_NODE)
+			pr_warn_ratelimited("foliobench: asked for %u DMA_MEMCPY channels, found %u\n",
+					    n, found);
+		else
+			pr_warn_ratelimited("foliobench: asked for %u DMA_MEMCPY channels on node %d, found %u\n",
+					    n, e->near_nid, found);
+		goto err;
+	}
+	for (i = 0; i < n; i++) {
+		fb_dma_name(&res->dma[i], e->ch[i].chan);
+		if (e->irq == FOLIOBENCH_DMA_IRQ_LAST && e->ch[i].no_order) {
+			pr_warn_ratelimited("foliobench: RUN: dma_irq=last needs in-order channels; %s completes out of order\n",
+					    dma_chan_name(e->ch[i].chan));
+			res->bad_field = FOLIOBENCH_FIELD_DMA_IRQ;
+			ret = -EOPNOTSUPP;
+			goto err;
 		}
 	}
-	res->dma_chans_used = e->nr;
-	if (e->nr < n) {
-		pr_warn_ratelimited("foliobench: asked for %u DMA_MEMCPY channels, found %u\n",
-				    n, e->nr);
-		fb_dma_teardown(e);
-		return -ENODEV;
+	fb_dma_describe(e, res, ctx->fn);
+	if (e->request == FOLIOBENCH_DMA_REQUEST_BATCH) {
+		/* each iteration requests its own, timed */
+		fb_dma_release(e);
+		res->dma_request_ns = 0;
 	}
 	*out = e;
 	return 0;
-}
-
-static void fb_dma_callback(void *param, const struct dmaengine_result *res)
-{
-	struct fb_dma_chan *c = param;
-
-	c->result = res ? res->result : DMA_TRANS_NOERROR;
-	complete(&c->done);
-}
-
-/*
- * Maps and submits one descriptor per folio; only the last asks for an
- * interrupt. Stops at the first folio that cannot be mapped or prepared:
- * that one and the rest are left to the CPU.
- */
-static void fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c)
-{
-	struct fb_folios *fs = &e->ctx->fs;
-	u32 k;
-
-	c->armed = false;
-	c->result = DMA_TRANS_NOERROR;
-	reinit_completion(&c->done);
-	for (k = 0; k < c->count; k++) {
-		c->cookies[k] = -EINVAL;
-		c->src_addr[k] = DMA_MAPPING_ERROR;
-		c->dst_addr[k] = DMA_MAPPING_ERROR;
-	}
-
-	for (k = 0; k < c->count; k++) {
-		struct dma_async_tx_descriptor *tx;
-		bool last = k == c->count - 1;
-		u32 i = c->first + k;
-		dma_addr_t a;
-		dma_cookie_t cookie;
-
-		a = dma_map_page(c->dev, folio_page(fs->src[i], 0), 0, fs->size,
-				 DMA_TO_DEVICE);
-		if (dma_mapping_error(c->dev, a))
-			break;
-		c->src_addr[k] = a;
-		a = dma_map_page(c->dev, folio_page(fs->dst[i], 0), 0, fs->size,
-				 DMA_FROM_DEVICE);
-		if (dma_mapping_error(c->dev, a))
-			break;
-		c->dst_addr[k] = a;
-
-		tx = dmaengine_prep_dma_memcpy(c->chan, c->dst_addr[k],
-					       c->src_addr[k], fs->size,
-					       last ? DMA_PREP_INTERRUPT | DMA_CTRL_ACK :
-					       DMA_CTRL_ACK);
-		if (!tx)
-			break;
-		if (last) {
-			tx->callback_result = fb_dma_callback;
-			tx->callback_param = c;
-		}
-		cookie = dmaengine_submit(tx);
-		if (dma_submit_error(cookie))
-			break;
-		c->cookies[k] = cookie;
-		c->armed = last;
-		cond_resched();
-	}
-	dma_async_issue_pending(c->chan);
-}
-
-/* Waits for a channel until @deadline; on timeout or error stops it. */
-static void fb_dma_wait(struct fb_dma_engine *e, struct fb_dma_chan *c,
-			unsigned long deadline)
-{
-	dma_cookie_t last = -EINVAL;
-	bool timed_out = false;
-	long left;
-	u32 k;
-
-	for (k = 0; k < c->count && c->cookies[k] >= DMA_MIN_COOKIE; k++)
-		last = c->cookies[k];
-	if (last < DMA_MIN_COOKIE)
-		return;
-
-	if (c->armed) {
-		left = max_t(long, (long)(deadline - jiffies), 1);
-		timed_out = !wait_for_completion_timeout(&c->done, left);
-	} else {
-		/* no interrupt coming: poll the last submitted descriptor */
-		while (dmaengine_tx_status(c->chan, last, NULL) == DMA_IN_PROGRESS) {
-			if (time_after(jiffies, deadline)) {
-				timed_out = true;
-				break;
-			}
-			usleep_range(20, 50);
-		}
-	}
-
-	if (timed_out) {
-		e->ctx->dma_timeout = true;
-		pr_warn_ratelimited("foliobench: %s timed out, the CPU copies what it did not\n",
-				    dma_chan_name(c->chan));
-	}
-	if (timed_out || c->result != DMA_TRANS_NOERROR)
-		dmaengine_terminate_sync(c->chan);
-}
-
-/*
- * Unmaps everything; the CPU copies every folio whose descriptor did not
- * complete (after a CPU copy error only the unmapping goes on).
- */
-static int fb_dma_finish(struct fb_dma_engine *e, struct fb_dma_chan *c)
-{
-	struct fb_folios *fs = &e->ctx->fs;
-	int ret = 0;
-	u32 k;
-
-	for (k = 0; k < c->count; k++) {
-		u32 i = c->first + k;
-		bool done;
-
-		done = c->cookies[k] >= DMA_MIN_COOKIE &&
-		       dmaengine_tx_status(c->chan, c->cookies[k], NULL) ==
-		       DMA_COMPLETE;
-		if (c->dst_addr[k] != DMA_MAPPING_ERROR)
-			dma_unmap_page(c->dev, c->dst_addr[k], fs->size,
-				       DMA_FROM_DEVICE);
-		if (c->src_addr[k] != DMA_MAPPING_ERROR)
-			dma_unmap_page(c->dev, c->src_addr[k], fs->size,
-				       DMA_TO_DEVICE);
-		if (!done && !ret) {
-			ret = e->ctx->fn->copy(fs->dst[i], fs->src[i]);
-			if (!ret)
-				e->ctx->dma_fallbacks++;
-		}
-		cond_resched();
-	}
-	return ret;
-}
-
-/* One sample: from the first mapping until every channel's folios are copied. */
-int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
-{
-	unsigned long deadline;
-	int ret = 0, err;
-	u64 t0, t1;
-	u32 i;
-
-	t0 = ktime_get_ns();
-	for (i = 0; i < e->nr; i++)
-		fb_dma_submit(e, &e->ch[i]);
-	deadline = jiffies + e->timeout;
-	for (i = 0; i < e->nr; i++)
-		fb_dma_wait(e, &e->ch[i], deadline);
-	for (i = 0; i < e->nr; i++) {
-		err = fb_dma_finish(e, &e->ch[i]);
-		if (err && !ret)
-			ret = err;
-	}
-	t1 = ktime_get_ns();
-	*ns = t1 - t0;
+err:
+	fb_dma_free(e);
 	return ret;
 }

@@ -210,6 +210,7 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 	bool on_cpu = r->engine == FOLIOBENCH_ENGINE_CPU;
 	const struct fb_func *fn;
 	u32 *list, i, j;
+	int ret;
 
 	if (r->reserved_in)
 		return fb_bad(r, FOLIOBENCH_FIELD_RESERVED, "reserved_in",
@@ -283,6 +284,9 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 			return fb_bad(r, FOLIOBENCH_FIELD_CPUS_USED,
 				      "cpus_used", 1);
 	}
+	ret = fb_dma_validate(r);
+	if (ret)
+		return ret;
 	if (r->evict > FOLIOBENCH_EVICT_BOTH)
 		return fb_bad(r, FOLIOBENCH_FIELD_EVICT, "evict", r->evict);
 	if (r->verify > 1)
@@ -587,6 +591,7 @@ static int __init fb_init(void)
 static void __exit fb_exit(void)
 {
 	misc_deregister(&fb_misc);
+	fb_dma_exit();
 	destroy_workqueue(fb_wq);
 }
 

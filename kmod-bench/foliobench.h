@@ -105,6 +105,8 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns);
 void fb_dma_teardown(struct fb_dma_engine *e);
 int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 		bool *more);
+int fb_dma_validate(struct foliobench_run *r);
+void fb_dma_exit(void);
 
 /* INFO: what the running kernel selected for its copy routines */
 void fb_kinfo_fill(struct foliobench_info *in);

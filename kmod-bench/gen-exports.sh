@@ -90,4 +90,6 @@ define FB_KERNEL_FOLIOS_MC_COPY "series folios_mc_copy() in this kernel" \
 	have_folios_mc_copy
 define FB_KERNEL_MIGRATE_OFFLOAD "series migrate offload hooks in this kernel" \
 	have_migrate_offload
+define FB_HAVE_SG_SET_FOLIO "sg_set_folio() in linux/scatterlist.h" \
+	in_header include/linux/scatterlist.h 'void sg_set_folio('
 echo "#endif"

@@ -37,6 +37,10 @@ bad "--ci-target -1" copy --reps auto --ci-target -1
 bad "xml" copy --format xml
 bad "--rows height" copy --rows height
 bad "--channels" copy --channels 2
+bad "--dma-map rings" copy --backend kmod --channels 1 --dma-map rings
+bad "--dma-irq never" copy --backend kmod --channels 1 --dma-irq never
+bad "--dma-near" copy --dma-near src
+bad "--dma-request" copy --backend kmod --threads 1 --dma-request batch
 bad "cpu 9999 is not online" copy --cpus 9999
 bad "3 CPUs" copy --cpus 0,0,0 --oversubscribe --threads 2
 bad "--total 1T" copy --total 1T

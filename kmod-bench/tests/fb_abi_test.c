@@ -24,6 +24,13 @@
  *   dma-fail   fb_test_dma fail_desc: the CPU fallback and its count
  *   dma-skip   fb_test_dma skip_desc: verify catches an uncopied folio
  *   dma-stall  fb_test_dma stall_desc: the timeout and its fallback
+ *   dma-mode M fb_test_dma loaded with mode=M (basic, dsa, ioat, ptdma):
+ *              every mapping, interrupt and request choice verifies with 0
+ *              CPU fallbacks, raw phases that sum to the sample, the right
+ *              fallback count for fail_desc, channels near a node
+ *   dma-quarantine M  mode dsa or ioat: stall_desc on a channel that
+ *              cannot be terminated quarantines; DMA runs are refused
+ *   dma-kill   mode dsa: a stalled run dies at SIGKILL, and quarantines
  *   kernel baseline|patched
  *              INFO.kernel_patches as expected (patched: the module was
  *              built against headers with the RFC's helpers), per-page
@@ -70,6 +77,7 @@ static struct foliobench_info info;
 static uint32_t llc_ids[MAX_CPUS];
 static uint64_t samples[MAX_ITERS];
 static uint32_t cpus_used[64];
+static uint64_t phases[MAX_ITERS][FOLIOBENCH_DMA_NR_PHASES];
 static int fd = -1;
 
 /* ---- TAP ---- */
@@ -126,6 +134,24 @@ static int write_param(const char *mod, const char *name, const char *val)
 	ok = write(pfd, val, strlen(val)) == (ssize_t)strlen(val);
 	close(pfd);
 	return ok ? 0 : -1;
+}
+
+static long read_param(const char *mod, const char *name)
+{
+	char path[256], buf[32];
+	ssize_t n;
+	int pfd;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", mod, name);
+	pfd = open(path, O_RDONLY);
+	if (pfd < 0)
+		return -1;
+	n = read(pfd, buf, sizeof(buf) - 1);
+	close(pfd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
 }
 
 static int errno_of(int ret)
@@ -196,6 +222,7 @@ static void dma_init(struct foliobench_run *r, uint32_t chans)
 static int run(struct foliobench_run *r)
 {
 	memset(samples, 0, sizeof(samples));
+	memset(phases, 0, sizeof(phases));
 	memset(cpus_used, 0xff, sizeof(cpus_used));
 	return errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, r));
 }
@@ -788,6 +815,19 @@ static void cmd_bad(const char *arg)
 		  true, 4096, FOLIOBENCH_FIELD_CPU_LIST, true, EINVAL },
 		{ "dma cpus_used set", offsetof(struct foliobench_run, cpus_used),
 		  true, 4096, FOLIOBENCH_FIELD_CPUS_USED, true, EINVAL },
+		U32(dma_map, 1, DMA_MAP),
+		U32(dma_request, 1, DMA_REQUEST),
+		U32(dma_near, 1, DMA_NEAR),
+		U32(dma_irq, 1, DMA_IRQ),
+		U64(dma_phases, 4096, DMA_PHASES, EINVAL),
+		D32(dma_map, 2, DMA_MAP),
+		D32(dma_request, 2, DMA_REQUEST),
+		D32(dma_near, 3, DMA_NEAR),
+		D32(dma_irq, 2, DMA_IRQ),
+		{ "dma dma_phases kernel address",
+		  offsetof(struct foliobench_run, dma_phases), true,
+		  0xffff888000000000ULL, FOLIOBENCH_FIELD_DMA_PHASES, true,
+		  EFAULT },
 	};
 	struct foliobench_run r;
 	struct foliobench_info in;
@@ -1168,9 +1208,12 @@ static const char *dma_problem(const struct foliobench_run *r, uint32_t n)
 
 	if (r->dma_chans_used != n)
 		return "dma_chans_used differs";
+	if (strcmp(r->func_name, "dma:fb_test_dma"))
+		return "func_name does not name the engine";
 	for (i = 0; i < n; i++) {
-		if (!r->dma[i].chan[0] || strcmp(r->dma[i].dev, "fb_test_dma"))
-			return "channel or device name wrong";
+		if (!r->dma[i].chan[0] || strcmp(r->dma[i].dev, "fb_test_dma") ||
+		    strcmp(r->dma[i].driver, "fb_test_dma"))
+			return "channel, device or driver name wrong";
 		for (j = 0; j < i; j++)
 			if (!strcmp(r->dma[i].chan, r->dma[j].chan))
 				return "a channel twice";
@@ -1208,8 +1251,8 @@ static void cmd_dma(const char *arg)
 				if (!why && r.dma_fallbacks)
 					why = "fallbacks without a failure";
 				tap(!why, "RUN dma channels=%u fallback %s %s: %s",
-				    n, r.func_name, mode_name(b),
-				    why ? why : r.dma[0].chan);
+				    n, func_info(f, b) ? func_info(f, b)->name :
+				    "?", mode_name(b), why ? why : r.dma[0].chan);
 			}
 		}
 	}
@@ -1316,9 +1359,324 @@ static void cmd_dma_stall(const char *arg)
 		tap(false, "set fb_test_dma stall_desc=2: %s", strerror(errno));
 		return;
 	}
-	dma_fault_case("stall_desc=2 timeout 200 ms", 1, 4, 200, 3,
+	/* 1 s: the first descriptor surely ends before it, even emulated */
+	dma_fault_case("stall_desc=2 timeout 1000 ms", 1, 4, 1000, 3,
 		       FOLIOBENCH_RUN_F_DMA_TIMEOUT);
 	write_param("fb_test_dma", "stall_desc", "0");
+}
+
+/* ---- dma modes (fb_test_dma mode=) ---- */
+
+struct dma_mode {
+	const char *name;		/* fb_test_dma mode= */
+	const char *label;		/* in every TAP line */
+	bool no_order, terminate;
+	int node;			/* the guest script loads it so */
+	uint32_t nr_folios;		/* ioat: more than its ring of 8 */
+	long fail_fallbacks;		/* fail_desc=3, 1 channel, 8 folios; -1:
+					 * what was queued (errors tells); -2:
+					 * none, the driver reports it done
+					 */
+};
+
+static const struct dma_mode dma_modes[] = {
+	{ "basic", "basic", false, true, -1, 8, 6 },
+	{ "dsa", "DSA-like", true, false, 0, 8, 1 },
+	{ "ioat", "I/OAT-like", false, false, 0, 32, -1 },
+	{ "ptdma", "PTDMA-like", false, true, 0, 8, -2 },
+};
+
+static const struct dma_mode *find_mode(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dma_modes); i++)
+		if (!strcmp(dma_modes[i].name, name))
+			return &dma_modes[i];
+	return NULL;
+}
+
+/* The phases of every iteration are consecutive: they sum to its sample. */
+static const char *phase_problem(const struct foliobench_run *r)
+{
+	static char why[128];
+	uint32_t i, p;
+
+	for (i = 0; i < r->iterations_done && i < MAX_ITERS; i++) {
+		uint64_t sum = 0;
+
+		for (p = 0; p < FOLIOBENCH_DMA_NR_PHASES; p++)
+			sum += phases[i][p];
+		if (sum != samples[i]) {
+			snprintf(why, sizeof(why),
+				 "phases of iteration %u sum to %llu, sample %llu",
+				 i, (unsigned long long)sum,
+				 (unsigned long long)samples[i]);
+			return why;
+		}
+		if (r->dma_request == FOLIOBENCH_DMA_REQUEST_ONCE &&
+		    phases[i][FOLIOBENCH_DMA_PHASE_REQUEST])
+			return "request phase set with dma_request=once";
+	}
+	return NULL;
+}
+
+static const char *const map_names[] = { "sgtable", "page" };
+static const char *const irq_names[] = { "each", "last" };
+static const char *const req_names[] = { "once", "batch" };
+
+static void dma_mode_runs(const struct dma_mode *m)
+{
+	uint32_t map, irq, req, n, v;
+	struct foliobench_run r;
+	const char *why;
+	int err;
+
+	/* 1 and 2 channels x map x irq x request */
+	for (v = 0; v < 16; v++) {
+		n = 1 + (v >> 3);
+		map = (v >> 2) & 1;
+		irq = (v >> 1) & 1;
+		req = v & 1;
+		if (n > info.nr_dma_chans)
+			break;
+		/* out of order: irq=last is refused, once per channel count */
+		if (m->no_order && irq == FOLIOBENCH_DMA_IRQ_LAST && (map || req))
+			continue;
+		dma_init(&r, n);
+		r.nr_folios = m->nr_folios;
+		r.iterations = 3;
+		r.dma_map = map;
+		r.dma_irq = irq;
+		r.dma_request = req;
+		r.dma_phases = (uintptr_t)phases;
+		err = run(&r);
+		if (m->no_order && irq == FOLIOBENCH_DMA_IRQ_LAST) {
+			tap(err == EOPNOTSUPP &&
+			    r.bad_field == FOLIOBENCH_FIELD_DMA_IRQ,
+			    "%s: RUN dma irq=last refused on an out-of-order channel: errno %d, bad_field %u",
+			    m->label, err, r.bad_field);
+			continue;
+		}
+		why = run_problem(&r, err);
+		if (!why)
+			why = dma_problem(&r, n);
+		if (!why && r.dma_fallbacks)
+			why = "CPU fallbacks without a failure";
+		if (!why && (r.dma_map_used != map || r.dma_irq_used != irq))
+			why = "dma_map_used or dma_irq_used differs";
+		if (!why)
+			why = phase_problem(&r);
+		if (!why && !strcmp(m->name, "ioat") && n == 1 &&
+		    !r.dma_prep_retries)
+			why = "a full ring was never waited out";
+		if (!why && strcmp(m->name, "ioat") && r.dma_prep_retries)
+			why = "prep retries without a ring";
+		if (!why && (r.dma_request_ns != 0) !=
+		    (req == FOLIOBENCH_DMA_REQUEST_ONCE))
+			why = "dma_request_ns does not match dma_request";
+		tap(!why, "%s: RUN dma channels=%u %u folios map=%s irq=%s request=%s verifies, 0 CPU fallbacks, %llu prep retries%s%s",
+		    m->label, n, r.nr_folios, map_names[map], irq_names[irq],
+		    req_names[req], (unsigned long long)r.dma_prep_retries,
+		    why ? ": " : "", why ? why : "");
+	}
+}
+
+static void dma_mode_fail(const struct dma_mode *m)
+{
+	long before = read_param("fb_test_dma", "errors"), errs;
+	struct foliobench_run r;
+	const char *why;
+	int err;
+
+	if (before < 0 || write_param("fb_test_dma", "fail_desc", "3")) {
+		tap(false, "%s: fb_test_dma errors/fail_desc: %s", m->label,
+		    strerror(errno));
+		return;
+	}
+	dma_init(&r, 1);
+	r.nr_folios = 8;
+	err = run(&r);
+	write_param("fb_test_dma", "fail_desc", "0");
+	errs = read_param("fb_test_dma", "errors") - before;
+	if (m->fail_fallbacks == -2) {
+		/* ptdma calls back "done": only verify can tell */
+		tap(errs == 1 && err == EIO && !r.dma_fallbacks &&
+		    (r.flags & FOLIOBENCH_RUN_F_VERIFY_FAILED) &&
+		    r.mismatch_folio == 2,
+		    "%s: RUN dma fail_desc=3: the driver reports it done, verify catches folio %u: errno %d, %llu CPU fallbacks",
+		    m->label, r.mismatch_folio, err,
+		    (unsigned long long)r.dma_fallbacks);
+		return;
+	}
+	why = run_problem(&r, err);
+	if (!why)
+		why = dma_problem(&r, 1);
+	if (!why && (long)r.dma_fallbacks != errs)
+		why = "dma_fallbacks differs from the descriptors that failed";
+	if (!why && m->fail_fallbacks >= 0 &&
+	    (long)r.dma_fallbacks != m->fail_fallbacks)
+		why = "dma_fallbacks differs from the mode's count";
+	if (!why && (!errs || !(r.flags & FOLIOBENCH_RUN_F_DMA_FALLBACK)))
+		why = "no failure or no flag DMA_FALLBACK";
+	tap(!why, "%s: RUN dma fail_desc=3 verifies: %llu CPU fallbacks for %ld failed descriptors%s%s",
+	    m->label, (unsigned long long)r.dma_fallbacks, errs,
+	    why ? ": " : "", why ? why : "");
+}
+
+static void dma_mode_near(const struct dma_mode *m)
+{
+	struct foliobench_run r;
+	int err;
+
+	dma_init(&r, 1);
+	r.dma_near = FOLIOBENCH_DMA_NEAR_SRC;
+	err = run(&r);
+	if (m->node < 0)
+		tap(err == ENODEV && !r.dma_chans_used,
+		    "%s: RUN dma near=src, no channel on node 0: errno %d",
+		    m->label, err);
+	else
+		tap(!run_problem(&r, err) && r.dma[0].node == m->node,
+		    "%s: RUN dma near=src picks a channel on node %d: errno %d, node %d",
+		    m->label, m->node, err, r.dma[0].node);
+	if (nodes < 2)
+		return;
+	dma_init(&r, 1);
+	r.src_node = 0;
+	r.dst_node = 1;
+	r.dma_near = FOLIOBENCH_DMA_NEAR_DST;
+	err = run(&r);
+	tap(err == ENODEV && !r.dma_chans_used,
+	    "%s: RUN dma near=dst, no channel on node 1: errno %d", m->label,
+	    err);
+}
+
+static void cmd_dma_mode(const char *arg)
+{
+	const struct dma_mode *m = find_mode(arg);
+	struct foliobench_run r;
+	const char *why = NULL;
+	uint32_t i, want = 0;
+
+	if (!m) {
+		tap(false, "dma-mode %s: allowed basic, dsa, ioat, ptdma", arg);
+		return;
+	}
+	if (m->no_order)
+		want |= FOLIOBENCH_DMA_CHAN_F_NO_ORDER;
+	if (m->terminate)
+		want |= FOLIOBENCH_DMA_CHAN_F_TERMINATE;
+	get_info(&info);
+	for (i = 0; i < info.nr_dma_chans && i < FOLIOBENCH_MAX_DMA_CHANS; i++) {
+		if (info.dma[i].flags != want || info.dma[i].node != m->node ||
+		    strcmp(info.dma[i].driver, "fb_test_dma"))
+			why = "flags, node or driver differ";
+	}
+	tap(info.nr_dma_chans && !why,
+	    "%s: INFO: %u channels of driver %s, node %d, flags %#x (want %#x)",
+	    m->label, info.nr_dma_chans, info.dma[0].driver, info.dma[0].node,
+	    info.dma[0].flags, want);
+	dma_mode_runs(m);
+	dma_mode_fail(m);
+	dma_mode_near(m);
+	if (m->terminate) {
+		/* the first stalls, the rest queue behind it: all 4 dropped */
+		write_param("fb_test_dma", "stall_desc", "1");
+		dma_init(&r, 1);
+		r.nr_folios = 4;
+		r.dma_timeout_ms = 200;
+		run(&r);
+		write_param("fb_test_dma", "stall_desc", "0");
+		tap(r.dma_fallbacks == 4 && (r.flags & FOLIOBENCH_RUN_F_DMA_TIMEOUT) &&
+		    !(r.flags & FOLIOBENCH_RUN_F_DMA_QUARANTINED) &&
+		    (r.flags & FOLIOBENCH_RUN_F_VERIFIED),
+		    "%s: RUN dma stall_desc=1: terminated, %llu CPU fallbacks (want 4), not quarantined, flags %#x",
+		    m->label, (unsigned long long)r.dma_fallbacks, r.flags);
+	}
+}
+
+/* After a quarantine: DMA refused with the flag, the CPU engine still runs. */
+static void dma_refused(const char *label)
+{
+	struct foliobench_run r;
+	int err;
+
+	dma_init(&r, 1);
+	err = run(&r);
+	tap(err == EBUSY && (r.flags & FOLIOBENCH_RUN_F_DMA_QUARANTINED) &&
+	    !r.folios_obtained,
+	    "quarantine (%s): a later DMA run is refused: errno %d, flags %#x",
+	    label, err, r.flags);
+	run_init(&r);
+	err = run(&r);
+	tap(!run_problem(&r, err), "quarantine (%s): the CPU engine still runs",
+	    label);
+}
+
+static void cmd_dma_quarantine(const char *arg)
+{
+	const struct dma_mode *m = find_mode(arg);
+	struct foliobench_run r;
+	uint32_t want;
+	int err;
+
+	if (!m || m->terminate) {
+		tap(false, "dma-quarantine %s: allowed dsa, ioat", arg);
+		return;
+	}
+	/*
+	 * stall_desc=2: DSA-like, the wait times out with the others done;
+	 * I/OAT-like, the stalled ring fills and the submit times out.
+	 */
+	write_param("fb_test_dma", "stall_desc", "2");
+	dma_init(&r, 1);
+	r.nr_folios = 16;
+	r.dma_timeout_ms = 300;
+	err = run(&r);
+	write_param("fb_test_dma", "stall_desc", "0");
+	want = FOLIOBENCH_RUN_F_DMA_TIMEOUT | FOLIOBENCH_RUN_F_DMA_QUARANTINED;
+	tap(err == ETIMEDOUT && (r.flags & want) == want &&
+	    !r.iterations_done && !r.dma_fallbacks &&
+	    !(r.flags & FOLIOBENCH_RUN_F_VERIFIED),
+	    "quarantine (%s): a stall without terminate ends the run: errno %d, flags %#x, %u samples, %llu CPU fallbacks",
+	    m->label, err, r.flags, r.iterations_done,
+	    (unsigned long long)r.dma_fallbacks);
+	dma_refused(m->label);
+}
+
+static void cmd_dma_kill(const char *arg)
+{
+	struct foliobench_run r;
+	int status = 0, i;
+	pid_t pid;
+
+	long stalls = read_param("fb_test_dma", "stalls");
+
+	write_param("fb_test_dma", "stall_desc", "2");
+	pid = fork();
+	if (pid == 0) {
+		dma_init(&r, 1);
+		r.dma_timeout_ms = FOLIOBENCH_MAX_DMA_TIMEOUT_MS;
+		_exit(run(&r) == 0 ? 0 : 1);
+	}
+	/* kill it once it waits on the stalled descriptor, not before */
+	for (i = 0; i < 300 && read_param("fb_test_dma", "stalls") == stalls; i++)
+		usleep(100000);
+	usleep(200000);
+	kill(pid, SIGKILL);
+	/* 60 s: far below the 600 s timeout, far above an emulated wake-up */
+	for (i = 0; i < 600 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(100000);
+	write_param("fb_test_dma", "stall_desc", "0");
+	tap(i < 600 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	    "quarantine (DSA-like): a run waiting on a stalled channel dies at SIGKILL (%d ms)",
+	    i * 100);
+	if (i == 600) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	dma_refused("DSA-like, killed");
 }
 
 /* ---- main ---- */
@@ -1428,6 +1786,9 @@ static const struct command commands[] = {
 	{ "dma-fail", cmd_dma_fail, false },
 	{ "dma-skip", cmd_dma_skip, false },
 	{ "dma-stall", cmd_dma_stall, false },
+	{ "dma-mode", cmd_dma_mode, true },
+	{ "dma-quarantine", cmd_dma_quarantine, true },
+	{ "dma-kill", cmd_dma_kill, false },
 	{ "kernel", cmd_kernel, true },
 };
 

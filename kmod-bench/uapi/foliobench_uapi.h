@@ -24,9 +24,18 @@
  *           own bookkeeping could not be allocated.
  *   ENOSPC  not all folios could be allocated (fragmentation): nothing ran,
  *           folios_obtained says how many the node gave (flag PARTIAL_ALLOC).
- *   ENODEV  engine DMA: fewer DMA_MEMCPY channels than asked for;
- *           dma_chans_used says how many were found.
- *   EOPNOTSUPP  evict on a kernel without clflush_cache_range (non-x86).
+ *   ENODEV  engine DMA: fewer DMA_MEMCPY channels than asked for (near
+ *           the node dma_near names, if set); dma_chans_used says how many
+ *           were found.
+ *   EBUSY   engine DMA, flag DMA_QUARANTINED: an earlier run timed out on
+ *           a channel that cannot be terminated; its memory is kept until
+ *           the engine finishes, and DMA runs are refused until the module
+ *           is reloaded.
+ *   ETIMEDOUT  engine DMA: a channel timed out (or a fatal signal came)
+ *           and cannot be terminated: flag DMA_QUARANTINED, the run ends.
+ *   EOPNOTSUPP  evict on a kernel without clflush_cache_range (non-x86);
+ *           engine DMA: dma_irq LAST on a channel that completes out of
+ *           order (bad_field DMA_IRQ).
  *   EINTR   a signal ended the run between iterations; iterations_done
  *           samples were written (flag INTERRUPTED).
  *   EIO     verify found a folio that differs from its source:
@@ -121,6 +130,7 @@
 #define FOLIOBENCH_RUN_F_DMA_TIMEOUT	(1U << 6)
 #define FOLIOBENCH_RUN_F_LIST_FALLBACK	(1U << 7)	/* list_fallbacks > 0 */
 #define FOLIOBENCH_RUN_F_FAULT_INJECTED	(1U << 8)	/* fail_folio_index set */
+#define FOLIOBENCH_RUN_F_DMA_QUARANTINED (1U << 16)	/* see ETIMEDOUT, EBUSY */
 
 /* RUN.bad_field: which input was rejected with EINVAL */
 #define FOLIOBENCH_FIELD_NONE		0
@@ -146,7 +156,50 @@
 #define FOLIOBENCH_FIELD_SAMPLES	20
 #define FOLIOBENCH_FIELD_CPUS_USED	21
 #define FOLIOBENCH_FIELD_RESERVED	22
-#define FOLIOBENCH_NR_FIELDS		23
+#define FOLIOBENCH_FIELD_DMA_MAP	23
+#define FOLIOBENCH_FIELD_DMA_REQUEST	24
+#define FOLIOBENCH_FIELD_DMA_NEAR	25
+#define FOLIOBENCH_FIELD_DMA_IRQ	26
+#define FOLIOBENCH_FIELD_DMA_PHASES	27
+#define FOLIOBENCH_NR_FIELDS		28
+
+/* RUN.dma_map: how folios are mapped for the engine */
+#define FOLIOBENCH_DMA_MAP_SGTABLE	0	/* sg_set_folio + dma_map_sgtable,
+						 * one table per channel batch
+						 * (DCBM)
+						 */
+#define FOLIOBENCH_DMA_MAP_PAGE		1	/* dma_map_page per folio */
+
+/* RUN.dma_request: when channels are requested */
+#define FOLIOBENCH_DMA_REQUEST_ONCE	0	/* at setup, untimed (dma_request_ns) */
+#define FOLIOBENCH_DMA_REQUEST_BATCH	1	/* every iteration, timed, as DCBM
+						 * pays it per migrate batch
+						 */
+
+/* RUN.dma_near: which channels */
+#define FOLIOBENCH_DMA_NEAR_ANY		0	/* the first free ones */
+#define FOLIOBENCH_DMA_NEAR_SRC		1	/* only on src_node's device(s) */
+#define FOLIOBENCH_DMA_NEAR_DST		2	/* only on dst_node's */
+
+/* RUN.dma_irq: which descriptors ask for an interrupt (and a callback) */
+#define FOLIOBENCH_DMA_IRQ_EACH		0	/* every one: a result per folio */
+#define FOLIOBENCH_DMA_IRQ_LAST		1	/* the last of a channel (DCBM);
+						 * in-order channels only, the
+						 * others by tx_status
+						 */
+
+/* RUN.dma_phases: per iteration, ns of each phase; they sum to the sample */
+#define FOLIOBENCH_DMA_PHASE_REQUEST	0	/* dma_request: BATCH only, else 0 */
+#define FOLIOBENCH_DMA_PHASE_MAP	1
+#define FOLIOBENCH_DMA_PHASE_SUBMIT	2	/* prep, submit, issue_pending */
+#define FOLIOBENCH_DMA_PHASE_WAIT	3	/* until every descriptor ended */
+#define FOLIOBENCH_DMA_PHASE_UNMAP	4	/* and channel release (BATCH) */
+#define FOLIOBENCH_DMA_PHASE_CPU	5	/* CPU copy of failed folios */
+#define FOLIOBENCH_DMA_NR_PHASES	6
+
+/* foliobench_dma_chan_info.flags */
+#define FOLIOBENCH_DMA_CHAN_F_NO_ORDER	(1U << 0)	/* DMA_COMPLETION_NO_ORDER */
+#define FOLIOBENCH_DMA_CHAN_F_TERMINATE	(1U << 1)	/* has device_terminate_all */
 
 /* INFO.flags */
 #define FOLIOBENCH_INFO_F_EVICT		(1U << 0)	/* clflush_cache_range */
@@ -201,6 +254,9 @@ struct foliobench_func_info {
 struct foliobench_dma_chan_info {
 	char chan[FOLIOBENCH_NAME_LEN];		/* dma_chan_name(): "dma0chan1" */
 	char dev[FOLIOBENCH_NAME_LEN];		/* dev_name() of the provider */
+	char driver[FOLIOBENCH_NAME_LEN];	/* its driver: "idxd", "ioatdma" */
+	__s32 node;			/* dev_to_node(); -1 none */
+	__u32 flags;			/* FOLIOBENCH_DMA_CHAN_F_* */
 };
 
 struct foliobench_info {
@@ -277,7 +333,9 @@ struct foliobench_run {
 	__u32 nr_dma_chans;		/* DMA: 1..FOLIOBENCH_MAX_DMA_CHANS;
 					 * CPU: 0
 					 */
-	__u32 dma_timeout_ms;		/* DMA: 0 (= 10000) or 1..600000 */
+	__u32 dma_timeout_ms;		/* DMA: 0 (= 10000) or 1..600000; the
+					 * wait is killable, in 100 ms slices
+					 */
 	__u32 evict;			/* FOLIOBENCH_EVICT_* */
 	__u32 verify;			/* 0 or 1: compare every folio after
 					 * every iteration (dst is poisoned
@@ -296,6 +354,15 @@ struct foliobench_run {
 					 */
 	__u64 cpus_used;		/* CPU: 0 or user pointer to
 					 * __u32[nr_threads] (out); DMA: 0
+					 */
+	/* DMA inputs (engine CPU: all 0) */
+	__u32 dma_map;			/* FOLIOBENCH_DMA_MAP_* */
+	__u32 dma_request;		/* FOLIOBENCH_DMA_REQUEST_* */
+	__u32 dma_near;			/* FOLIOBENCH_DMA_NEAR_* */
+	__u32 dma_irq;			/* FOLIOBENCH_DMA_IRQ_* */
+	__u64 dma_phases;		/* 0 or user pointer to __u64[iterations]
+					 * [FOLIOBENCH_DMA_NR_PHASES] (out):
+					 * valid for iterations_done entries
 					 */
 	/* outputs */
 	__u32 iterations_done;		/* samples written */
@@ -321,6 +388,13 @@ struct foliobench_run {
 	char func_name[FOLIOBENCH_NAME_LEN];
 	char func_desc[FOLIOBENCH_DESC_LEN];
 	struct foliobench_dma_chan_info dma[FOLIOBENCH_MAX_DMA_CHANS];
+	/* DMA outputs */
+	__u32 dma_map_used;		/* FOLIOBENCH_DMA_MAP_* that ran */
+	__u32 dma_irq_used;		/* FOLIOBENCH_DMA_IRQ_* that ran */
+	__u64 dma_request_ns;		/* REQUEST_ONCE: the setup request */
+	__u64 dma_prep_retries;		/* prep returned NULL (ring full) and
+					 * was retried after waiting
+					 */
 	__u64 reserved_out[2];
 };
 
