@@ -25,6 +25,10 @@ struct fb_run_opts {
 	 * so its GB/s drops by this percentage (0: off).  Only for testing the
 	 * regression gate; run.json records it in options and notes. */
 	double inject_slowdown_pct;
+	/* kmod backend: copy on the calling thread (--inline, 1 thread) and
+	 * may the folios come from ZONE_MOVABLE (--movable, FOLIOBENCH_MOVABLE_*) */
+	bool kmod_inline;
+	unsigned kmod_movable;
 };
 
 struct fb_result {

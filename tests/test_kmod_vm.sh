@@ -6,14 +6,18 @@
 # and unpack it (tests/vm/fetch-kernels.sh, cached), build every module in
 # kmod-bench (and kmod-bench/tests), make an initramfs holding the .ko files,
 # the foliobench CLI and the guest scripts of tests/vm/guest, boot it with
-# 1 and with 2 NUMA nodes, and with 2 nodes plus a memoryless CPU node for
+# 1 and with 2 NUMA nodes, with 2 nodes plus a memoryless CPU node for
 # the smoke and migrate scripts (their "node without memory" cases), and
-# judge each serial log (tests/vm/check-log.sh).
+# with 2 nodes whose node 1 is CXL-like memory onlined ZONE_MOVABLE
+# (boot.sh --movable) for the ioctl, CLI and migrate scripts, and judge each
+# serial log (tests/vm/check-log.sh).
 # Logs: BUILD_DIR/vm-logs/. Work files: BUILD_DIR/vm-work/.
 # Env: FB_VM_CACHE     kernel cache (default BUILD_DIR/vm-cache)
 #      FB_VM_KERNELS   kernels to test (default "6.12 6.1")
-#      FB_VM_NODES     node counts to boot (default "1 2 2m"; Nm: N nodes
-#                      with memory and boot.sh --memless)
+#      FB_VM_NODES     node counts to boot (default "1 2 2m 2mov"; Nm: N
+#                      nodes with memory and boot.sh --memless; Nmov: N
+#                      nodes, the memory-only ones ZONE_MOVABLE, boot.sh
+#                      --movable)
 #      FB_VM_TIMEOUT   seconds per boot (default 300)
 #      FB_VM_MODULE_SRC module source tree (default kmod-bench)
 # Prints one line per boot and "N passed, N failed". Exit: 0 all passed,
@@ -47,7 +51,7 @@ cache=${FB_VM_CACHE:-$build/vm-cache}
 logs=$build/vm-logs
 work=$build/vm-work
 kernels=${FB_VM_KERNELS:-6.12 6.1}
-nodes_list=${FB_VM_NODES:-1 2 2m}
+nodes_list=${FB_VM_NODES:-1 2 2m 2mov}
 timeout=${FB_VM_TIMEOUT:-300}
 mkdir -p "$logs" "$work"
 t0=$SECONDS
@@ -99,6 +103,7 @@ for k in $kernels; do
 		t=$SECONDS
 		set +e
 		case $n in
+		*mov) boot_args=(--nodes "${n%mov}" --movable --append FB_GUEST_ONLY=00-smoke,10-kmod-abi,20-cli-kmod,30-migrate) ;;
 		*m) boot_args=(--nodes "${n%m}" --memless --append FB_GUEST_ONLY=00-smoke,30-migrate) ;;
 		*) boot_args=(--nodes "$n") ;;
 		esac

@@ -40,8 +40,10 @@ mode=$(stat -c %a /dev/foliobench 2>/dev/null)
 check "/dev/foliobench mode $mode is 600" test "$mode" = 600
 
 echo "$n" >"$state"
-"$abi" --tap-state "$state" --nodes "$nodes" info cpu list bad cap perm busy dma-none
+"$abi" --tap-state "$state" --nodes "$nodes" info cpu timing hotplug zones bad cap perm busy dma-none
 n=$(cat "$state")
+check "the release module has no fail_folio_index parameter" \
+	test ! -e /sys/module/foliobench/parameters/fail_folio_index
 
 # each rejected field is named in the kernel log (ratelimited: at least one)
 check "kernel log names an invalid RUN field" \
@@ -58,5 +60,20 @@ if insmod "$ko" 2>/dev/null && rmmod foliobench 2>/dev/null; then
 	ok "insmod + rmmod foliobench again"
 else
 	notok "insmod + rmmod foliobench again"
+fi
+
+# The list copy's fault injection lives in the test build of the same
+# sources (kmod-bench/tests: fb_test_foliobench.ko), never in the release.
+tko=${FB_KO_DIR:-/lib/modules-fb}/fb_test_foliobench.ko
+if [ ! -f "$tko" ]; then
+	skip "list copy fallback (fail_folio_index)" "fb_test_foliobench.ko not in the initramfs"
+elif out=$(insmod "$tko" 2>&1); then
+	ok "insmod fb_test_foliobench (test build with fail_folio_index)"
+	echo "$n" >"$state"
+	"$abi" --tap-state "$state" --nodes "$nodes" --module fb_test_foliobench list
+	n=$(cat "$state")
+	if out=$(rmmod fb_test_foliobench 2>&1); then ok "rmmod fb_test_foliobench"; else notok "rmmod fb_test_foliobench: $out"; fi
+else
+	notok "insmod fb_test_foliobench: $out"
 fi
 rm -f "$state"
