@@ -251,6 +251,8 @@ int fb_cpu_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 		cpus[0] = raw_smp_processor_id();
 	else
 		ret = fb_place(r->placement, n, cpu_list, cpus);
+	if (ret == -EAGAIN)
+		ctx->cpu_moved = true;
 	if (ret)
 		goto err;
 

@@ -47,6 +47,14 @@ abi_bin=()
 [[ -x $build/fb_abi_test ]] && abi_bin=("$build/fb_abi_test")
 [[ ${#abi_bin[@]} -gt 0 ]] || echo "# fb_abi_test not built in $build: the ioctl ABI scripts will skip"
 
+# Seed 000's runner for the ZONE_MOVABLE boot (20-cli-kmod.sh): bash and
+# the files it reads, at /repo as in the source tree.
+runner_files=()
+for f in runners/lib.sh runners/seed000-folio-mc-copy.sh results/reference/seed000.ref plots/bars.gp; do
+	runner_files+=("$repo/$f:/repo/$f")
+done
+bash_bin=$(command -v bash)
+
 cache=${FB_VM_CACHE:-$build/vm-cache}
 logs=$build/vm-logs
 work=$build/vm-work
@@ -95,8 +103,8 @@ for k in $kernels; do
 			continue
 		fi
 	fi
-	"$vm/mkinitramfs.sh" "$wk/initramfs.cpio.gz" --ko "${kos[@]}" --bin "$bin" "${abi_bin[@]}" \
-		--guest "$vm/guest" 2>"$wk/mkinitramfs.log" ||
+	"$vm/mkinitramfs.sh" "$wk/initramfs.cpio.gz" --ko "${kos[@]}" --bin "$bin" "${abi_bin[@]}" "$bash_bin" \
+		--file "${runner_files[@]}" --guest "$vm/guest" 2>"$wk/mkinitramfs.log" ||
 		{ cat "$wk/mkinitramfs.log" >&2; die "mkinitramfs.sh failed for kernel $k"; }
 	for n in $nodes_list; do
 		log=$logs/$k-nodes$n.log
