@@ -23,6 +23,7 @@
  *   cap        a run over the memory cap; a partial allocation
  *   perm       open without CAP_SYS_ADMIN, and as nobody
  *   busy       EBUSY for a concurrent run; EINTR ends a run
+ *   intr-alloc EINTR while the folios are allocated: flag INTERRUPTED
  *   dma-none   engine DMA without a provider: ENODEV
  *   dma N      engine DMA on 1..N channels of fb_test_dma (N loaded)
  *   dma-fail   fb_test_dma fail_desc: the CPU fallback and its count
@@ -1505,6 +1506,70 @@ static void cmd_busy(const char *arg)
 	close(rep[1]);
 }
 
+/* ---- a signal while the folios are allocated ---- */
+
+static void cmd_intr_alloc(const char *arg)
+{
+	struct moved_report mr = { .err = -1 };
+	long kb = node_free_kb(0);
+	struct foliobench_run r;
+	int go[2], rep[2], status;
+	uint32_t n;
+	pid_t pid;
+	char c;
+
+	/* order-0 pairs for 40 % of node 0's free memory, under the cap */
+	n = kb > 0 ? (uint32_t)(kb * 4 / 10 / 8) : 0;
+	if (n > FOLIOBENCH_MAX_FOLIOS)
+		n = FOLIOBENCH_MAX_FOLIOS;
+	if (n < 1000 || pipe(go) || pipe(rep)) {
+		tap(false, "setup: node 0 MemFree %ld KiB", kb);
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+
+		sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
+		run_init(&r);
+		r.order = 0;
+		r.nr_folios = n;
+		r.iterations = 1;
+		if (write(go[1], "g", 1) != 1)
+			_exit(2);
+		mr.err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
+		mr.done = r.folios_obtained;
+		mr.flags = r.flags;
+		if (write(rep[1], &mr, sizeof(mr)) != sizeof(mr))
+			_exit(2);
+		_exit(0);
+	}
+	if (read(go[0], &c, 1) == 1) {
+		usleep(20000);
+		kill(pid, SIGUSR1);
+	}
+	if (read(rep[0], &mr, sizeof(mr)) != sizeof(mr))
+		mr.err = -1;
+	waitpid(pid, &status, 0);
+	if (!mr.err && mr.done == n)
+		skip("the allocation ended before the signal came",
+		     "RUN of %u order-0 pairs, a signal while allocating: EINTR, INTERRUPTED", n);
+	else if (mr.err == EINTR && mr.done == n)
+		skip("the signal came after the allocation (EINTR between iterations)",
+		     "RUN of %u order-0 pairs, a signal while allocating", n);
+	else
+		tap(mr.err == EINTR && (mr.flags & FOLIOBENCH_RUN_F_INTERRUPTED) &&
+		    mr.done < n,
+		    "RUN of %u order-0 pairs, a signal while allocating: errno %d after %u pairs, flags %#x",
+		    n, mr.err, mr.done, mr.flags);
+	close(go[0]);
+	close(go[1]);
+	close(rep[0]);
+	close(rep[1]);
+	run_init(&r);
+	tap(!run_problem(&r, run(&r)), "RUN after the interrupted allocation works");
+}
+
 /* ---- dma ---- */
 
 static void cmd_dma_none(const char *arg)
@@ -1698,6 +1763,7 @@ static const struct command commands[] = {
 	{ "cap", cmd_cap, false },
 	{ "perm", cmd_perm, false },
 	{ "busy", cmd_busy, false },
+	{ "intr-alloc", cmd_intr_alloc, false },
 	{ "dma-none", cmd_dma_none, false },
 	{ "dma", cmd_dma, true },
 	{ "dma-fail", cmd_dma_fail, false },

@@ -40,7 +40,7 @@ mode=$(stat -c %a /dev/foliobench 2>/dev/null)
 check "/dev/foliobench mode $mode is 600" test "$mode" = 600
 
 echo "$n" >"$state"
-cmds="info cpu timing hotplug zones bad cap perm busy dma-none"
+cmds="info cpu timing hotplug zones bad cap perm busy intr-alloc dma-none"
 # boot.sh --movable (node 1 ZONE_MOVABLE): only what depends on the zone
 [ "${FB_MOVABLE:-0}" = 1 ] && cmds="info cpu zones cap"
 # shellcheck disable=SC2086
