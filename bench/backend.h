@@ -29,6 +29,10 @@ struct fb_run_opts {
 	 * the uapi's FOLIOBENCH_DMA_MAP_*, _REQUEST_*, _NEAR_*, _IRQ_* values;
 	 * 0 is the module's default for each. */
 	unsigned dma_map, dma_request, dma_near, dma_irq;
+	/* kmod backend: copy on the calling thread (--inline, 1 thread) and
+	 * may the folios come from ZONE_MOVABLE (--movable, FOLIOBENCH_MOVABLE_*) */
+	bool kmod_inline;
+	unsigned kmod_movable;
 };
 
 struct fb_result {

@@ -3,8 +3,12 @@
  * foliobench module through /dev/foliobench (kmod-bench/uapi).  The module
  * returns raw nanoseconds; statistics stay here.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE              /* sched_setaffinity, sched_getcpu */
+#endif
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,7 @@
 #include "foliobench_uapi.h"
 #include "kpath.h"
 #include "machine.h"
+#include "results.h"
 #include "util.h"
 
 static const char load_hint[] =
@@ -39,6 +44,17 @@ struct kmod_ctx {
 	__u32 cpu_list[FB_MAX_THREADS];
 	unsigned long long dma_fallbacks, list_fallbacks, dma_prep_retries;
 	__u32 flags;
+	__u32 src_zones, dst_zones;
+	/* CPU engine: raw worker times of one RUN, and what they add up to
+	 * over all RUNs of the cell */
+	struct foliobench_worker_time *wt;
+	size_t wt_cap;
+	double *skew_start, *skew_end;   /* per sample, ns */
+	size_t nskew, skew_cap;
+	double worker_gbps_sum[FB_MAX_THREADS];
+	unsigned worker_n[FB_MAX_THREADS];
+	__u64 worker_bytes[FB_MAX_THREADS];
+	int inline_cpu;                  /* --inline: the CPU the caller is pinned to */
 	__u64 *phases;           /* this call's: [n][FOLIOBENCH_DMA_NR_PHASES] */
 	__u64 *all_phases;       /* every timed iteration of the cell so far */
 	size_t nphases, phases_cap;
@@ -321,6 +337,7 @@ static void *kmod_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	q->nr_folios = (__u32)c->folio_count;
 	q->src_node = (__u32)c->src_node;
 	q->dst_node = (__u32)c->dst_node;
+	q->gfp_movable = o->kmod_movable;
 	if (c->channels) {
 		q->engine = FOLIOBENCH_ENGINE_DMA;
 		q->nr_dma_chans = (__u32)c->channels;
@@ -335,7 +352,12 @@ static void *kmod_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 			       c->placement == FB_PLACE_LIST ? FOLIOBENCH_PLACE_LIST :
 			       FOLIOBENCH_PLACE_SPREAD;
 		q->split = c->split == FB_SPLIT_CHUNK ? FOLIOBENCH_SPLIT_CHUNK : FOLIOBENCH_SPLIT_FOLIO;
-		if (c->placement == FB_PLACE_LIST) {
+		if (o->kmod_inline) {
+			/* the module copies on this thread: pin it for the run */
+			q->inline_copy = 1;
+			q->placement = FOLIOBENCH_PLACE_SPREAD;
+			k->inline_cpu = c->placement == FB_PLACE_LIST ? c->cpus[0] : sched_getcpu();
+		} else if (c->placement == FB_PLACE_LIST) {
 			for (int i = 0; i < c->threads; i++)
 				k->cpu_list[i] = (__u32)c->cpus[i];
 			q->cpu_list = (__u64)(uintptr_t)k->cpu_list;
@@ -358,7 +380,8 @@ static const char *field_name(__u32 f)
 		"src_node", "dst_node", "nr_threads", "placement", "split", "nr_dma_chans",
 		"dma_timeout_ms", "evict", "verify", "warmup", "iterations", "gfp_movable",
 		"cpu_list", "samples", "cpus_used", "reserved", "dma_map", "dma_request",
-		"dma_near", "dma_irq", "dma_phases",
+		"dma_near", "dma_irq", "dma_phases", "worker_times",
+		"inline_copy",
 	};
 	return f < FOLIOBENCH_NR_FIELDS ? names[f] : "?";
 }
@@ -414,6 +437,12 @@ static void explain(const struct kmod_ctx *k, int e, struct fb_result *r, char *
 			 "an earlier DMA run quarantined a channel that timed out: reload the module (it unloads once the engine finished)" :
 			 "another foliobench run is using the module (EBUSY)");
 		break;
+	case EAGAIN:
+		snprintf(err, errlen, "%s",
+			 q->flags & FOLIOBENCH_RUN_F_CPU_MOVED ?
+			 "a copy did not run on its CPU (a CPU went offline, or the pinned thread of --inline moved): the run stopped" :
+			 "FOLIOBENCH_IOC_RUN: EAGAIN");
+		break;
 	default:
 		snprintf(err, errlen, "FOLIOBENCH_IOC_RUN: %s", strerror(e));
 	}
@@ -452,6 +481,76 @@ static void add_phases(struct kmod_ctx *k, const struct foliobench_run *q, json_
 	json_object_object_add(extra, "dma_phases_ns", o);
 }
 
+static const char *movable_name(__u32 m)
+{
+	return m == FOLIOBENCH_MOVABLE_ON ? "on" : m == FOLIOBENCH_MOVABLE_OFF ? "off" : "auto";
+}
+
+/* "Movable", "DMA32+Normal": the zones of a FOLIOBENCH_ZONE_* mask. */
+static json_object *zones_json(__u32 z)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal", "HighMem", "Movable" };
+	char buf[64] = "";
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (z & (1U << i))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+				 buf[0] ? "+" : "", names[i]);
+	return json_object_new_string(buf[0] ? buf : "none");
+}
+
+/* The worker times of the iterations of one RUN: per-worker GB/s, skew. */
+static void add_worker_times(struct kmod_ctx *k)
+{
+	const struct foliobench_run *q = &k->req;
+	__u32 nt = q->nr_threads, na = q->threads_active;
+
+	if (k->nskew + q->iterations_done > k->skew_cap) {
+		size_t cap = (k->nskew + q->iterations_done) * 2;
+		double *a = realloc(k->skew_start, cap * sizeof(*a));
+		double *b = a ? realloc(k->skew_end, cap * sizeof(*b)) : NULL;
+
+		if (a)
+			k->skew_start = a;
+		if (!b)
+			return;
+		k->skew_end = b;
+		k->skew_cap = cap;
+	}
+	for (__u32 i = 0; i < q->iterations_done; i++) {
+		const struct foliobench_worker_time *t = &k->wt[(size_t)i * nt];
+		__u64 s0 = UINT64_MAX, s1 = 0, e0 = UINT64_MAX, e1 = 0;
+
+		for (__u32 w = 0; w < na && w < FB_MAX_THREADS; w++) {
+			if (t[w].end_ns > t[w].start_ns) {
+				k->worker_gbps_sum[w] += (double)t[w].bytes / (double)(t[w].end_ns - t[w].start_ns);
+				k->worker_n[w]++;
+			}
+			k->worker_bytes[w] = t[w].bytes;
+			s0 = t[w].start_ns < s0 ? t[w].start_ns : s0;
+			s1 = t[w].start_ns > s1 ? t[w].start_ns : s1;
+			e0 = t[w].end_ns < e0 ? t[w].end_ns : e0;
+			e1 = t[w].end_ns > e1 ? t[w].end_ns : e1;
+		}
+		if (!na)
+			continue;
+		k->skew_start[k->nskew] = (double)(s1 - s0);
+		k->skew_end[k->nskew] = (double)(e1 - e0);
+		k->nskew++;
+	}
+}
+
+static json_object *skew_json(const double *x, size_t n)
+{
+	json_object *o = json_object_new_object();
+	struct fb_stats st;
+
+	fb_stats_compute(x, n, &st);
+	json_object_object_add(o, "median", fb_json_number(st.median));
+	json_object_object_add(o, "max", fb_json_number(st.max));
+	return o;
+}
+
 static void record(struct kmod_ctx *k, struct fb_result *r)
 {
 	const struct foliobench_run *q = &k->req;
@@ -461,13 +560,16 @@ static void record(struct kmod_ctx *k, struct fb_result *r)
 	k->dma_prep_retries += q->dma_prep_retries;
 	k->list_fallbacks += q->list_fallbacks;
 	k->flags |= q->flags;
+	k->src_zones |= q->src_zones;
+	k->dst_zones |= q->dst_zones;
 	if (q->engine == FOLIOBENCH_ENGINE_DMA)
 		/* func_name names the engine ("dma:ioatdma"); impl is the fallback's */
 		snprintf(r->implementation, sizeof(r->implementation), "%s: %s", q->func_name,
 			 q->func_desc);
 	else
-		snprintf(r->implementation, sizeof(r->implementation), "%s %s: %s",
-			 impl_name(q->impl), q->func_name, q->func_desc);
+		snprintf(r->implementation, sizeof(r->implementation), "%s %s: %s%s",
+			 impl_name(q->impl), q->func_name, q->func_desc,
+			 q->inline_copy ? " (inline, on the calling thread)" : "");
 	if (r->extra)
 		json_object_put(r->extra);
 	r->extra = json_object_new_object();
@@ -481,6 +583,25 @@ static void record(struct kmod_ctx *k, struct fb_result *r)
 			json_object_array_add(cpus, json_object_new_int((int)k->cpus_used[i]));
 		json_object_object_add(r->extra, "cpus_used", cpus);
 		json_object_object_add(r->extra, "threads_active", json_object_new_int((int)q->threads_active));
+		json_object_object_add(r->extra, "inline", json_object_new_boolean(q->inline_copy));
+		if (k->nskew) {
+			/* a sample is max(end) - min(start) of these workers */
+			json_object *ws = json_object_new_array(), *sk = json_object_new_object();
+
+			for (__u32 w = 0; w < q->threads_active && w < FB_MAX_THREADS; w++) {
+				json_object *e = json_object_new_object();
+
+				json_object_object_add(e, "cpu", json_object_new_int((int)k->cpus_used[w]));
+				json_object_object_add(e, "bytes", json_object_new_int64((int64_t)k->worker_bytes[w]));
+				json_object_object_add(e, "gbps_mean", fb_json_number(
+					k->worker_n[w] ? k->worker_gbps_sum[w] / k->worker_n[w] : 0));
+				json_object_array_add(ws, e);
+			}
+			json_object_object_add(r->extra, "workers", ws);
+			json_object_object_add(sk, "start", skew_json(k->skew_start, k->nskew));
+			json_object_object_add(sk, "end", skew_json(k->skew_end, k->nskew));
+			json_object_object_add(r->extra, "skew_ns", sk);
+		}
 	} else {
 		dma = json_object_new_array();
 		for (__u32 i = 0; i < q->dma_chans_used && i < FOLIOBENCH_MAX_DMA_CHANS; i++) {
@@ -512,6 +633,9 @@ static void record(struct kmod_ctx *k, struct fb_result *r)
 	}
 	if (q->func == FOLIOBENCH_FUNC_FOLIOS_MC_COPY)
 		json_object_object_add(r->extra, "list_fallbacks", json_object_new_int64((int64_t)k->list_fallbacks));
+	json_object_object_add(r->extra, "gfp_movable", json_object_new_string(movable_name(q->gfp_movable)));
+	json_object_object_add(r->extra, "src_zones", zones_json(k->src_zones));
+	json_object_object_add(r->extra, "dst_zones", zones_json(k->dst_zones));
 	if (k->flags & FOLIOBENCH_RUN_F_FAULT_INJECTED)
 		json_object_object_add(r->extra, "fault_injected", json_object_new_boolean(1));
 }
@@ -535,15 +659,44 @@ static int kmod_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,
 	}
 	if (q->engine == FOLIOBENCH_ENGINE_DMA)
 		q->dma_phases = (__u64)(uintptr_t)k->phases;
+	if (q->engine == FOLIOBENCH_ENGINE_CPU) {
+		size_t want = (size_t)n * q->nr_threads;
+
+		if (want > k->wt_cap) {
+			free(k->wt);
+			k->wt = calloc(want, sizeof(*k->wt));
+			k->wt_cap = k->wt ? want : 0;
+			if (!k->wt)
+				return snprintf(err, errlen, "out of memory"), -1;
+		}
+		memset(k->wt, 0, want * sizeof(*k->wt));
+		q->worker_times = (__u64)(uintptr_t)k->wt;
+	}
 	q->abi_version = FOLIOBENCH_ABI_VERSION;
 	q->struct_size = sizeof(*q);
 	q->iterations = n;
 	q->samples = (__u64)(uintptr_t)k->samples;
-	rc = ioctl(km.fd, FOLIOBENCH_IOC_RUN, q);
+	if (q->inline_copy) {
+		cpu_set_t was, one;
+
+		CPU_ZERO(&one);
+		CPU_SET(k->inline_cpu, &one);
+		if (sched_getaffinity(0, sizeof(was), &was) || sched_setaffinity(0, sizeof(one), &one))
+			return snprintf(err, errlen, "--inline: cannot pin to CPU %d: %s", k->inline_cpu,
+					strerror(errno)), -1;
+		rc = ioctl(km.fd, FOLIOBENCH_IOC_RUN, q);
+		int e = errno;
+		sched_setaffinity(0, sizeof(was), &was);
+		errno = e;
+	} else {
+		rc = ioctl(km.fd, FOLIOBENCH_IOC_RUN, q);
+	}
 	if (rc && errno != EINTR) {
 		explain(k, errno, r, err, errlen);
 		return -1;
 	}
+	if (q->engine == FOLIOBENCH_ENGINE_CPU)
+		add_worker_times(k);
 	record(k, r);
 	for (__u32 i = 0; i < q->iterations_done && i < n; i++)
 		ns[i] = (double)k->samples[i];
@@ -565,6 +718,9 @@ static int kmod_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 	free(k->samples);
 	free(k->phases);
 	free(k->all_phases);
+	free(k->wt);
+	free(k->skew_start);
+	free(k->skew_end);
 	free(k);
 	return rc;
 }

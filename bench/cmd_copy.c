@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "foliobench_uapi.h"
 #include "cli.h"
 #include "engine.h"
 #include "machine.h"
@@ -59,12 +60,17 @@ static const char copy_usage[] =
 "  --placement LIST           spread (round-robin over LLC domains), fill (one\n"
 "                             LLC domain before the next) [spread]\n"
 "  --cpus CPULIST             explicit CPUs, one per thread (e.g. 0-3,8)\n"
+"  --inline                   kmod, 1 thread: copy on the calling thread (pinned\n"
+"                             to --cpus or where it runs), no kworker wake-up\n"
 "  --oversubscribe            allow more threads than online CPUs\n"
 "  --src-node N, --dst-node N NUMA nodes of source and destination [0]\n"
 "  --nodes S:D[,S:D...]       several directions\n"
 "  --evict LIST               none, src, both (clflushopt/clflush the buffers\n"
 "                             before each iteration), sweep (walk 2x the LLC)\n"
 "                             [none]; never inside the timing\n"
+"  --movable auto|on|off      kmod: may the folios come from ZONE_MOVABLE (CXL\n"
+"                             memory onlined movable): auto = on a node that\n"
+"                             has it [auto]\n"
 "  --backing auto|4k|thp|hugetlb  page backing of the buffers [auto: THP for\n"
 "                             folios >= 2M when the system allows it]\n"
 "Measurement:\n"
@@ -99,7 +105,7 @@ enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
 	O_COUNT, O_THREADS, O_CHANNELS, O_SPLIT, O_PLACEMENT, O_CPUS, O_OVERSUB,
 	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_VERIFY, O_SRCFILL, O_COUNTERS,
-	O_INJECT, O_DMA_MAP, O_DMA_REQUEST, O_DMA_NEAR, O_DMA_IRQ, O_HELP,
+	O_INJECT, O_DMA_MAP, O_DMA_REQUEST, O_DMA_NEAR, O_DMA_IRQ, O_INLINE, O_MOVABLE, O_HELP,
 };
 
 static const struct option copy_opts[] = {
@@ -118,6 +124,8 @@ static const struct option copy_opts[] = {
 	{ "placement", required_argument, NULL, O_PLACEMENT },
 	{ "cpus", required_argument, NULL, O_CPUS },
 	{ "oversubscribe", no_argument, NULL, O_OVERSUB },
+	{ "inline", no_argument, NULL, O_INLINE },
+	{ "movable", required_argument, NULL, O_MOVABLE },
 	{ "src-node", required_argument, NULL, O_SRC },
 	{ "dst-node", required_argument, NULL, O_DST },
 	{ "nodes", required_argument, NULL, O_NODES },
@@ -180,6 +188,41 @@ static int parse_node(const char *cmd, const char *opt, const char *s)
 	} while (0)
 
 
+/*
+ * The kmod CPU engine times each worker: a sample is max(end) - min(start)
+ * of the workers; show how far apart they start and finish, and each one's
+ * rate, for cells with more than one worker.
+ */
+static void print_worker_skew(const struct fb_cell *cells, const struct fb_result *results,
+			      size_t n)
+{
+	bool head = false;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *sk = results[i].extra ? fb_json_path(results[i].extra, "skew_ns") : NULL;
+		json_object *ws = results[i].extra ? fb_json_path(results[i].extra, "workers") : NULL;
+		char label[160];
+
+		if (!sk || !ws || json_object_array_length(ws) < 2)
+			continue;
+		if (!head)
+			printf("\nWorker skew (kmod): spread of the workers' start and end times per sample, median (max) in us; each worker's GB/s\n");
+		head = true;
+		printf("  %s: start %.1f (%.1f), end %.1f (%.1f);",
+		       fb_cell_label(&cells[i], label, sizeof(label)),
+		       fb_json_num(fb_json_path(sk, "start"), "median", 0) / 1e3,
+		       fb_json_num(fb_json_path(sk, "start"), "max", 0) / 1e3,
+		       fb_json_num(fb_json_path(sk, "end"), "median", 0) / 1e3,
+		       fb_json_num(fb_json_path(sk, "end"), "max", 0) / 1e3);
+		for (size_t w = 0; w < json_object_array_length(ws); w++) {
+			json_object *e = json_object_array_get_idx(ws, w);
+
+			printf(" cpu %d %.2f", (int)fb_json_num(e, "cpu", -1), fb_json_num(e, "gbps_mean", 0));
+		}
+		printf("\n");
+	}
+}
+
 int fb_cmd_copy(int argc, char **argv)
 {
 	const char *cmd = "copy";
@@ -197,7 +240,7 @@ int fb_cmd_copy(int argc, char **argv)
 	char err[FB_ERRLEN], total_opt[128];
 	size_t ncells = 0;
 	int src = 0, dst = 0, opt, rc;
-	bool table, written, dma_given = false;
+	bool table, written, dma_given = false, movable_given = false;
 	json_object *machine = NULL, *options = NULL, *doc = NULL, *notes;
 
 	spec.backend = "user";
@@ -277,6 +320,20 @@ int fb_cmd_copy(int argc, char **argv)
 		case O_OVERSUB:
 			spec.oversubscribe = true;
 			break;
+		case O_INLINE:
+			ro.kmod_inline = true;
+			break;
+		case O_MOVABLE:
+			if (!strcmp(optarg, "auto"))
+				ro.kmod_movable = FOLIOBENCH_MOVABLE_AUTO;
+			else if (!strcmp(optarg, "on"))
+				ro.kmod_movable = FOLIOBENCH_MOVABLE_ON;
+			else if (!strcmp(optarg, "off"))
+				ro.kmod_movable = FOLIOBENCH_MOVABLE_OFF;
+			else
+				fb_usage_error(cmd, "--movable %s: allowed auto, on, off", optarg);
+			movable_given = true;
+			break;
 		case O_SRC:
 			src = parse_node(cmd, "--src-node", optarg);
 			break;
@@ -354,6 +411,17 @@ int fb_cmd_copy(int argc, char **argv)
 		fb_usage_error(cmd, "--inject-slowdown: allowed with --backend user only");
 	if (dma_given && (strcmp(spec.backend, "kmod") || !spec.nchannels))
 		fb_usage_error(cmd, "--dma-map/--dma-request/--dma-near/--dma-irq: allowed with --backend kmod --channels only");
+	if ((ro.kmod_inline || movable_given) && strcmp(spec.backend, "kmod"))
+		fb_usage_error(cmd, "%s: allowed with --backend kmod only",
+			       ro.kmod_inline ? "--inline" : "--movable");
+	if (ro.kmod_inline && spec.nchannels)
+		fb_usage_error(cmd, "--inline copies on the calling thread: drop --channels");
+	for (size_t i = 0; ro.kmod_inline && i < spec.nthreads; i++)
+		if (spec.threads[i] != 1)
+			fb_usage_error(cmd, "--inline copies on the calling thread: --threads %llu not allowed, only 1",
+				       (unsigned long long)spec.threads[i]);
+	if (ro.kmod_inline && spec.ncpulist > 1)
+		fb_usage_error(cmd, "--inline copies on one CPU: --cpus names %d", spec.ncpulist);
 	if (spec.ncounts && spec.total_given)
 		fb_usage_error(cmd, "--folio-count and --total both set the cell size: give one");
 	notes = json_object_new_array();
@@ -479,6 +547,12 @@ int fb_cmd_copy(int argc, char **argv)
 		json_object_object_add(options, "dma_irq",
 				       json_object_new_string(dma_irq_names[ro.dma_irq]));
 	}
+	if (!strcmp(spec.backend, "kmod")) {
+		json_object_object_add(options, "inline", json_object_new_boolean(ro.kmod_inline));
+		json_object_object_add(options, "movable", json_object_new_string(
+			ro.kmod_movable == FOLIOBENCH_MOVABLE_ON ? "on" :
+			ro.kmod_movable == FOLIOBENCH_MOVABLE_OFF ? "off" : "auto"));
+	}
 	if (ro.inject_slowdown_pct > 0) {
 		/* Never to be mistaken for a measurement: options and notes say so. */
 		json_object_object_add(options, "inject_slowdown_pct",
@@ -510,6 +584,8 @@ int fb_cmd_copy(int argc, char **argv)
 		fb_table_render(stdout, doc, out.rows, out.cols,
 				strcmp(out.format, "markdown") ? FB_TABLE_TEXT : FB_TABLE_MARKDOWN);
 	}
+	if (table)
+		print_worker_skew(cells, results, run.ndone);
 	if (written)
 		fb_run_summary(&run, cmd, results, out.quiet);
 	else

@@ -205,8 +205,9 @@ static int fb_copy_mc_highpages(struct folio *dst, struct folio *src)
  * folios_mc_copy() as reworked in seed 002: walk the src and dst lists in
  * lockstep, mark every dst whose content was copied ("content copied"),
  * stop at the first failure; then each folio without the mark is copied on
- * its own with folio_mc_copy(), as __migrate_folio() would. The test-only
- * module parameter fail_folio_index makes the batch copy of that folio fail.
+ * its own with folio_mc_copy(), as __migrate_folio() would. The module
+ * parameter fail_folio_index of the test build makes the batch copy of that
+ * folio fail.
  */
 int fb_list_copy(struct fb_run_ctx *ctx, struct list_head *dst_list,
 		 struct list_head *src_list, u32 first)
@@ -237,6 +238,7 @@ int fb_list_copy(struct fb_run_ctx *ctx, struct list_head *dst_list,
 		}
 		dst = list_next_entry(dst, lru);
 		i++;
+		cond_resched();
 	}
 
 	return 0;

@@ -2,8 +2,19 @@
 /*
  * The CPU engine: N workers bound to CPUs (queue_work_on() + flush_work(),
  * as the mtcopy series does), placed by spreading over or filling LLC
- * domains, or on an explicit CPU list, with mtcopy's two work splits.
+ * domains, or on an explicit CPU list, with mtcopy's two work splits; or
+ * inline, one copy on the calling thread.
+ *
+ * Timing: the workers wait at a start barrier, then each takes its own
+ * start and end timestamp; a sample is max(end) - min(start), so the
+ * kworker wake-ups before the barrier are not in it, and the raw per-worker
+ * times show each worker's rate and the skew between them.  CPU hotplug is
+ * held off during an iteration (cpus_read_lock(), as schedule_on_each_cpu()
+ * does); a CPU gone between iterations, or a copy that ran elsewhere, fails
+ * the run with -EAGAIN instead of timing a worker the kernel moved.
  */
+#include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/slab.h>
@@ -21,6 +32,9 @@ struct fb_worker {
 	size_t off, len;		/* SPLIT_CHUNK: bytes [off, +len) of each */
 	struct list_head src_list;	/* list copy: the block as lists */
 	struct list_head dst_list;
+	u64 bytes;			/* copied per iteration */
+	u64 start_ns, end_ns;
+	bool moved;			/* started or ended off @cpu */
 	int err;
 };
 
@@ -30,6 +44,8 @@ struct fb_cpu_engine {
 	u32 nr_workers;
 	u32 nr_active;			/* workers 0..nr_active-1 have work */
 	bool linked;			/* folios are on the workers' lists */
+	bool inline_copy;		/* worker 0 runs on the calling thread */
+	atomic_t arrived;		/* the start barrier */
 	struct fb_worker w[];
 };
 
@@ -111,9 +127,8 @@ static int fb_place(u32 placement, u32 n, const u32 *list, u32 *cpus)
 	return 0;
 }
 
-static void fb_worker_fn(struct work_struct *work)
+static int fb_worker_copy(struct fb_worker *w)
 {
-	struct fb_worker *w = container_of(work, struct fb_worker, work);
 	struct fb_run_ctx *ctx = w->e->ctx;
 	const struct fb_func *fn = ctx->fn;
 	struct fb_folios *fs = &ctx->fs;
@@ -134,7 +149,32 @@ static void fb_worker_fn(struct work_struct *work)
 			cond_resched();
 		}
 	}
-	w->err = ret;
+	return ret;
+}
+
+static void fb_worker_fn(struct work_struct *work)
+{
+	struct fb_worker *w = container_of(work, struct fb_worker, work);
+	struct fb_cpu_engine *e = w->e;
+	unsigned int cpu;
+
+	if (!e->inline_copy) {
+		/*
+		 * Start together: the last worker to arrive releases all.
+		 * cond_resched() lets a caller preempted on this CPU go on
+		 * queueing the others.
+		 */
+		atomic_inc(&e->arrived);
+		while ((u32)atomic_read(&e->arrived) < e->nr_active) {
+			cpu_relax();
+			cond_resched();
+		}
+	}
+	cpu = raw_smp_processor_id();
+	w->start_ns = ktime_get_ns();
+	w->err = fb_worker_copy(w);
+	w->end_ns = ktime_get_ns();
+	w->moved = cpu != w->cpu || raw_smp_processor_id() != w->cpu;
 }
 
 /*
@@ -164,6 +204,7 @@ static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
 				break;
 			e->w[i].off = off;
 			e->w[i].len = min(chunk, fs->size - off);
+			e->w[i].bytes = (u64)e->w[i].len * fs->nr;
 			active++;
 		}
 		return active;
@@ -175,6 +216,7 @@ static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
 
 		w->first = first;
 		w->count = fs->nr / n + (i < fs->nr % n);
+		w->bytes = (u64)w->count * fs->size;
 		first += w->count;
 		if (!w->count)
 			break;
@@ -204,7 +246,13 @@ int fb_cpu_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = fb_place(r->placement, n, cpu_list, cpus);
+	e->inline_copy = r->inline_copy;
+	if (e->inline_copy)	/* the caller's CPU: it is expected pinned */
+		cpus[0] = raw_smp_processor_id();
+	else
+		ret = fb_place(r->placement, n, cpu_list, cpus);
+	if (ret == -EAGAIN)
+		ctx->cpu_moved = true;
 	if (ret)
 		goto err;
 
@@ -229,27 +277,63 @@ err:
 	return ret;
 }
 
-/* One sample: from the common start until every worker is done. */
-int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns)
+/*
+ * One sample: max(end) - min(start) over the active workers; @times (NULL,
+ * or nr_workers entries) gets each worker's raw times.
+ */
+int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns,
+		     struct foliobench_worker_time *times)
 {
-	u64 t0, t1;
+	u64 t0 = U64_MAX, t1 = 0;
+	bool moved = false;
 	u32 i;
 
 	if (e->ctx->copied)
 		bitmap_zero(e->ctx->copied, e->ctx->fs.nr);
 
-	t0 = ktime_get_ns();
-	for (i = 0; i < e->nr_active; i++)
-		queue_work_on(e->w[i].cpu, fb_wq, &e->w[i].work);
-	for (i = 0; i < e->nr_active; i++)
-		flush_work(&e->w[i].work);
-	t1 = ktime_get_ns();
+	cpus_read_lock();
+	for (i = 0; i < e->nr_active && !e->inline_copy; i++)
+		moved |= !cpu_online(e->w[i].cpu);
+	if (!moved) {
+		atomic_set(&e->arrived, 0);
+		if (e->inline_copy) {
+			fb_worker_fn(&e->w[0].work);
+		} else {
+			for (i = 0; i < e->nr_active; i++)
+				queue_work_on(e->w[i].cpu, fb_wq, &e->w[i].work);
+			for (i = 0; i < e->nr_active; i++)
+				flush_work(&e->w[i].work);
+		}
+	}
+	cpus_read_unlock();
+	if (moved)
+		goto moved;
+
+	for (i = 0; i < e->nr_active; i++) {
+		struct fb_worker *w = &e->w[i];
+
+		t0 = min(t0, w->start_ns);
+		t1 = max(t1, w->end_ns);
+		moved |= w->moved;
+		if (times) {
+			times[i].start_ns = w->start_ns;
+			times[i].end_ns = w->end_ns;
+			times[i].bytes = w->bytes;
+			times[i].cpu = w->cpu;
+		}
+	}
 	*ns = t1 - t0;
+	if (moved)
+		goto moved;
 
 	for (i = 0; i < e->nr_active; i++)
 		if (e->w[i].err)
 			return e->w[i].err;
 	return 0;
+moved:
+	e->ctx->cpu_moved = true;
+	pr_warn_ratelimited("foliobench: a worker's CPU went offline or the calling thread moved during the run: stopped\n");
+	return -EAGAIN;
 }
 
 void fb_cpu_report(struct fb_cpu_engine *e, struct foliobench_run *r,

@@ -56,10 +56,15 @@ module_param_cb(cap_pct, &fb_cap_pct_ops, &fb_cap_pct, 0644);
 MODULE_PARM_DESC(cap_pct,
 		 "a run may take at most this percentage of a node's free memory (1..100, default 50)");
 
+#ifdef FB_FAULT_INJECT
+/* the test build only (fb_test_foliobench.ko, kmod-bench/tests/Kbuild) */
 int fb_fail_folio_index = -1;
 module_param_named(fail_folio_index, fb_fail_folio_index, int, 0644);
 MODULE_PARM_DESC(fail_folio_index,
 		 "TEST ONLY: the list copy (folios_mc_copy) treats its batch copy of this folio index as failed, to exercise the per-folio fallback; -1 (default) off");
+#else
+const int fb_fail_folio_index = -1;	/* no fault injection in a release */
+#endif
 
 static int fb_open(struct inode *inode, struct file *file)
 {
@@ -232,9 +237,12 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 	if (!fb_node_ok(r->dst_node))
 		return fb_bad(r, FOLIOBENCH_FIELD_DST_NODE, "dst_node",
 			      r->dst_node);
-	if (r->gfp_movable > 1)
+	if (r->gfp_movable > FOLIOBENCH_MOVABLE_OFF)
 		return fb_bad(r, FOLIOBENCH_FIELD_GFP_MOVABLE, "gfp_movable",
 			      r->gfp_movable);
+	if (r->reserved_cpu)
+		return fb_bad(r, FOLIOBENCH_FIELD_RESERVED, "reserved_cpu",
+			      r->reserved_cpu);
 
 	fn = fb_func_find(r->func, r->batched);
 	if (!fn)	/* the list copy has no kernel mode */
@@ -260,6 +268,12 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 		    !!r->cpu_list)
 			return fb_bad(r, FOLIOBENCH_FIELD_CPU_LIST, "cpu_list",
 				      !!r->cpu_list);
+		/* inline: one copy on the caller, wherever it is pinned */
+		if (r->inline_copy > 1 ||
+		    (r->inline_copy && (r->nr_threads != 1 ||
+					r->placement == FOLIOBENCH_PLACE_LIST)))
+			return fb_bad(r, FOLIOBENCH_FIELD_INLINE_COPY,
+				      "inline_copy", r->inline_copy);
 	} else {
 		if (r->nr_threads)
 			return fb_bad(r, FOLIOBENCH_FIELD_NR_THREADS,
@@ -283,6 +297,12 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 		if (r->cpus_used)
 			return fb_bad(r, FOLIOBENCH_FIELD_CPUS_USED,
 				      "cpus_used", 1);
+		if (r->worker_times)
+			return fb_bad(r, FOLIOBENCH_FIELD_WORKER_TIMES,
+				      "worker_times", 1);
+		if (r->inline_copy)
+			return fb_bad(r, FOLIOBENCH_FIELD_INLINE_COPY,
+				      "inline_copy", r->inline_copy);
 	}
 	ret = fb_dma_validate(r);
 	if (ret)
@@ -307,6 +327,13 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 	    !access_ok(u64_to_user_ptr(r->cpus_used),
 		       (size_t)r->nr_threads * sizeof(u32))) {
 		r->bad_field = FOLIOBENCH_FIELD_CPUS_USED;
+		return -EFAULT;
+	}
+	if (r->worker_times &&
+	    !access_ok(u64_to_user_ptr(r->worker_times),
+		       (u64)r->iterations * r->nr_threads *
+		       sizeof(struct foliobench_worker_time))) {
+		r->bad_field = FOLIOBENCH_FIELD_WORKER_TIMES;
 		return -EFAULT;
 	}
 
@@ -392,6 +419,10 @@ static int fb_engine_setup(struct fb_run_ctx *ctx, struct foliobench_run *r,
 static int fb_run(struct foliobench_run *r, const u32 *cpu_list)
 {
 	u64 __user *samples = u64_to_user_ptr(r->samples);
+	struct foliobench_worker_time __user *utimes =
+		u64_to_user_ptr(r->worker_times);
+	struct foliobench_worker_time *times = NULL;
+	size_t times_size = 0;
 	u32 it, total = r->warmup + r->iterations;
 	struct fb_cpu_engine *cpu = NULL;
 	struct fb_dma_engine *dma = NULL;
@@ -420,6 +451,10 @@ static int fb_run(struct foliobench_run *r, const u32 *cpu_list)
 
 	ret = fb_folios_alloc(&ctx->fs, r->nr_folios, r->order, r->src_node,
 			      r->dst_node, r->gfp_movable, &r->folios_obtained);
+	r->src_zones = ctx->fs.src_zones;
+	r->dst_zones = ctx->fs.dst_zones;
+	if (ret == -EINTR)
+		r->flags |= FOLIOBENCH_RUN_F_INTERRUPTED;
 	if (ret == -ENOSPC) {
 		r->flags |= FOLIOBENCH_RUN_F_PARTIAL_ALLOC;
 		pr_info_ratelimited("nodes %u/%u gave %u of %u order-%u folio pairs\n",
@@ -442,6 +477,14 @@ static int fb_run(struct foliobench_run *r, const u32 *cpu_list)
 		fb_run_name(r, ctx->fn, true);
 	if (ret)
 		goto out_engine;
+	if (utimes) {
+		times_size = (size_t)r->nr_threads * sizeof(*times);
+		times = kvzalloc(times_size, GFP_KERNEL);
+		if (!times) {
+			ret = -ENOMEM;
+			goto out_engine;
+		}
+	}
 
 	for (it = 0; it < total; it++) {
 		u64 ns;
@@ -457,7 +500,7 @@ static int fb_run(struct foliobench_run *r, const u32 *cpu_list)
 			fb_folios_evict(&ctx->fs,
 					r->evict == FOLIOBENCH_EVICT_BOTH);
 		if (cpu)
-			ret = fb_cpu_iteration(cpu, &ns);
+			ret = fb_cpu_iteration(cpu, &ns, times);
 		else
 			ret = fb_dma_iteration(dma, &ns);
 		if (ret)
@@ -473,7 +516,10 @@ static int fb_run(struct foliobench_run *r, const u32 *cpu_list)
 			}
 		}
 		if (it >= r->warmup) {
-			if (put_user(ns, samples + (it - r->warmup))) {
+			if (put_user(ns, samples + (it - r->warmup)) ||
+			    (times &&
+			     copy_to_user(utimes + (size_t)(it - r->warmup) *
+					  r->nr_threads, times, times_size))) {
 				ret = -EFAULT;
 				break;
 			}
@@ -493,6 +539,9 @@ out_engine:
 		r->flags |= FOLIOBENCH_RUN_F_DMA_TIMEOUT;
 	if (r->list_fallbacks)
 		r->flags |= FOLIOBENCH_RUN_F_LIST_FALLBACK;
+	if (ctx->cpu_moved)
+		r->flags |= FOLIOBENCH_RUN_F_CPU_MOVED;
+	kvfree(times);
 	fb_cpu_teardown(cpu);
 	fb_dma_teardown(dma);
 	bitmap_free(ctx->copied);

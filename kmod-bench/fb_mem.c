@@ -2,6 +2,13 @@
 /*
  * The folios of a run: allocation on chosen nodes under a cap, the source
  * pattern, the destination poison, verification and cache eviction.
+ *
+ * CXL memory onlined movable (daxctl, memhp_default_state=online_movable)
+ * sits in ZONE_MOVABLE, which GFP_KERNEL | __GFP_MOVABLE cannot reach: only
+ * __GFP_MOVABLE together with __GFP_HIGHMEM does (gfp_zone(),
+ * GFP_HIGHUSER_MOVABLE in include/linux/gfp.h). The module's folios are
+ * pinned while a run lasts, so memory offlining of that range waits (or
+ * fails) until the run ends and they are freed.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -18,28 +25,51 @@
 
 #define FB_POISON	0x5a
 
-/* Free pages of a node in the zones the allocation can use. */
-static unsigned long fb_node_free_pages(int nid, bool movable)
+/* Does @nid have memory in ZONE_MOVABLE? */
+static bool fb_node_movable(int nid)
+{
+	return populated_zone(&NODE_DATA(nid)->node_zones[ZONE_MOVABLE]);
+}
+
+/* The gfp flags of the folios on @nid under RUN.gfp_movable @policy. */
+static gfp_t fb_node_gfp(int nid, u32 policy, unsigned int order)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN;
+
+	if (policy == FOLIOBENCH_MOVABLE_ON ||
+	    (policy == FOLIOBENCH_MOVABLE_AUTO && fb_node_movable(nid))) {
+		gfp |= __GFP_MOVABLE;
+#ifndef CONFIG_HIGHMEM
+		/* no highmem: this only opens ZONE_MOVABLE (linear map) */
+		gfp |= __GFP_HIGHMEM;
+#endif
+	}
+	/* a benchmark must not push a production node into reclaim storms */
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		gfp |= __GFP_NORETRY;
+	return gfp;
+}
+
+/* Free pages of a node in every zone an allocation with @gfp may use. */
+static unsigned long fb_node_free_pages(int nid, gfp_t gfp)
 {
 	pg_data_t *pgdat = NODE_DATA(nid);
+	enum zone_type highest = gfp_zone(gfp);
 	unsigned long free = 0;
 	int z;
 
-	for (z = 0; z < MAX_NR_ZONES; z++) {
+	for (z = 0; z <= highest; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
 
-		if (!populated_zone(zone))
-			continue;
-		if (!movable && zone_idx(zone) == ZONE_MOVABLE)
-			continue;
-		free += zone_page_state(zone, NR_FREE_PAGES);
+		if (populated_zone(zone))
+			free += zone_page_state(zone, NR_FREE_PAGES);
 	}
 	return free;
 }
 
-static int fb_check_node(int nid, u64 pages, bool movable)
+static int fb_check_node(int nid, u64 pages, u32 policy)
 {
-	u64 free = fb_node_free_pages(nid, movable);
+	u64 free = fb_node_free_pages(nid, fb_node_gfp(nid, policy, 0));
 	u64 allowed = div_u64(free * fb_cap_pct, 100);
 
 	if (pages <= allowed)
@@ -53,17 +83,40 @@ static int fb_check_node(int nid, u64 pages, bool movable)
 
 /* -ENOMEM when the run would take more than cap_pct of a node's free memory. */
 int fb_node_check_cap(int src_nid, int dst_nid, u32 nr, unsigned int order,
-		      bool movable)
+		      u32 policy)
 {
 	u64 pages = (u64)nr << order;
 	int ret;
 
 	if (src_nid == dst_nid)
-		return fb_check_node(src_nid, 2 * pages, movable);
-	ret = fb_check_node(src_nid, pages, movable);
+		return fb_check_node(src_nid, 2 * pages, policy);
+	ret = fb_check_node(src_nid, pages, policy);
 	if (!ret)
-		ret = fb_check_node(dst_nid, pages, movable);
+		ret = fb_check_node(dst_nid, pages, policy);
 	return ret;
+}
+
+/* FOLIOBENCH_ZONE_* bit of the zone @folio is in. */
+static u32 fb_zone_bit(struct folio *folio)
+{
+	switch (folio_zonenum(folio)) {
+#ifdef CONFIG_ZONE_DMA
+	case ZONE_DMA:
+		return FOLIOBENCH_ZONE_DMA;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	case ZONE_DMA32:
+		return FOLIOBENCH_ZONE_DMA32;
+#endif
+#ifdef CONFIG_HIGHMEM
+	case ZONE_HIGHMEM:
+		return FOLIOBENCH_ZONE_HIGHMEM;
+#endif
+	case ZONE_MOVABLE:
+		return FOLIOBENCH_ZONE_MOVABLE;
+	default:
+		return FOLIOBENCH_ZONE_NORMAL;
+	}
 }
 
 void fb_folios_free(struct fb_folios *fs)
@@ -73,6 +126,7 @@ void fb_folios_free(struct fb_folios *fs)
 	for (i = 0; i < fs->nr; i++) {
 		folio_put(fs->src[i]);
 		folio_put(fs->dst[i]);
+		cond_resched();
 	}
 	kvfree(fs->src);
 	kvfree(fs->dst);
@@ -85,17 +139,16 @@ void fb_folios_free(struct fb_folios *fs)
  * Allocates @nr pairs of order-@order folios, sources on @src_nid and
  * destinations on @dst_nid. On failure everything is freed; *obtained says
  * how many pairs the nodes gave before it (-ENOSPC: fragmentation or not
- * enough memory; -EINTR: a signal).
+ * enough memory; -EINTR: a signal). fs->src_zones and dst_zones say which
+ * zones the folios came from.
  */
 int fb_folios_alloc(struct fb_folios *fs, u32 nr, unsigned int order,
-		    int src_nid, int dst_nid, bool movable, u32 *obtained)
+		    int src_nid, int dst_nid, u32 policy, u32 *obtained)
 {
-	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN;
+	gfp_t src_gfp = fb_node_gfp(src_nid, policy, order);
+	gfp_t dst_gfp = fb_node_gfp(dst_nid, policy, order);
 	int ret = 0;
 	u32 i;
-
-	if (movable)
-		gfp |= __GFP_MOVABLE;
 
 	memset(fs, 0, sizeof(*fs));
 	fs->order = order;
@@ -115,12 +168,12 @@ int fb_folios_alloc(struct fb_folios *fs, u32 nr, unsigned int order,
 			ret = -EINTR;
 			break;
 		}
-		src = __folio_alloc_node(gfp, order, src_nid);
+		src = __folio_alloc_node(src_gfp, order, src_nid);
 		if (!src) {
 			ret = -ENOSPC;
 			break;
 		}
-		dst = __folio_alloc_node(gfp, order, dst_nid);
+		dst = __folio_alloc_node(dst_gfp, order, dst_nid);
 		if (!dst) {
 			folio_put(src);
 			ret = -ENOSPC;
@@ -128,6 +181,8 @@ int fb_folios_alloc(struct fb_folios *fs, u32 nr, unsigned int order,
 		}
 		fs->src[i] = src;
 		fs->dst[i] = dst;
+		fs->src_zones |= fb_zone_bit(src);
+		fs->dst_zones |= fb_zone_bit(dst);
 		fs->nr = i + 1;
 		cond_resched();
 	}

@@ -55,13 +55,14 @@ struct fb_folios {
 	u32 nr;
 	unsigned int order;
 	size_t size;			/* folio_size() of each */
+	u32 src_zones, dst_zones;	/* FOLIOBENCH_ZONE_* they came from */
 };
 
 int fb_folios_alloc(struct fb_folios *fs, u32 nr, unsigned int order,
-		    int src_nid, int dst_nid, bool movable, u32 *obtained);
+		    int src_nid, int dst_nid, u32 policy, u32 *obtained);
 void fb_folios_free(struct fb_folios *fs);
 int fb_node_check_cap(int src_nid, int dst_nid, u32 nr, unsigned int order,
-		      bool movable);
+		      u32 policy);
 void fb_folios_fill(struct fb_folios *fs);
 void fb_folios_poison_dst(struct fb_folios *fs);
 int fb_folios_verify(struct fb_folios *fs, u32 *bad);
@@ -69,7 +70,12 @@ int fb_folios_evict(struct fb_folios *fs, bool dst);
 bool fb_can_evict(void);
 
 extern unsigned int fb_cap_pct;
+/* a module parameter only in the test build (tests/Kbuild: FB_FAULT_INJECT) */
+#ifdef FB_FAULT_INJECT
 extern int fb_fail_folio_index;
+#else
+extern const int fb_fail_folio_index;
+#endif
 
 /* State of one run shared by the engines. */
 struct fb_run_ctx {
@@ -80,6 +86,7 @@ struct fb_run_ctx {
 	atomic64_t list_fallbacks;
 	u64 dma_fallbacks;
 	bool dma_timeout;
+	bool cpu_moved;			/* a copy ran off its CPU: EAGAIN */
 };
 
 int fb_list_copy(struct fb_run_ctx *ctx, struct list_head *dst_list,
@@ -92,7 +99,8 @@ struct fb_cpu_engine;
 u32 fb_llc_id(unsigned int cpu);
 int fb_cpu_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 		 const u32 *cpu_list, struct fb_cpu_engine **out);
-int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns);
+int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns,
+		     struct foliobench_worker_time *times);
 void fb_cpu_report(struct fb_cpu_engine *e, struct foliobench_run *r,
 		   u32 *cpus);
 void fb_cpu_teardown(struct fb_cpu_engine *e);

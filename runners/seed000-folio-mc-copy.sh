@@ -5,7 +5,9 @@
 # direction of the post that this machine has: DRAM0 -> DRAM1 (two nodes
 # with CPUs), DRAM0 -> CXL and CXL -> DRAM0 (a memory-only node).  With none
 # of them (one node), DRAM0 -> DRAM0 stands in and the post's rows are left
-# out.  Shape check: does batched beat per page in every direction.  Plot:
+# out.  A memory-only node onlined ZONE_MOVABLE (CXL via daxctl) is noted;
+# the kmod backend's folios come from that zone there.  Shape check: does
+# batched beat per page in every direction.  Plot:
 # per page vs batched bars per direction.
 . "$(dirname "$0")/lib.sh"
 fb_start seed000-folio-mc-copy "Seed 000: folio_mc_copy per page (baseline) vs batched (optimized), 2 MB folios, source evicted" "$@"
@@ -20,6 +22,11 @@ fi
 if [ ${#MEM_NODES[@]} -ge 1 ]; then
 	nodes+="${nodes:+,}$dram0:${MEM_NODES[0]},${MEM_NODES[0]}:$dram0"
 	fb_note "memory-only node ${MEM_NODES[0]} stands in for the post's CXL node"
+	# CXL memory onlined movable (daxctl, online_movable) is all ZONE_MOVABLE:
+	# the kmod backend allocates there by default (--movable auto).
+	if awk -v n="${MEM_NODES[0]}," '$1 == "Node" { z = ($2 == n) ? $4 : "" } z == "Movable" && $1 == "managed" && $2 > 0 { f = 1 } END { exit !f }' /proc/zoneinfo 2>/dev/null; then
+		fb_note "node ${MEM_NODES[0]}'s memory is in ZONE_MOVABLE, as CXL memory onlined movable"
+	fi
 else
 	fb_left_out "DRAM0 -> CXL and CXL -> DRAM0 (this machine has no memory-only NUMA node)"
 fi

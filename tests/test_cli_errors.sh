@@ -15,6 +15,12 @@ bad "--src-fill ones" copy --src-fill ones
 bad "--nodes ''" copy --nodes ''
 bad "--nodes 0-1" copy --nodes 0-1
 bad "--src-fill zero" copy --src-fill zero --backend kmod
+bad "--inline" copy --inline
+bad "--movable" copy --movable on
+bad "--movable sideways" copy --backend kmod --movable sideways
+bad "--threads 2" copy --backend kmod --inline --threads 1,2
+bad "--channels" copy --backend kmod --inline --channels 1
+[ "$ncpu" -lt 2 ] || bad "--cpus names 2" copy --backend kmod --inline --cpus 0,1
 bad "12K" copy --folio-sizes 12K
 bad "2K" copy --folio-sizes 2K
 bad "4X" copy --folio-sizes 4X

@@ -6,14 +6,18 @@
 # and unpack it (tests/vm/fetch-kernels.sh, cached), build every module in
 # kmod-bench (and kmod-bench/tests), make an initramfs holding the .ko files,
 # the foliobench CLI and the guest scripts of tests/vm/guest, boot it with
-# 1 and with 2 NUMA nodes, and with 2 nodes plus a memoryless CPU node for
+# 1 and with 2 NUMA nodes, with 2 nodes plus a memoryless CPU node for
 # the smoke and migrate scripts (their "node without memory" cases), and
-# judge each serial log (tests/vm/check-log.sh).
+# with 2 nodes whose node 1 is CXL-like memory onlined ZONE_MOVABLE
+# (boot.sh --movable) for the ioctl, CLI and migrate scripts, and judge each
+# serial log (tests/vm/check-log.sh).
 # Logs: BUILD_DIR/vm-logs/. Work files: BUILD_DIR/vm-work/.
 # Env: FB_VM_CACHE     kernel cache (default BUILD_DIR/vm-cache)
 #      FB_VM_KERNELS   kernels to test (default "6.12 6.1")
-#      FB_VM_NODES     node counts to boot (default "1 2 2m"; Nm: N nodes
-#                      with memory and boot.sh --memless)
+#      FB_VM_NODES     node counts to boot (default "1 2 2m 2mov"; Nm: N
+#                      nodes with memory and boot.sh --memless; Nmov: N
+#                      nodes, the memory-only ones ZONE_MOVABLE, boot.sh
+#                      --movable)
 #      FB_VM_TIMEOUT   seconds per boot (default 300)
 #      FB_VM_MODULE_SRC module source tree (default kmod-bench)
 # Prints TAP (tests/tap.sh): one line per boot, the plan, "N passed, N
@@ -44,11 +48,19 @@ abi_bin=()
 [[ -x $build/fb_abi_test ]] && abi_bin=("$build/fb_abi_test")
 [[ ${#abi_bin[@]} -gt 0 ]] || echo "# fb_abi_test not built in $build: the ioctl ABI scripts will skip"
 
+# Seed 000's runner for the ZONE_MOVABLE boot (20-cli-kmod.sh): bash and
+# the files it reads, at /repo as in the source tree.
+runner_files=()
+for f in runners/lib.sh runners/seed000-folio-mc-copy.sh results/reference/seed000.ref plots/bars.gp; do
+	runner_files+=("$repo/$f:/repo/$f")
+done
+bash_bin=$(command -v bash)
+
 cache=${FB_VM_CACHE:-$build/vm-cache}
 logs=$build/vm-logs
 work=$build/vm-work
 kernels=${FB_VM_KERNELS:-6.12 6.1}
-nodes_list=${FB_VM_NODES:-1 2 2m}
+nodes_list=${FB_VM_NODES:-1 2 2m 2mov}
 timeout=${FB_VM_TIMEOUT:-300}
 mkdir -p "$logs" "$work"
 t0=$SECONDS
@@ -90,14 +102,15 @@ for k in $kernels; do
 			continue
 		fi
 	fi
-	"$vm/mkinitramfs.sh" "$wk/initramfs.cpio.gz" --ko "${kos[@]}" --bin "$bin" "${abi_bin[@]}" \
-		--guest "$vm/guest" 2>"$wk/mkinitramfs.log" ||
+	"$vm/mkinitramfs.sh" "$wk/initramfs.cpio.gz" --ko "${kos[@]}" --bin "$bin" "${abi_bin[@]}" "$bash_bin" \
+		--file "${runner_files[@]}" --guest "$vm/guest" 2>"$wk/mkinitramfs.log" ||
 		{ cat "$wk/mkinitramfs.log" >&2; die "mkinitramfs.sh failed for kernel $k"; }
 	for n in $nodes_list; do
 		log=$logs/$k-nodes$n.log
 		t=$SECONDS
 		set +e
 		case $n in
+		*mov) boot_args=(--nodes "${n%mov}" --movable --append FB_GUEST_ONLY=00-smoke,10-kmod-abi,20-cli-kmod,30-migrate) ;;
 		*m) boot_args=(--nodes "${n%m}" --memless --append FB_GUEST_ONLY=00-smoke,30-migrate) ;;
 		*) boot_args=(--nodes "$n") ;;
 		esac

@@ -6,7 +6,7 @@
  * fb_test_dma.ko). Build it static (kmod-bench/tests/Makefile, abi-test):
  *   gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -I kmod-bench/uapi
  *
- * usage: fb_abi_test [--tap-state FILE] [--nodes N] COMMAND...
+ * usage: fb_abi_test [--tap-state FILE] [--nodes N] [--module NAME] COMMAND...
  *        fb_abi_test --cpuid-dump
  *   info       INFO: ABI, release, functions native/reimplemented, CPUs,
  *              the kernel's own copy paths and feature bits (against
@@ -14,11 +14,19 @@
  *   cpu        RUN of every function, per page and batched, on 1 and 2
  *              threads, spread and fill, evict on/off, verify on; splits,
  *              orders, CPU lists, warmup; node 0->1, 1->0 with --nodes 2
- *   list       the list copy's per-folio fallback (fail_folio_index)
+ *   timing     worker start/end times: a 2-thread sample is max(end) -
+ *              min(start); the inline mode on the pinned caller; a moved
+ *              caller fails the run (EAGAIN, CPU_MOVED)
+ *   hotplug    a CPU taken offline during a 2-thread run fails it
+ *   zones      ZONE_MOVABLE: where a node's memory is movable (CXL-like)
+ *              the folios come from it, the cap counts it; zones recorded
+ *   list       the list copy's per-folio fallback (fail_folio_index; the
+ *              test build fb_test_foliobench.ko: --module fb_test_foliobench)
  *   bad        every input out of range, ABI version, struct size, ioctls
  *   cap        a run over the memory cap; a partial allocation
  *   perm       open without CAP_SYS_ADMIN, and as nobody
  *   busy       EBUSY for a concurrent run; EINTR ends a run
+ *   intr-alloc EINTR while the folios are allocated: flag INTERRUPTED
  *   dma-none   engine DMA without a provider: ENODEV
  *   dma N      engine DMA on 1..N channels of fb_test_dma (N loaded)
  *   dma-fail   fb_test_dma fail_desc: the CPU fallback and its count
@@ -46,6 +54,7 @@
 #define _GNU_SOURCE		/* syscall(), usleep() with -std=c11 */
 #endif
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -78,6 +87,8 @@ static uint32_t llc_ids[MAX_CPUS];
 static uint64_t samples[MAX_ITERS];
 static uint32_t cpus_used[64];
 static uint64_t phases[MAX_ITERS][FOLIOBENCH_DMA_NR_PHASES];
+static struct foliobench_worker_time wtimes[MAX_ITERS * 2];
+static const char *module = "foliobench";	/* its /sys/module name */
 static int fd = -1;
 
 /* ---- TAP ---- */
@@ -687,6 +698,432 @@ static void cmd_cpu(const char *arg)
 	}
 }
 
+/* ---- timing: worker times, the inline mode ---- */
+
+static int pin_to(uint32_t cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void unpin(void)
+{
+	cpu_set_t set;
+	uint32_t i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < info.nr_cpu_ids && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * NULL when every timed sample of @r is max(end) - min(start) of its
+ * workers, each active worker has times on its cpus_used CPU and the
+ * workers' bytes add up to the iteration; idle entries are 0.
+ */
+static const char *times_problem(const struct foliobench_run *r)
+{
+	static char why[256];
+	uint32_t i, w, n = r->nr_threads;
+
+	for (i = 0; i < r->iterations_done && i < MAX_ITERS; i++) {
+		uint64_t lo = UINT64_MAX, hi = 0, bytes = 0;
+
+		for (w = 0; w < n; w++) {
+			const struct foliobench_worker_time *t = &wtimes[i * n + w];
+
+			if (w >= r->threads_active) {
+				if (t->start_ns || t->end_ns || t->bytes || t->cpu)
+					return "an idle worker has times";
+				continue;
+			}
+			if (!t->start_ns || t->end_ns < t->start_ns) {
+				snprintf(why, sizeof(why),
+					 "iteration %u worker %u: start %llu end %llu",
+					 i, w, (unsigned long long)t->start_ns,
+					 (unsigned long long)t->end_ns);
+				return why;
+			}
+			if (t->cpu != cpus_used[w]) {
+				snprintf(why, sizeof(why),
+					 "iteration %u worker %u ran on cpu %u, cpus_used %u",
+					 i, w, t->cpu, cpus_used[w]);
+				return why;
+			}
+			lo = t->start_ns < lo ? t->start_ns : lo;
+			hi = t->end_ns > hi ? t->end_ns : hi;
+			bytes += t->bytes;
+		}
+		if (samples[i] != hi - lo) {
+			snprintf(why, sizeof(why),
+				 "sample %u is %llu ns, max(end) - min(start) is %llu",
+				 i, (unsigned long long)samples[i],
+				 (unsigned long long)(hi - lo));
+			return why;
+		}
+		if (bytes != r->bytes_per_iteration)
+			return "worker bytes do not add up to the iteration";
+	}
+	return NULL;
+}
+
+static void timing_case(struct foliobench_run *r, const char *what)
+{
+	const char *why;
+	int err;
+
+	memset(wtimes, 0, sizeof(wtimes));
+	r->worker_times = (uintptr_t)wtimes;
+	r->cpus_used = (uintptr_t)cpus_used;
+	err = run(r);
+	why = run_problem(r, err);
+	if (!why)
+		why = times_problem(r);
+	tap(!why, "RUN %s: %s", what, why ? why : "sample = max(end) - min(start)");
+}
+
+struct moved_report {
+	int err;
+	uint32_t done, flags;
+};
+
+static void cmd_timing(const char *arg)
+{
+	struct foliobench_run r;
+	struct moved_report mr = { .err = -1 };
+	uint32_t k, cpu;
+	int rep[2], status, i;
+	pid_t pid;
+
+	if (info.nr_online_cpus < 2) {
+		skip("one CPU", "RUN 2 threads: sample = max(end) - min(start)");
+	} else {
+		for (k = 0; k < 2; k++) {
+			run_init(&r);
+			r.nr_threads = 2;
+			r.iterations = MAX_ITERS;
+			r.split = k ? FOLIOBENCH_SPLIT_CHUNK : FOLIOBENCH_SPLIT_FOLIO;
+			r.nr_folios = k ? 1 : 8;
+			timing_case(&r, k ? "2 threads, chunks of 1 folio" :
+				    "2 threads, 8 folios");
+		}
+		/* 3 folios on 2 threads: unequal blocks, bytes per worker */
+		run_init(&r);
+		r.nr_threads = 2;
+		r.nr_folios = 3;
+		timing_case(&r, "2 threads, 3 folios");
+		tap(wtimes[0].bytes == 2 * wtimes[1].bytes,
+		    "worker bytes of 3 folios on 2 threads: %llu and %llu",
+		    (unsigned long long)wtimes[0].bytes,
+		    (unsigned long long)wtimes[1].bytes);
+		/* 1 folio split=folio: the second worker idle, all 0 */
+		run_init(&r);
+		r.nr_threads = 2;
+		r.nr_folios = 1;
+		r.split = FOLIOBENCH_SPLIT_FOLIO;
+		timing_case(&r, "2 threads, 1 folio split=folio (one idle)");
+	}
+
+	/* inline: on the calling thread, pinned to the last online CPU */
+	for (cpu = info.nr_cpu_ids; cpu-- > 0;)
+		if (cpu < MAX_CPUS && llc_ids[cpu] != FOLIOBENCH_LLC_NONE)
+			break;
+	if (pin_to(cpu)) {
+		tap(false, "pin to cpu %u: %s", cpu, strerror(errno));
+		return;
+	}
+	for (k = 0; k < FOLIOBENCH_NR_FUNCS; k++) {
+		char what[96];
+
+		run_init(&r);
+		r.func = k;
+		r.inline_copy = 1;
+		r.iterations = MAX_ITERS;
+		snprintf(what, sizeof(what), "inline %s on the caller's cpu %u",
+			 func_info(k, 0) ? func_info(k, 0)->name : "?", cpu);
+		timing_case(&r, what);
+		tap(cpus_used[0] == cpu && r.threads_active == 1,
+		    "inline: cpus_used %u is the caller's cpu %u, 1 active",
+		    cpus_used[0], cpu);
+	}
+	unpin();
+
+	/* a caller moved to another CPU during an inline run: EAGAIN */
+	if (info.nr_online_cpus < 2 || pipe(rep)) {
+		skip("one CPU", "RUN inline, caller moved: EAGAIN");
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		uint64_t *s = calloc(FOLIOBENCH_MAX_ITERATIONS, sizeof(*s));
+
+		pin_to(0);
+		run_init(&r);
+		r.inline_copy = 1;
+		r.order = 0;
+		r.nr_folios = 16;
+		r.verify = 0;
+		r.iterations = FOLIOBENCH_MAX_ITERATIONS;
+		r.samples = (uintptr_t)s;
+		mr.err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
+		mr.done = r.iterations_done;
+		mr.flags = r.flags;
+		if (write(rep[1], &mr, sizeof(mr)) != sizeof(mr))
+			_exit(2);
+		_exit(0);
+	}
+	usleep(300000);
+	{
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(1, &set);
+		sched_setaffinity(pid, sizeof(set), &set);
+	}
+	for (i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(100000);
+	if (i == 100) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	if (read(rep[0], &mr, sizeof(mr)) != sizeof(mr))
+		mr.err = -1;
+	tap(mr.err == EAGAIN && (mr.flags & FOLIOBENCH_RUN_F_CPU_MOVED) &&
+	    mr.done < FOLIOBENCH_MAX_ITERATIONS,
+	    "RUN inline, caller moved from cpu 0 to 1: errno %d after %u iterations, flags %#x",
+	    mr.err, mr.done, mr.flags);
+	close(rep[0]);
+	close(rep[1]);
+	run_init(&r);
+	tap(!run_problem(&r, run(&r)), "RUN after the moved run works");
+}
+
+/* ---- hotplug: a CPU taken offline during a run ---- */
+
+static int cpu_online_set(uint32_t cpu, int on)
+{
+	char path[96];
+	int pfd, ok;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online",
+		 cpu);
+	pfd = open(path, O_WRONLY);
+	if (pfd < 0)
+		return -1;
+	ok = write(pfd, on ? "1" : "0", 1) == 1;
+	close(pfd);
+	return ok ? 0 : -1;
+}
+
+static void cmd_hotplug(const char *arg)
+{
+	struct moved_report mr = { .err = -1 };
+	struct foliobench_run r;
+	int rep[2], status;
+	pid_t pid;
+
+	if (info.nr_online_cpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK)) {
+		skip("CPU 1 cannot go offline here", "RUN 2 threads, CPU 1 offline: EAGAIN");
+		return;
+	}
+	if (pipe(rep)) {
+		tap(false, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		uint64_t *s = calloc(FOLIOBENCH_MAX_ITERATIONS, sizeof(*s));
+
+		run_init(&r);
+		r.nr_threads = 2;
+		r.order = 0;
+		r.nr_folios = 16;
+		r.verify = 0;
+		r.iterations = FOLIOBENCH_MAX_ITERATIONS;
+		r.samples = (uintptr_t)s;
+		mr.err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
+		mr.done = r.iterations_done;
+		mr.flags = r.flags;
+		if (write(rep[1], &mr, sizeof(mr)) != sizeof(mr))
+			_exit(2);
+		_exit(0);
+	}
+	usleep(300000);
+	if (cpu_online_set(1, 0)) {
+		tap(false, "offline cpu 1: %s", strerror(errno));
+		kill(pid, SIGUSR1);
+	}
+	if (read(rep[0], &mr, sizeof(mr)) != sizeof(mr))
+		mr.err = -1;
+	waitpid(pid, &status, 0);
+	tap(mr.err == EAGAIN && (mr.flags & FOLIOBENCH_RUN_F_CPU_MOVED) &&
+	    mr.done < FOLIOBENCH_MAX_ITERATIONS,
+	    "RUN 2 threads, cpu 1 taken offline: errno %d after %u iterations, flags %#x",
+	    mr.err, mr.done, mr.flags);
+	tap(!cpu_online_set(1, 1), "cpu 1 online again");
+	close(rep[0]);
+	close(rep[1]);
+	get_info(&info);
+	run_init(&r);
+	r.nr_threads = 2;
+	tap(!run_problem(&r, run(&r)) && info.nr_online_cpus >= 2,
+	    "RUN 2 threads after cpu 1 came back works");
+}
+
+/* ---- zones: ZONE_MOVABLE ---- */
+
+/* Pages of @node in zone @zone ("Movable", ...) in /proc/zoneinfo: @what */
+static long zone_pages(unsigned int node, const char *zone, const char *what)
+{
+	char line[256], z[64];
+	unsigned int n;
+	long v = -1, x;
+	bool in = false;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return -1;
+	while (v < 0 && fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " ");
+
+		if (sscanf(line, "Node %u, zone %63s", &n, z) == 2)
+			in = n == node && !strcmp(z, zone);
+		else if (in && !strncmp(p, what, strlen(what)) &&
+			 sscanf(p + strlen(what), " %ld", &x) == 1)
+			v = x;
+	}
+	fclose(f);
+	return v;
+}
+
+static const char *zones_str(uint32_t z)
+{
+	static char buf[4][64];
+	static int k;
+	char *b = buf[k++ % 4];
+
+	b[0] = '\0';
+	if (z & FOLIOBENCH_ZONE_DMA) strcat(b, "DMA,");
+	if (z & FOLIOBENCH_ZONE_DMA32) strcat(b, "DMA32,");
+	if (z & FOLIOBENCH_ZONE_NORMAL) strcat(b, "Normal,");
+	if (z & FOLIOBENCH_ZONE_HIGHMEM) strcat(b, "HighMem,");
+	if (z & FOLIOBENCH_ZONE_MOVABLE) strcat(b, "Movable,");
+	if (b[0])
+		b[strlen(b) - 1] = '\0';
+	else
+		strcpy(b, "none");
+	return b;
+}
+
+static void cmd_zones(const char *arg)
+{
+	static const char * const policies[] = { "auto", "on", "off" };
+	unsigned int node, movable = 0, m = 0;
+	struct foliobench_run r;
+	const char *why;
+	uint32_t p, k;
+	int err;
+
+	/* the default run: node 0 to 0, kernel zones, recorded */
+	run_init(&r);
+	err = run(&r);
+	why = run_problem(&r, err);
+	tap(!why && r.src_zones && r.dst_zones &&
+	    !((r.src_zones | r.dst_zones) & ~0x1fU),
+	    "RUN 0->0 records zones src %s dst %s%s%s", zones_str(r.src_zones),
+	    zones_str(r.dst_zones), why ? ": " : "", why ? why : "");
+
+	for (node = 0; node < nodes; node++) {
+		long present = zone_pages(node, "Movable", "present");
+
+		diag("node %u: Movable present %ld, Normal present %ld", node,
+		     present, zone_pages(node, "Normal", "present"));
+		if (present > 0 && !movable) {
+			movable = 1;
+			m = node;
+		}
+	}
+	if (!movable) {
+		/* no ZONE_MOVABLE: every policy gives the kernel's zones */
+		for (p = 0; p < 3; p++) {
+			run_init(&r);
+			r.gfp_movable = p;
+			r.src_node = nodes - 1;
+			err = run(&r);
+			why = run_problem(&r, err);
+			tap(!why && !((r.src_zones | r.dst_zones) &
+				      FOLIOBENCH_ZONE_MOVABLE),
+			    "RUN gfp_movable=%s, no ZONE_MOVABLE here: zones %s, %s%s%s",
+			    policies[p], zones_str(r.src_zones),
+			    zones_str(r.dst_zones), why ? ": " : "",
+			    why ? why : "");
+		}
+		return;
+	}
+
+	tap(zone_pages(m, "Movable", "managed") > 0,
+	    "ZONE_MOVABLE: node %u's memory is in Movable (/proc/zoneinfo)", m);
+	/* auto and on: the movable node's folios are in ZONE_MOVABLE */
+	for (p = 0; p < 2; p++) {
+		for (k = 0; k < 2; k++) {
+			run_init(&r);
+			r.gfp_movable = p;
+			r.order = 9;
+			r.nr_folios = 4;
+			r.src_node = k ? m : 0;
+			r.dst_node = k ? 0 : m;
+			r.evict = FOLIOBENCH_EVICT_SRC;
+			err = run(&r);
+			why = run_problem(&r, err);
+			if (!why && (k ? r.src_zones : r.dst_zones) !=
+				    FOLIOBENCH_ZONE_MOVABLE)
+				why = "node's folios not all in ZONE_MOVABLE";
+			if (!why && m != 0 && p == FOLIOBENCH_MOVABLE_AUTO &&
+			    ((k ? r.dst_zones : r.src_zones) &
+			     FOLIOBENCH_ZONE_MOVABLE) &&
+			    zone_pages(0, "Movable", "present") <= 0)
+				why = "node 0 folios claim ZONE_MOVABLE";
+			tap(!why, "ZONE_MOVABLE: RUN gfp_movable=%s node %u->%u verify: src %s, dst %s%s%s",
+			    policies[p], r.src_node, r.dst_node,
+			    zones_str(r.src_zones), zones_str(r.dst_zones),
+			    why ? ": " : "", why ? why : "");
+		}
+	}
+	/* 2 threads across the movable node, every function */
+	for (k = 0; k < FOLIOBENCH_NR_FUNCS; k++) {
+		run_init(&r);
+		r.func = k;
+		r.batched = 1;
+		r.src_node = m;
+		r.dst_node = m;
+		r.nr_threads = info.nr_online_cpus < 2 ? 1 : 2;
+		err = run(&r);
+		why = run_problem(&r, err);
+		tap(!why && r.src_zones == FOLIOBENCH_ZONE_MOVABLE &&
+		    r.dst_zones == FOLIOBENCH_ZONE_MOVABLE,
+		    "ZONE_MOVABLE: RUN %s batched node %u->%u threads=%u: zones %s/%s%s%s",
+		    r.func_name, m, m, r.nr_threads, zones_str(r.src_zones),
+		    zones_str(r.dst_zones), why ? ": " : "", why ? why : "");
+	}
+	/* off: the node has no kernel zone, so the cap is 0 */
+	if (zone_pages(m, "Normal", "present") <= 0 &&
+	    zone_pages(m, "DMA32", "present") <= 0 &&
+	    zone_pages(m, "DMA", "present") <= 0) {
+		run_init(&r);
+		r.gfp_movable = FOLIOBENCH_MOVABLE_OFF;
+		r.dst_node = m;
+		err = run(&r);
+		tap(err == ENOMEM && (r.flags & FOLIOBENCH_RUN_F_OVER_CAP) &&
+		    !r.folios_obtained,
+		    "ZONE_MOVABLE: RUN gfp_movable=off to node %u (only Movable): errno %d, over the cap",
+		    m, err);
+	}
+}
+
 /* ---- list: the per-folio fallback of the list copy ---- */
 
 static void list_case(uint32_t batched, uint32_t threads, int fail,
@@ -698,7 +1135,7 @@ static void list_case(uint32_t batched, uint32_t threads, int fail,
 	int err;
 
 	snprintf(v, sizeof(v), "%d", fail);
-	if (write_param("foliobench", "fail_folio_index", v)) {
+	if (write_param(module, "fail_folio_index", v)) {
 		tap(false, "set fail_folio_index=%d: %s", fail, strerror(errno));
 		return;
 	}
@@ -786,7 +1223,14 @@ static void cmd_bad(const char *arg)
 		U32(src_node, 1024, SRC_NODE),
 		U32(src_node, 0xffffffff, SRC_NODE),
 		U32(dst_node, 1024, DST_NODE),
-		U32(gfp_movable, 2, GFP_MOVABLE),
+		U32(gfp_movable, 3, GFP_MOVABLE),
+		U32(reserved_cpu, 1, RESERVED),
+		U32(inline_copy, 2, INLINE_COPY),
+		U64(worker_times, 0xffff888000000000ULL, WORKER_TIMES, EFAULT),
+		D32(inline_copy, 1, INLINE_COPY),
+		{ "dma worker_times set",
+		  offsetof(struct foliobench_run, worker_times), true, 4096,
+		  FOLIOBENCH_FIELD_WORKER_TIMES, true, EINVAL },
 		U32(nr_threads, 0, NR_THREADS),
 		U32(nr_threads, 0xffffffff, NR_THREADS),
 		U32(placement, 3, PLACEMENT),
@@ -863,6 +1307,22 @@ static void cmd_bad(const char *arg)
 	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_NR_THREADS,
 	    "RUN nr_threads=%u (online CPUs + 1): errno %d", r.nr_threads,
 	    err);
+
+	/* inline copies on the caller: one thread, not on a CPU list */
+	run_init(&r);
+	r.inline_copy = 1;
+	r.nr_threads = 2;
+	err = info.nr_online_cpus >= 2 ? run(&r) : EINVAL;
+	tap(err == EINVAL && (info.nr_online_cpus < 2 ||
+			      r.bad_field == FOLIOBENCH_FIELD_INLINE_COPY),
+	    "RUN inline_copy=1 nr_threads=2: errno %d", err);
+	run_init(&r);
+	r.inline_copy = 1;
+	r.placement = FOLIOBENCH_PLACE_LIST;
+	r.cpu_list = (uintptr_t)dup_list;
+	err = run(&r);
+	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_INLINE_COPY,
+	    "RUN inline_copy=1 placement=list: errno %d", err);
 
 	/* the list copy cannot split folios */
 	run_init(&r);
@@ -1025,13 +1485,23 @@ static void cmd_cap(const char *arg)
 		r.dst_node = node;
 		r.nr_folios = n;
 		r.iterations = 1;
-		err = run(&r);
-		tap(err == ENOSPC &&
-		    (r.flags & FOLIOBENCH_RUN_F_PARTIAL_ALLOC) &&
-		    r.folios_obtained > 0 && r.folios_obtained < n &&
-		    !r.iterations_done,
-		    "RUN of all of node %u (%u order-9 pairs, cap_pct=100): errno %d, got %u",
-		    node, n, err, r.folios_obtained);
+		if (zone_pages(node, "Movable", "present") > 0) {
+			/*
+			 * ZONE_MOVABLE keeps next to no watermark back, so the
+			 * node gives every pair, and copying a whole node is
+			 * slow under emulation: the zones command covers it.
+			 */
+			skip("ZONE_MOVABLE keeps no reserve to run into",
+			     "RUN of all of node %u: ENOSPC and a count", node);
+		} else {
+			err = run(&r);
+			tap(err == ENOSPC &&
+			    (r.flags & FOLIOBENCH_RUN_F_PARTIAL_ALLOC) &&
+			    r.folios_obtained > 0 && r.folios_obtained < n &&
+			    !r.iterations_done,
+			    "RUN of all of node %u (%u order-9 pairs, cap_pct=100): errno %d, got %u",
+			    node, n, err, r.folios_obtained);
+		}
 	}
 	tap(write_param("foliobench", "cap_pct", "0") != 0,
 	    "cap_pct=0 is refused");
@@ -1185,6 +1655,70 @@ static void cmd_busy(const char *arg)
 	close(go[1]);
 	close(rep[0]);
 	close(rep[1]);
+}
+
+/* ---- a signal while the folios are allocated ---- */
+
+static void cmd_intr_alloc(const char *arg)
+{
+	struct moved_report mr = { .err = -1 };
+	long kb = node_free_kb(0);
+	struct foliobench_run r;
+	int go[2], rep[2], status;
+	uint32_t n;
+	pid_t pid;
+	char c;
+
+	/* order-0 pairs for 40 % of node 0's free memory, under the cap */
+	n = kb > 0 ? (uint32_t)(kb * 4 / 10 / 8) : 0;
+	if (n > FOLIOBENCH_MAX_FOLIOS)
+		n = FOLIOBENCH_MAX_FOLIOS;
+	if (n < 1000 || pipe(go) || pipe(rep)) {
+		tap(false, "setup: node 0 MemFree %ld KiB", kb);
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+
+		sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
+		run_init(&r);
+		r.order = 0;
+		r.nr_folios = n;
+		r.iterations = 1;
+		if (write(go[1], "g", 1) != 1)
+			_exit(2);
+		mr.err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
+		mr.done = r.folios_obtained;
+		mr.flags = r.flags;
+		if (write(rep[1], &mr, sizeof(mr)) != sizeof(mr))
+			_exit(2);
+		_exit(0);
+	}
+	if (read(go[0], &c, 1) == 1) {
+		usleep(20000);
+		kill(pid, SIGUSR1);
+	}
+	if (read(rep[0], &mr, sizeof(mr)) != sizeof(mr))
+		mr.err = -1;
+	waitpid(pid, &status, 0);
+	if (!mr.err && mr.done == n)
+		skip("the allocation ended before the signal came",
+		     "RUN of %u order-0 pairs, a signal while allocating: EINTR, INTERRUPTED", n);
+	else if (mr.err == EINTR && mr.done == n)
+		skip("the signal came after the allocation (EINTR between iterations)",
+		     "RUN of %u order-0 pairs, a signal while allocating", n);
+	else
+		tap(mr.err == EINTR && (mr.flags & FOLIOBENCH_RUN_F_INTERRUPTED) &&
+		    mr.done < n,
+		    "RUN of %u order-0 pairs, a signal while allocating: errno %d after %u pairs, flags %#x",
+		    n, mr.err, mr.done, mr.flags);
+	close(go[0]);
+	close(go[1]);
+	close(rep[0]);
+	close(rep[1]);
+	run_init(&r);
+	tap(!run_problem(&r, run(&r)), "RUN after the interrupted allocation works");
 }
 
 /* ---- dma ---- */
@@ -1777,10 +2311,14 @@ static const struct command commands[] = {
 	{ "info", cmd_info, false },
 	{ "cpu", cmd_cpu, false },
 	{ "list", cmd_list, false },
+	{ "timing", cmd_timing, false },
+	{ "hotplug", cmd_hotplug, false },
+	{ "zones", cmd_zones, false },
 	{ "bad", cmd_bad, false },
 	{ "cap", cmd_cap, false },
 	{ "perm", cmd_perm, false },
 	{ "busy", cmd_busy, false },
+	{ "intr-alloc", cmd_intr_alloc, false },
 	{ "dma-none", cmd_dma_none, false },
 	{ "dma", cmd_dma, true },
 	{ "dma-fail", cmd_dma_fail, false },
@@ -1883,8 +2421,10 @@ int main(int argc, char **argv)
 			state = argv[++i];
 		} else if (!strcmp(argv[i], "--nodes") && i + 1 < argc) {
 			nodes = (unsigned int)atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--module") && i + 1 < argc) {
+			module = argv[++i];
 		} else {
-			fprintf(stderr, "usage: %s [--tap-state FILE] [--nodes N] COMMAND...\n",
+			fprintf(stderr, "usage: %s [--tap-state FILE] [--nodes N] [--module NAME] COMMAND...\n",
 				argv[0]);
 			return 2;
 		}

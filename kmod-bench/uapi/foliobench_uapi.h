@@ -19,7 +19,8 @@
  *   ENOTTY  unknown ioctl.
  * RUN only (the output fields are written back for all of these):
  *   ENOMEM  the folios would exceed the cap (module parameter cap_pct,
- *           default 50 % of the node's free memory; flag OVER_CAP; a kernel
+ *           default 50 % of the node's free memory in the zones the
+ *           allocation may use (gfp_movable); flag OVER_CAP; a kernel
  *           log line says how much was asked and allowed), or the module's
  *           own bookkeeping could not be allocated.
  *   ENOSPC  not all folios could be allocated (fragmentation): nothing ran,
@@ -36,8 +37,13 @@
  *   EOPNOTSUPP  evict on a kernel without clflush_cache_range (non-x86);
  *           engine DMA: dma_irq LAST on a channel that completes out of
  *           order (bad_field DMA_IRQ).
- *   EINTR   a signal ended the run between iterations; iterations_done
- *           samples were written (flag INTERRUPTED).
+ *   EINTR   a signal ended the run between iterations, or while the
+ *           folios were allocated; iterations_done samples were written
+ *           (flag INTERRUPTED).
+ *   EAGAIN  engine CPU: a copy did not run on the CPU cpus_used names (a
+ *           CPU went offline between iterations, or the calling thread of
+ *           an inline run moved): flag CPU_MOVED; iterations_done samples
+ *           were written.  CPU hotplug is held off during each iteration.
  *   EIO     verify found a folio that differs from its source:
  *           mismatch_folio; never a sample for that iteration.
  *   EHWPOISON  a machine check in a copy (real memory error).
@@ -131,6 +137,24 @@
 #define FOLIOBENCH_RUN_F_LIST_FALLBACK	(1U << 7)	/* list_fallbacks > 0 */
 #define FOLIOBENCH_RUN_F_FAULT_INJECTED	(1U << 8)	/* fail_folio_index set */
 #define FOLIOBENCH_RUN_F_DMA_QUARANTINED (1U << 16)	/* see ETIMEDOUT, EBUSY */
+/* CPU engine and memory (ABI 2) */
+#define FOLIOBENCH_RUN_F_CPU_MOVED	(1U << 17)	/* EAGAIN: see above */
+
+/* RUN.gfp_movable: may the folios come from ZONE_MOVABLE? */
+#define FOLIOBENCH_MOVABLE_AUTO		0	/* yes on a node that has
+						 * ZONE_MOVABLE (CXL memory
+						 * onlined movable), as user
+						 * memory would; else no
+						 */
+#define FOLIOBENCH_MOVABLE_ON		1	/* yes, on every node */
+#define FOLIOBENCH_MOVABLE_OFF		2	/* no: the kernel's zones only */
+
+/* RUN.src_zones, dst_zones: the zones the folios came from */
+#define FOLIOBENCH_ZONE_DMA		(1U << 0)
+#define FOLIOBENCH_ZONE_DMA32		(1U << 1)
+#define FOLIOBENCH_ZONE_NORMAL		(1U << 2)
+#define FOLIOBENCH_ZONE_HIGHMEM		(1U << 3)
+#define FOLIOBENCH_ZONE_MOVABLE		(1U << 4)
 
 /* RUN.bad_field: which input was rejected with EINVAL */
 #define FOLIOBENCH_FIELD_NONE		0
@@ -161,7 +185,10 @@
 #define FOLIOBENCH_FIELD_DMA_NEAR	25
 #define FOLIOBENCH_FIELD_DMA_IRQ	26
 #define FOLIOBENCH_FIELD_DMA_PHASES	27
-#define FOLIOBENCH_NR_FIELDS		28
+/* CPU engine (ABI 2) */
+#define FOLIOBENCH_FIELD_WORKER_TIMES	28
+#define FOLIOBENCH_FIELD_INLINE_COPY	29
+#define FOLIOBENCH_NR_FIELDS		30
 
 /* RUN.dma_map: how folios are mapped for the engine */
 #define FOLIOBENCH_DMA_MAP_SGTABLE	0	/* sg_set_folio + dma_map_sgtable,
@@ -279,7 +306,10 @@ struct foliobench_info {
 	__u32 nr_dma_chans;		/* DMA_MEMCPY channels free now */
 	__u32 flags;			/* FOLIOBENCH_INFO_F_* */
 	__u32 cap_pct;			/* module parameter cap_pct */
-	__s32 fail_folio_index;		/* module parameter, -1 off */
+	__s32 fail_folio_index;		/* module parameter of the test build
+					 * (fb_test_foliobench.ko); -1 off and
+					 * always in the release module
+					 */
 	__u32 kernel_patches;		/* FOLIOBENCH_KP_* */
 	__u32 reserved_kp;		/* 0 */
 	struct foliobench_func_info funcs[FOLIOBENCH_MAX_FUNCS];
@@ -307,6 +337,22 @@ struct foliobench_info {
 	__u64 reserved_out[2];
 };
 
+/*
+ * RUN.worker_times: one per worker and timed iteration, iteration-major
+ * ([iteration * nr_threads + worker]). The sample of an iteration is
+ * max(end_ns) - min(start_ns) over its active workers; idle workers
+ * (index >= threads_active) are all 0.
+ */
+struct foliobench_worker_time {
+	__u64 start_ns;			/* ktime_get_ns() when the worker left
+					 * the start barrier
+					 */
+	__u64 end_ns;			/* ... when its last copy returned */
+	__u64 bytes;			/* bytes it copied in the iteration */
+	__u32 cpu;			/* CPU it ran on */
+	__u32 reserved;
+};
+
 struct foliobench_run {
 	__u32 abi_version;		/* in: FOLIOBENCH_ABI_VERSION */
 	__u32 struct_size;		/* in: sizeof(struct foliobench_run) */
@@ -322,8 +368,9 @@ struct foliobench_run {
 	__u32 nr_folios;		/* 1..FOLIOBENCH_MAX_FOLIOS */
 	__u32 src_node;			/* online node with memory */
 	__u32 dst_node;
-	__u32 gfp_movable;		/* 1: add __GFP_MOVABLE, e.g. for a CXL
-					 * node onlined as ZONE_MOVABLE
+	__u32 gfp_movable;		/* FOLIOBENCH_MOVABLE_*: may the folios
+					 * come from ZONE_MOVABLE (a CXL node
+					 * onlined movable has only that zone)
 					 */
 	__u32 nr_threads;		/* CPU: 1..min(online CPUs,
 					 * FOLIOBENCH_MAX_THREADS); DMA: 0
@@ -364,6 +411,19 @@ struct foliobench_run {
 					 * [FOLIOBENCH_DMA_NR_PHASES] (out):
 					 * valid for iterations_done entries
 					 */
+	/* CPU engine inputs (ABI 2) */
+	__u64 worker_times;		/* CPU: 0 or user pointer to struct
+					 * foliobench_worker_time
+					 * [iterations * nr_threads] (out);
+					 * DMA: 0
+					 */
+	__u32 inline_copy;		/* CPU: 1 = nr_threads 1 copies on the
+					 * calling thread (no kworker wake-up
+					 * in the sample; its CPU is the
+					 * caller's: pin the caller), placement
+					 * not LIST; DMA: 0
+					 */
+	__u32 reserved_cpu;		/* 0 */
 	/* outputs */
 	__u32 iterations_done;		/* samples written */
 	__u32 folios_obtained;		/* pairs allocated (see ENOSPC) */
@@ -385,6 +445,9 @@ struct foliobench_run {
 	__u64 list_fallbacks;		/* folios the list copy copied again
 					 * one by one, all iterations
 					 */
+	/* memory outputs (ABI 2) */
+	__u32 src_zones;		/* FOLIOBENCH_ZONE_* of the sources */
+	__u32 dst_zones;		/* ... of the destinations */
 	char func_name[FOLIOBENCH_NAME_LEN];
 	char func_desc[FOLIOBENCH_DESC_LEN];
 	struct foliobench_dma_chan_info dma[FOLIOBENCH_MAX_DMA_CHANS];

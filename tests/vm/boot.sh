@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# boot.sh VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append "ARGS"] [--cpu MODEL]
+# boot.sh VMLINUZ INITRD [--nodes N] [--memless|--movable] [--timeout SECONDS] [--log FILE] [--append "ARGS"] [--cpu MODEL]
 #
 # Boots VMLINUZ with INITRD under QEMU software emulation (TCG), 2 CPUs,
 # serial console, no network/display, and prints the serial log to stdout
@@ -12,6 +12,11 @@
 #           memoryless node is 1 and the memory-only nodes follow it.
 #           The two CPUs are two sockets (an LLC may not span nodes).
 #           FB_MEMLESS=1 goes on the kernel command line.
+#   --movable (with --nodes 2..8): the memory-only nodes are CXL-like: each
+#           one's 1 GiB is a pc-dimm (no boot memory) that the kernel adds
+#           at boot and onlines as ZONE_MOVABLE (memhp_default_state=
+#           online_movable), as daxctl / online_movable does with CXL
+#           memory.  FB_MOVABLE=1 goes on the kernel command line.
 #   FB_NODES=N is put on the kernel command line for the guest scripts.
 #   --timeout: the VM is killed after SECONDS (default 300) and boot.sh
 #           exits 3.
@@ -25,16 +30,17 @@ export LC_ALL=C
 
 prog=boot
 die() { echo "$prog: error: $*" >&2; exit 1; }
-usage() { echo "usage: $0 VMLINUZ INITRD [--nodes N] [--memless] [--timeout SECONDS] [--log FILE] [--append \"ARGS\"] [--cpu MODEL]" >&2; exit 2; }
+usage() { echo "usage: $0 VMLINUZ INITRD [--nodes N] [--memless|--movable] [--timeout SECONDS] [--log FILE] [--append \"ARGS\"] [--cpu MODEL]" >&2; exit 2; }
 
 [[ $# -ge 2 ]] || usage
 kernel=$1 initrd=$2
 shift 2
-nodes=1 memless=0 timeout=300 log='' extra='' cpu=max
+nodes=1 memless=0 movable=0 timeout=300 log='' extra='' cpu=max
 while (($#)); do
 	case $1 in
 	--nodes) [[ $# -ge 2 ]] || usage; nodes=$2; shift 2 ;;
 	--memless) memless=1; shift ;;
+	--movable) movable=1; shift ;;
 	--timeout) [[ $# -ge 2 ]] || usage; timeout=$2; shift 2 ;;
 	--log) [[ $# -ge 2 ]] || usage; log=$2; shift 2 ;;
 	--append) [[ $# -ge 2 ]] || usage; extra=$2; shift 2 ;;
@@ -45,6 +51,8 @@ done
 [[ $nodes =~ ^[1-8]$ ]] || die "--nodes must be 1..8, got $nodes"
 ((!memless || (nodes >= 2 && nodes <= 7))) || die "--memless needs --nodes 2..7, got $nodes"
 [[ $cpu =~ ^[A-Za-z0-9][A-Za-z0-9_.,+=-]*$ ]] || die "--cpu must be a QEMU CPU model like Skylake-Server or EPYC-Milan,-erms, got '$cpu'"
+((!movable || nodes >= 2)) || die "--movable needs --nodes 2..8, got $nodes"
+((!movable || !memless)) || die "--movable and --memless: give one"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive number of seconds, got $timeout"
 [[ -f $kernel ]] || die "kernel $kernel not found"
 [[ -f $initrd ]] || die "initrd $initrd not found"
@@ -65,6 +73,18 @@ args=(-machine q35 -accel "${FB_VM_ACCEL:-tcg,thread=single}" -cpu "$cpu" -smp "
 	-bios "$bios" -nic none -vga none -nographic -no-reboot)
 if ((nodes == 1)); then
 	args+=(-m 2G)
+elif ((movable)); then
+	# Boot memory on node 0 only; each memory-only node gets a cold-plugged
+	# pc-dimm, which ACPI hands to the kernel as hotplugged memory.
+	args+=(-m "1G,slots=$((nodes - 1)),maxmem=${nodes}G"
+		-object memory-backend-ram,id=m0,size=1G
+		-numa node,nodeid=0,cpus=0-1,memdev=m0)
+	for ((i = 1; i < nodes; i++)); do
+		args+=(-numa "node,nodeid=$i"
+			-object "memory-backend-ram,id=d$i,size=1G"
+			-device "pc-dimm,id=dimm$i,memdev=d$i,node=$i")
+	done
+	extra="memhp_default_state=online_movable FB_MOVABLE=1${extra:+ $extra}"
 else
 	args+=(-m "${nodes}G")
 	for ((i = 0; i < nodes; i++)); do

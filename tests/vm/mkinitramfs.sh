@@ -153,7 +153,7 @@ export FB_NODES=${FB_NODES:-1}
 export FB_KO_DIR=/lib/modules-fb FB_BIN_DIR=/usr/local/bin FB_GUEST_DIR=/guest
 export FB_TAP=/lib/fb/tap.sh
 
-echo "# fb-vm: kernel $(uname -r) nodes $FB_NODES${FB_MEMLESS:+ and a memoryless node}"
+echo "# fb-vm: kernel $(uname -r) nodes $FB_NODES${FB_MEMLESS:+ and a memoryless node}${FB_MOVABLE:+ (memory-only nodes ZONE_MOVABLE)}"
 for s in /guest/*.sh; do
 	[ -f "$s" ] || continue
 	name=${s##*/}

@@ -61,6 +61,58 @@ check_run() {
 	fi
 }
 
+# A CXL-like node (boot.sh --movable): node 1's memory is all ZONE_MOVABLE.
+# Only what depends on the zone runs here; the other boots cover the rest.
+if [ "${FB_MOVABLE:-0}" = 1 ]; then
+	mz=$(awk '$1 == "Node" { z = ($2 == "1,") ? $4 : "" } z == "Movable" && $1 == "managed" { print $2; exit }' /proc/zoneinfo)
+	if [ "${mz:-0}" -gt 0 ]; then
+		ok "ZONE_MOVABLE: /proc/zoneinfo has node 1's memory in Movable ($mz pages managed)"
+	else
+		notok "ZONE_MOVABLE: node 1 has no Movable pages in /proc/zoneinfo"
+	fi
+	$fb copy --backend kmod --function folio_mc_copy --nodes 0:1,1:0 --threads 2 \
+		--folio-sizes 2M --folio-count 4 --reps 2 --verify --evict src --quiet \
+		--output $out/nodes 2>$out/err
+	check_run "ZONE_MOVABLE: folio_mc_copy node 0 -> 1 and 1 -> 0, 2 threads" $out/nodes 4
+	# the zones each direction's folios came from, in the cells' extra
+	zones=$(tr -d ' \n\t' <$out/nodes/run.json | grep -o '"src_zones":"[^"]*","dst_zones":"[^"]*"')
+	to=$(echo "$zones" | grep '"dst_zones":"Movable"' | grep -vc 'src_zones":"[^"]*Movable')
+	from=$(echo "$zones" | grep '"src_zones":"Movable"' | grep -vc 'dst_zones":"[^"]*Movable')
+	if [ "$to" = 2 ] && [ "$from" = 2 ]; then
+		ok "ZONE_MOVABLE: kmod copies 0 -> 1 land in Movable, 1 -> 0 come from it ($(echo "$zones" | sort -u | tr '\n' ' '))"
+	else
+		notok "ZONE_MOVABLE: zones recorded ($to to, $from from, of 2 each): $(echo "$zones" | sort -u | tr '\n' ' ')"
+	fi
+	# --movable off: the kernel's zones only, and node 1 has none
+	$fb copy --backend kmod --movable off --nodes 0:1 --folio-sizes 2M --folio-count 4 --reps 1 \
+		--quiet --output $out/moff 2>$out/err
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "cap" $out/err; then
+		ok "ZONE_MOVABLE: --movable off to node 1: exit 1, the error names the cap"
+	else
+		notok "ZONE_MOVABLE: --movable off to node 1: exit $rc: $(cat $out/err)"
+	fi
+	# Seed 000's runner: its DRAM0 -> CXL and CXL -> DRAM0 rows, verified.
+	r=/tmp/fb-s000
+	if [ -x /usr/local/bin/bash ] && [ -f /repo/runners/seed000-folio-mc-copy.sh ]; then
+		(cd /repo && FOLIOBENCH=$fb bash runners/seed000-folio-mc-copy.sh --tiny $r -- --verify) >$out/s000.out 2>&1
+		rc=$?
+		grep -E '^   (backend|note|left out|status):' $out/s000.out | sed 's/^/#/'
+		check_run "ZONE_MOVABLE: seed 000 runner (kmod, --verify)" $r/copy 4
+		rows=$(sed -n '/^ours (GB\/s/,/^$/p' $r/tables.txt | grep -cE '^(DRAM0 -> CXL|CXL -> DRAM0) +\| [0-9]+\.[0-9]+±')
+		if [ $rc -eq 0 ] && [ "$rows" = 2 ] && grep -q '"backend":"kmod"' $r/copy/run.json &&
+			grep -q "ZONE_MOVABLE" $r/notes.txt; then
+			ok "ZONE_MOVABLE: seed 000 runner has its DRAM0 -> CXL and CXL -> DRAM0 rows on kmod"
+		else
+			notok "ZONE_MOVABLE: seed 000 runner: exit $rc, $rows of 2 rows: $(tail -3 $out/s000.out)"
+		fi
+	else
+		skip "ZONE_MOVABLE: seed 000 runner" "bash or the runner not in the initramfs"
+	fi
+	if rmmod foliobench 2>$out/err; then ok "rmmod foliobench"; else notok "rmmod foliobench: $(cat $out/err)"; fi
+	finish
+fi
+
 # Every function, per page and batched, 1 and 2 threads, spread and fill,
 # eviction off and on, verify on.
 for fn in folio_copy folio_mc_copy folios_mc_copy; do
@@ -85,6 +137,40 @@ if grep -q '"cpus_used":\[' $out/folio_copy/run.json && grep -q '"threads_active
 	ok "kmod cells record the CPUs the module used"
 else
 	notok "kmod cells lack cpus_used"
+fi
+
+# The module's per-worker times: each worker's GB/s and the skew, stored
+# and shown; the inline mode copies on the (pinned) calling thread.
+if [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
+	$fb copy --backend kmod --threads 2 --folio-sizes 64K --folio-count 8 --reps 2 --verify \
+		--output $out/skew >$out/skew.out 2>$out/err
+	check_run "2 threads with worker times" $out/skew 2
+	if [ "$(tr -d ' \n' <$out/skew/run.json | grep -o '"workers":\[{"cpu":[0-9]*,"bytes":262144,"gbps_mean":[0-9.e+-]*},{"cpu":[0-9]*,"bytes":262144' | wc -l)" = 2 ] &&
+		grep -q '"skew_ns"' $out/skew/run.json && grep -q '^Worker skew (kmod)' $out/skew.out &&
+		[ "$(grep -cE '^  .*: start [0-9.]+ \([0-9.]+\), end [0-9.]+ \([0-9.]+\); cpu [0-9]+ [0-9.]+ cpu [0-9]+ [0-9.]+$' $out/skew.out)" = 2 ]; then
+		ok "2 threads: each worker's bytes and GB/s and the start/end skew stored and shown"
+	else
+		notok "2 threads: worker times not stored or shown: $(grep -A3 'Worker skew' $out/skew.out)"
+	fi
+else
+	skip "2 threads with worker times" "one CPU"
+fi
+cpu=$(($(grep -c ^processor /proc/cpuinfo) - 1))
+$fb copy --backend kmod --inline --cpus $cpu --function folio_mc_copy --folio-sizes 64K,2M --folio-count 4 \
+	--reps 2 --verify --quiet --output $out/inline 2>$out/err
+check_run "--inline --cpus $cpu" $out/inline 4
+if [ "$(tr -d ' \n' <$out/inline/run.json | grep -o "\"cpus_used\":\[$cpu\],\"threads_active\":1,\"inline\":true" | wc -l)" = 4 ] &&
+	grep -q '(inline, on the calling thread)' $out/inline/run.json; then
+	ok "--inline: every cell ran on the calling thread, on cpu $cpu"
+else
+	notok "--inline: cells not marked inline on cpu $cpu"
+fi
+$fb copy --backend kmod --inline --threads 2 --folio-count 4 --reps 1 --output $out/inl2 2>$out/err
+rc=$?
+if [ $rc -eq 2 ] && grep -q -- "--threads 2" $out/err && [ ! -e $out/inl2 ]; then
+	ok "--inline --threads 2: exit 2, names the threads"
+else
+	notok "--inline --threads 2: exit $rc: $(cat $out/err)"
 fi
 
 # Two nodes (node 1 memory-only): both directions.
