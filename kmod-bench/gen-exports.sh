@@ -52,4 +52,6 @@ define FB_HAVE_CLFLUSH_CACHE_RANGE "clflush_cache_range exported" \
 define FB_HAVE_GET_LLC_ID "get_llc_id exported" exported get_llc_id
 define FB_HAVE_PER_CPU_LLC_ID "per_cpu_llc_id() in asm/processor.h" \
 	have_per_cpu_llc_id
+define FB_HAVE_WQ_PERCPU "WQ_PERCPU in linux/workqueue.h" \
+	in_header include/linux/workqueue.h 'WQ_PERCPU[[:space:]]*='
 echo "#endif"
