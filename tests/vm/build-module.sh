@@ -98,7 +98,7 @@ fi
 make_chroot() {
 	local stamp=$CHROOT/.fb-chroot mirror=${FB_VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 	local pkgs="$cc,make,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g" t0=$SECONDS
-	if [[ -f $stamp && -x $CHROOT/usr/bin/$cc ]]; then
+	if [[ -f $stamp && -x $CHROOT/usr/bin/$cc && $(cat "$stamp") == "$suite: "* ]]; then
 		log "chroot $CHROOT: $(cat "$stamp")"
 		return 0
 	fi
@@ -107,16 +107,23 @@ make_chroot() {
 		apt-get install -y -qq --no-install-recommends debootstrap >/dev/null 2>&1 ||
 			cannot "kernel $why; the chroot build needs debootstrap (apt-get install debootstrap)"
 	fi
+	# Only a directory this script made (stamp or partial marker) is
+	# removed: FB_BUILD_CHROOT may name anything.
+	if [[ -e $CHROOT && ! -f $stamp && ! -f $CHROOT/.fb-chroot-partial ]] &&
+		[[ -n $(ls -A "$CHROOT" 2>/dev/null) ]]; then
+		die "$CHROOT exists and was not made by $prog: remove it or set FB_BUILD_CHROOT elsewhere"
+	fi
 	log "making the $suite chroot with $cc in $CHROOT (about 100 MB of downloads)"
 	rm -rf "$CHROOT" "$CHROOT.debs"
-	mkdir -p "$CHROOT.debs"
+	mkdir -p "$CHROOT" "$CHROOT.debs"
+	: >"$CHROOT/.fb-chroot-partial"
 	if ! debootstrap --variant=minbase --include="$pkgs" --cache-dir="$CHROOT.debs" \
 		"$suite" "$CHROOT" "$mirror" >"$CHROOT.log" 2>&1; then
 		tail -n 5 "$CHROOT.log" >&2
 		rm -rf "$CHROOT"
 		cannot "debootstrap $suite ($pkgs) from $mirror failed (log $CHROOT.log)"
 	fi
-	rm -rf "$CHROOT.debs"
+	rm -rf "$CHROOT.debs" "$CHROOT/.fb-chroot-partial"
 	find "$CHROOT/var/cache/apt/archives" -name '*.deb' -delete
 	[[ -x $CHROOT/usr/bin/$cc ]] || die "$suite chroot has no /usr/bin/$cc"
 	echo "$suite: $(chroot "$CHROOT" "$cc" --version | head -n1)" >"$stamp"

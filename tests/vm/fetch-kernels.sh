@@ -25,6 +25,9 @@
 # Host packages that are missing are installed with apt-get (root), or the
 # exact apt-get line is printed and the script exits 4 (not root).
 # A second run only prints the cached versions. Remove k-X to refetch it.
+# FB_VM_7_SUITES ("trixie-backports sid") the suites the 7.x line is taken
+# from, in order of preference on equal versions; FB_VM_DEBIAN_MIRROR their
+# mirror (http://deb.debian.org/debian).
 # FB_VM_KEEP_MODULES=1 keeps the kernel's own modules (lib/modules/REL/kernel),
 # which are left out by default.
 # Exit: 0 ok, 1 error, 2 usage, 4 this machine cannot do it (skip).
@@ -218,7 +221,8 @@ resolve_hdr_deps() {
 # configuration of its own in $CACHE/apt-7 (sources, lists, downloads), so
 # the host's sources and pins are neither read nor changed.
 APT7=$CACHE/apt-7
-APT7_SUITES=(trixie-backports sid)
+# shellcheck disable=SC2206 # one suite a word
+APT7_SUITES=(${FB_VM_7_SUITES:-trixie-backports sid})
 APT7_MIRROR=${FB_VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 apt7_use() {
 	local s
