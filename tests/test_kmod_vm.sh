@@ -17,6 +17,8 @@
 #      FB_VM_NODES     node counts to boot (default "1 2 2m"; Nm: N nodes
 #                      with memory and boot.sh --memless)
 #      FB_VM_TIMEOUT   seconds per boot (default 300)
+#      FB_VM_JOBS      kernels tested at a time (default nproc; each boot is
+#                      one single-threaded TCG QEMU)
 #      FB_VM_MODULE_SRC module source tree (default kmod-bench)
 # Prints one line per boot and "N passed, N failed[, N skipped]". Exit: 0 all
 # passed or skipped, 1 something failed, 4 skipped because this machine cannot
@@ -73,10 +75,17 @@ have_module=0
 [[ -f $src/Kbuild || -f $src/Makefile ]] && have_module=1
 ((have_module)) || echo "# $src has no Kbuild/Makefile yet: booting without modules"
 
-pass=0 fail=0 skipped=0
 for k in $kernels; do
+	[[ -f $cache/k-$k/.done ]] || die "kernel $k is not in the cache (fetch-kernels.sh makes 6.12, 6.1 and 7)"
+done
+jobs_max=${FB_VM_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[[ $jobs_max =~ ^[1-9][0-9]*$ ]] || die "FB_VM_JOBS='$jobs_max' is not a positive integer"
+
+# One kernel line: build, initramfs, boots. Prints one ok/not ok line per
+# boot (counted at the end); runs as a background job, FB_VM_JOBS at a time.
+test_kernel() { # K
+	k=$1
 	kdir=$cache/k-$k
-	[[ -f $kdir/.done ]] || die "kernel $k is not in the cache (fetch-kernels.sh makes 6.12, 6.1 and 7)"
 	rel=$(cat "$kdir/release")
 	wk=$work/$k
 	mkdir -p "$wk"
@@ -90,9 +99,8 @@ for k in $kernels; do
 			why=$(grep -m1 'cannot build here' "$logs/$k-build.log" | sed 's/^[^:]*: cannot build here: //')
 			for n in $nodes_list; do
 				echo "ok - kernel $rel nodes $n # SKIP ${why:-build-module.sh exit 4}"
-				skipped=$((skipped + 1))
 			done
-			continue
+			return 0
 		fi
 		if ((brc == 0)) && mapfile -t kos <"$wk/kos.txt" && ((${#kos[@]})); then
 			echo "# kernel $rel: built ${#kos[@]} module(s) in $((SECONDS - t)) s: $(for f in "${kos[@]}"; do basename "$f"; done | tr '\n' ' ')"
@@ -100,14 +108,13 @@ for k in $kernels; do
 			tail -n 30 "$logs/$k-build.log" | sed 's/^/# /'
 			for n in $nodes_list; do
 				echo "not ok - kernel $rel nodes $n: module build failed (log $logs/$k-build.log)"
-				fail=$((fail + 1))
 			done
-			continue
+			return 0
 		fi
 	fi
 	"$vm/mkinitramfs.sh" "$wk/initramfs.cpio.gz" --ko "${kos[@]}" --bin "$bin" "${abi_bin[@]}" \
 		--guest "$vm/guest" 2>"$wk/mkinitramfs.log" ||
-		{ cat "$wk/mkinitramfs.log" >&2; die "mkinitramfs.sh failed for kernel $k"; }
+		{ cat "$wk/mkinitramfs.log" >&2; echo "not ok - kernel $rel: mkinitramfs.sh failed"; return 1; }
 	for n in $nodes_list; do
 		log=$logs/$k-nodes$n.log
 		t=$SECONDS
@@ -134,16 +141,40 @@ for k in $kernels; do
 		summary=$(tail -n 1 <<<"$verdict")
 		if ((brc == 0 && crc == 0)); then
 			echo "ok - $summary ($((SECONDS - t)) s)"
-			pass=$((pass + 1))
 		else
 			echo "not ok - $summary ($((SECONDS - t)) s, log $log)"
 			sed '$d' <<<"$verdict" | sed 's/^/# /'
 			[[ -s $log.err ]] && sed 's/^/# /' "$log.err"
-			fail=$((fail + 1))
 		fi
 	done
+}
+
+# A kernel's lines are printed when it is done; a job that died without
+# saying why counts as one more failure.
+declare -A kernel_of=()
+running=0
+collect() {
+	local pid st=0
+	wait -n -p pid || st=$?
+	running=$((running - 1))
+	cat "$work/${kernel_of[$pid]}.out"
+	if ((st != 0)) && ! grep -q '^not ok' "$work/${kernel_of[$pid]}.out"; then
+		echo "not ok - kernel ${kernel_of[$pid]}: its test job exited $st" | tee -a "$work/${kernel_of[$pid]}.out"
+	fi
+}
+for k in $kernels; do
+	((running < jobs_max)) || collect
+	test_kernel "$k" >"$work/$k.out" &
+	kernel_of[$!]=$k
+	running=$((running + 1))
 done
-echo "# total $((SECONDS - t0)) s, logs in $logs"
+while ((running)); do collect; done
+
+all=$(for k in $kernels; do cat "$work/$k.out"; done)
+fail=$(grep -c '^not ok' <<<"$all" || true)
+skipped=$(grep -E '^ok\b' <<<"$all" | grep -c '# SKIP' || true)
+pass=$(($(grep -cE '^ok\b' <<<"$all" || true) - skipped))
+echo "# total $((SECONDS - t0)) s ($jobs_max kernel(s) at a time), logs in $logs"
 if ((skipped)); then
 	echo "$pass passed, $fail failed, $skipped skipped"
 else
