@@ -44,22 +44,6 @@ OUT=$(cd "$3" && pwd -P)
 [[ $OUT != "$SRC" && $OUT != "$SRC"/* ]] || die "OUT_DIR must not be inside SRC_DIR"
 command -v make >/dev/null || die "make is not installed (run tests/vm/fetch-kernels.sh)"
 
-# Fresh copy. In a git work tree copy what git sees (tracked + untracked,
-# minus ignored, so stale build output is left behind); else copy all.
-find "$OUT" -mindepth 1 -delete
-if git -C "$SRC" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	(cd "$SRC" && git ls-files -z --cached --others --exclude-standard -- . |
-		while IFS= read -r -d '' f; do
-			[[ -e $f || -L $f ]] && printf '%s\0' "$f"
-		done | xargs -0 -r cp -a --parents -t "$OUT") || die "cannot copy $SRC to $OUT"
-else
-	cp -a "$SRC/." "$OUT/" || die "cannot copy $SRC to $OUT"
-fi
-# Never reuse build output that came along.
-find "$OUT" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
-	-o -name '*.mod.o' -o -name '.*.cmd' -o -name Module.symvers \
-	-o -name modules.order -o -name '*.ko.*' \) -type f -delete
-
 # ---------------------------------------------------------------- compiler
 # The host builds when it has the kernel's gcc-N and runs its host tools.
 cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*-\)\{0,1\}\(gcc-[0-9][0-9]*\) .*/\2/p' "$KB/.config" 2>/dev/null || true)
@@ -142,6 +126,22 @@ if [[ -n $CHROOT ]]; then
 	make_chroot
 	flock -s 8 # building needs the chroot as it is, not exclusively
 fi
+
+# Fresh copy. In a git work tree copy what git sees (tracked + untracked,
+# minus ignored, so stale build output is left behind); else copy all.
+find "$OUT" -mindepth 1 -delete
+if git -C "$SRC" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	(cd "$SRC" && git ls-files -z --cached --others --exclude-standard -- . |
+		while IFS= read -r -d '' f; do
+			[[ -e $f || -L $f ]] && printf '%s\0' "$f"
+		done | xargs -0 -r cp -a --parents -t "$OUT") || die "cannot copy $SRC to $OUT"
+else
+	cp -a "$SRC/." "$OUT/" || die "cannot copy $SRC to $OUT"
+fi
+# Never reuse build output that came along.
+find "$OUT" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+	-o -name '*.mod.o' -o -name '.*.cmd' -o -name Module.symvers \
+	-o -name modules.order -o -name '*.ko.*' \) -type f -delete
 
 jobs=$(nproc 2>/dev/null || echo 2)
 # shellcheck disable=SC2206
