@@ -245,7 +245,7 @@ apt7_use() {
 # metapackage: vmlinuz is in linux-binary-REL, config and System.map in
 # linux-base-REL (both under usr/lib/modules/REL/, no /boot).
 resolve_7() {
-	local names line name ver suite best_ver='' s
+	local names name ver suite best_ver='' s
 	declare -A top_ver=() top_rel=() hdr=()
 	apt7_use
 	names=$(apt-cache "${APT_OPTS[@]}" pkgnames linux- 2>/dev/null |
