@@ -617,6 +617,16 @@ static struct miscdevice fb_misc = {
 	.mode = 0600,
 };
 
+/*
+ * 6.17+ WARNs at alloc_workqueue() unless WQ_PERCPU or WQ_UNBOUND is given;
+ * before the flag existed per-CPU was the default.
+ */
+#ifdef FB_HAVE_WQ_PERCPU
+#define FB_WQ_PERCPU WQ_PERCPU
+#else
+#define FB_WQ_PERCPU 0
+#endif
+
 static int __init fb_init(void)
 {
 	int ret;
@@ -626,7 +636,8 @@ static int __init fb_init(void)
 	BUILD_BUG_ON(sizeof(struct foliobench_run) > _IOC_SIZEMASK);
 	BUILD_BUG_ON(sizeof(struct foliobench_info) > _IOC_SIZEMASK);
 
-	fb_wq = alloc_workqueue("foliobench", WQ_HIGHPRI | WQ_CPU_INTENSIVE, 0);
+	fb_wq = alloc_workqueue("foliobench",
+				FB_WQ_PERCPU | WQ_HIGHPRI | WQ_CPU_INTENSIVE, 0);
 	if (!fb_wq)
 		return -ENOMEM;
 	ret = misc_register(&fb_misc);

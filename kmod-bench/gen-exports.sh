@@ -92,4 +92,6 @@ define FB_KERNEL_MIGRATE_OFFLOAD "series migrate offload hooks in this kernel" \
 	have_migrate_offload
 define FB_HAVE_SG_SET_FOLIO "sg_set_folio() in linux/scatterlist.h" \
 	in_header include/linux/scatterlist.h 'void sg_set_folio('
+define FB_HAVE_WQ_PERCPU "WQ_PERCPU in linux/workqueue.h" \
+	in_header include/linux/workqueue.h 'WQ_PERCPU[[:space:]]*='
 echo "#endif"
