@@ -256,8 +256,10 @@ for sig in INT TERM; do
 	now=$(sed 's/.*\[\(.*\)\].*/\1/' $thp/enabled)
 	pnow=
 	[ -n "$p_was" ] && pnow=$(sed 's/.*\[\(.*\)\].*/\1/' $thp/hugepages-2048kB/enabled)
-	check "SIG$sig: the run set THP for 2M ($changed) and stopped with exit 1 ($rc)" \
-		[ "$changed" != never -a $rc -eq 1 ]
+	# 128 + the signal: 130 for SIGINT, 143 for SIGTERM
+	want=$([ $sig = INT ] && echo 130 || echo 143)
+	check "SIG$sig: the run set THP for 2M ($changed) and stopped with exit $want ($rc)" \
+		[ "$changed" != never -a $rc -eq $want ]
 	check "SIG$sig: enabled is back to never ($now)${p_was:+, hugepages-2048kB too ($pnow)}" \
 		[ "$now" = never -a \( -z "$p_was" -o "$pnow" = never \) ]
 	check "SIG$sig: run.json says interrupted" [ "$(jget $r/run.json status | head -n 1)" = interrupted ]
