@@ -213,9 +213,7 @@ int fb_cmd_compare(int argc, char **argv)
 	} else if (npos == 2) {
 		struct fb_cmp_file a, b;
 
-		if (fb_cmp_file_load(argv[optind], &a, err, sizeof(err)))
-			fb_usage_error("compare", "%s", err);
-		if (fb_cmp_file_load(argv[optind + 1], &b, err, sizeof(err)))
+		if (fb_cmp_file_load_pair(argv[optind], argv[optind + 1], &a, &b, err, sizeof(err)))
 			fb_usage_error("compare", "%s", err);
 		if (fb_cmp_files(&a, &b, &o, &r, err, sizeof(err)))
 			fb_usage_error("compare", "%s", err);

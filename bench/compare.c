@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,6 +344,48 @@ static int index_build(struct fb_cmp_index *x, const struct fb_cmp_file *f, unsi
 	return 0;
 }
 
+struct load_job {
+	const char *path;
+	struct fb_cmp_file *f;
+	char err[FB_ERRLEN];
+	int rc;
+};
+
+static void *load_job_run(void *arg)
+{
+	struct load_job *j = arg;
+
+	j->rc = fb_cmp_file_load(j->path, j->f, j->err, sizeof(j->err));
+	return NULL;
+}
+
+/* Base and new are independent documents: parse them at the same time
+ * (standard input, '-', is read by one side only, so then in turn). */
+int fb_cmp_file_load_pair(const char *pa, const char *pb, struct fb_cmp_file *a,
+			  struct fb_cmp_file *b, char *err, size_t errlen)
+{
+	struct load_job ja = { .path = pa, .f = a }, jb = { .path = pb, .f = b };
+	bool threaded = strcmp(pa, "-") && strcmp(pb, "-") && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	pthread_t t;
+
+	if (threaded && pthread_create(&t, NULL, load_job_run, &jb))
+		threaded = false;
+	load_job_run(&ja);
+	if (threaded)
+		pthread_join(t, NULL);
+	else if (!ja.rc)
+		load_job_run(&jb);
+	if (ja.rc || jb.rc) {
+		snprintf(err, errlen, "%s", ja.rc ? ja.err : jb.err);
+		if (!ja.rc)
+			fb_cmp_file_free(a);
+		if (threaded && !jb.rc)
+			fb_cmp_file_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 void fb_cmp_file_free(struct fb_cmp_file *f)
 {
 	for (size_t i = 0; f->cells && i < f->ncells; i++) {
@@ -668,12 +711,95 @@ static void no_common(const struct fb_cmp_file *a, const struct fb_cmp_file *b, 
 		 a->path, b->path, a->ncells, la, b->ncells, lb);
 }
 
+/* A matched pair of cells whose row still needs its statistics. */
+struct stat_job {
+	size_t row;
+	const struct fb_cmp_cell *ca, *cb;
+};
+
+static void cell_stats(struct fb_cmp_row *row, const struct fb_cmp_cell *ca,
+		       const struct fb_cmp_cell *cb, const struct fb_gate_opts *o)
+{
+	double lo, hi;
+
+	row->na = ca->n;
+	row->nb = cb->n;
+	row->mean_a = ca->mean;
+	row->sd_a = ca->sd;
+	row->mean_b = cb->mean;
+	row->sd_b = cb->sd;
+	implementation_note(row, ca, cb);
+	noise_note(row);
+	row->change_pct = 100 * (cb->mean / ca->mean - 1);
+	fb_mann_whitney(ca->gbps, ca->n, cb->gbps, cb->n, &row->p);
+	fb_bootstrap_ratio_ci(ca->gbps, ca->n, cb->gbps, cb->n, o->boot_iters, 1 - o->alpha,
+			      BOOT_SEED, &lo, &hi);
+	row->ci_lo_pct = 100 * (lo - 1);
+	row->ci_hi_pct = 100 * (hi - 1);
+	/* Below FB_GATE_MIN_N, or when even the most extreme ordering
+	 * could not reach alpha (3 vs 3: p >= 0.1), the test cannot speak. */
+	row->verdict = decide(row, ca->n >= FB_GATE_MIN_N && cb->n >= FB_GATE_MIN_N &&
+			      fb_mann_whitney_min_p(ca->n, cb->n) < o->alpha, o);
+}
+
+struct stat_slice {
+	struct fb_cmp_report *r;
+	const struct stat_job *jobs;
+	size_t from, to;
+	const struct fb_gate_opts *o;
+};
+
+static void *stat_slice_run(void *arg)
+{
+	const struct stat_slice *s = arg;
+
+	for (size_t i = s->from; i < s->to; i++)
+		cell_stats(&s->r->rows[s->jobs[i].row], s->jobs[i].ca, s->jobs[i].cb, s->o);
+	return NULL;
+}
+
+/*
+ * Every row's bootstrap is seeded alike and touches only its own row, so
+ * large compares share the rows out over the online CPUs: the same report,
+ * sooner (most of a 10^5-cell compare is these bootstraps).
+ */
+static void run_stat_jobs(struct fb_cmp_report *r, const struct stat_job *jobs, size_t n,
+			  const struct fb_gate_opts *o)
+{
+	enum { MAX_THREADS = 16, MIN_ROWS_PER_THREAD = 512 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = cpus > 1 ? (size_t)cpus : 1;
+	struct stat_slice sl[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	bool started[MAX_THREADS] = { false };
+
+	if (nt > MAX_THREADS)
+		nt = MAX_THREADS;
+	if (nt > n / MIN_ROWS_PER_THREAD)
+		nt = n / MIN_ROWS_PER_THREAD ? n / MIN_ROWS_PER_THREAD : 1;
+	for (size_t t = 0; t < nt; t++) {
+		sl[t] = (struct stat_slice){ .r = r, .jobs = jobs, .o = o,
+					     .from = n * t / nt, .to = n * (t + 1) / nt };
+		/* slice 0 runs here; a thread that cannot start runs here too */
+		started[t] = t && !pthread_create(&tid[t], NULL, stat_slice_run, &sl[t]);
+	}
+	for (size_t t = 0; t < nt; t++)
+		if (!started[t])
+			stat_slice_run(&sl[t]);
+	for (size_t t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(tid[t], NULL);
+}
+
 int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 		 const struct fb_gate_opts *o, struct fb_cmp_report *r, char *err, size_t errlen)
 {
 	bool *used = calloc(b->ncells, sizeof(*used));
-	size_t matched = 0;
+	struct stat_job *jobs = malloc(a->ncells * sizeof(*jobs));
+	size_t matched = 0, njobs = 0;
 
+	if (!used || !jobs)
+		abort(); /* out of memory before any row: not recoverable */
 	report_init(r, "compare", o);
 	snprintf(r->base, sizeof(r->base), "%s", a->path);
 	snprintf(r->new_, sizeof(r->new_), "%s", b->path);
@@ -682,7 +808,6 @@ int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 	for (size_t i = 0; i < a->ncells; i++) {
 		const struct fb_cmp_cell *ca = &a->cells[i], *cb = find_cell(b, ca->key, 0);
 		struct fb_cmp_row *row;
-		double lo, hi;
 
 		if (!cb) {
 			add_row(r, ca->config, FB_V_ONLY_BASE);
@@ -697,29 +822,14 @@ int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 			failed_row(row, ca, cb);
 			continue;
 		}
-		row->na = ca->n;
-		row->nb = cb->n;
-		row->mean_a = ca->mean;
-		row->sd_a = ca->sd;
-		row->mean_b = cb->mean;
-		row->sd_b = cb->sd;
-		implementation_note(row, ca, cb);
-		noise_note(row);
-		row->change_pct = 100 * (cb->mean / ca->mean - 1);
-		fb_mann_whitney(ca->gbps, ca->n, cb->gbps, cb->n, &row->p);
-		fb_bootstrap_ratio_ci(ca->gbps, ca->n, cb->gbps, cb->n, o->boot_iters, 1 - o->alpha,
-				      BOOT_SEED, &lo, &hi);
-		row->ci_lo_pct = 100 * (lo - 1);
-		row->ci_hi_pct = 100 * (hi - 1);
-		/* Below FB_GATE_MIN_N, or when even the most extreme ordering
-		 * could not reach alpha (3 vs 3: p >= 0.1), the test cannot speak. */
-		row->verdict = decide(row, ca->n >= FB_GATE_MIN_N && cb->n >= FB_GATE_MIN_N &&
-				      fb_mann_whitney_min_p(ca->n, cb->n) < o->alpha, o);
+		jobs[njobs++] = (struct stat_job){ .row = r->nrows - 1, .ca = ca, .cb = cb };
 	}
 	for (size_t i = 0; i < b->ncells; i++)
 		if (!used[i])
 			add_row(r, b->cells[i].config, FB_V_ONLY_NEW);
 	free(used);
+	run_stat_jobs(r, jobs, njobs, o);
+	free(jobs);
 	if (!matched) {
 		no_common(a, b, err, errlen);
 		fb_cmp_report_free(r);

@@ -77,6 +77,9 @@ struct fb_cmp_file {
 /* Load a run.json (or a run directory holding one) and check every cell;
  * -1 with "PATH: problem" in err. */
 int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t errlen);
+/* Both at once, on two threads where it can; err is base's if both fail. */
+int fb_cmp_file_load_pair(const char *base, const char *new_, struct fb_cmp_file *a,
+			  struct fb_cmp_file *b, char *err, size_t errlen);
 void fb_cmp_file_free(struct fb_cmp_file *f);
 
 
