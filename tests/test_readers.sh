@@ -184,12 +184,14 @@ check "paths --format series: refused with its formats" refuses "allowed table, 
 check "report --format csv: refused with its formats" refuses "allowed table, markdown, series" \
 	report --reference seed000 --format csv
 
-# ---- scale: 20,000 cells ----
+# ---- scale: 20,000 cells (FB_TEST_SCALE_CELLS) ----
 # Quadratic readers took 0.84 s at 1,000 cells and over 60 s at 10,000 (paths);
 # 20,000 would take many minutes, past ctest's timeout for this test.  Linear
 # ones take seconds.  Cells: function x kernel model x mode x 19 folio sizes x
 # threads x evict x placement; new is 10% slower in every cell.
-N=20000
+# FB_TEST_SCALE_CELLS: fewer under the sanitizers (test_sanitizers), whose
+# point there is the code, not the scale.
+N=${FB_TEST_SCALE_CELLS:-20000}
 py - "$D/base.json" "$N" "$tmp/big-base.json" "$tmp/big-new.json" <<'EOF'
 import copy, json, random, statistics, sys
 tpl, n, outs = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3:5]
