@@ -406,14 +406,18 @@ static void fb_dma_map(struct fb_dma_engine *e, struct fb_dma_chan *c)
 
 /*
  * One descriptor per mapped folio. A full ring (I/OAT: prep returns NULL)
- * is waited out and the prep retried; a NULL with nothing in flight is a
- * real refusal and leaves the rest to the CPU. 0, -ETIMEDOUT or -EINTR.
+ * is waited out and the prep retried. With nothing in flight the ring may
+ * still hold the slots of descriptors whose callbacks already ran (ioat's
+ * cleanup calls them before it moves the tail), so a few ticks more; a NULL
+ * after those is a real refusal and leaves the rest to the CPU.
+ * 0, -ETIMEDOUT or -EINTR.
  */
+#define FB_DMA_IDLE_PREP_TRIES	10
 static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
 			 unsigned long deadline)
 {
 	size_t size = e->fs->size;
-	int ret = 0;
+	int ret = 0, idle;
 	u32 k;
 
 	for (k = 0; k < c->nmapped; k++) {
@@ -426,7 +430,7 @@ static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
 			   k == c->nmapped - 1;
 		if (d->armed)
 			flags |= DMA_PREP_INTERRUPT;
-		for (;;) {
+		for (idle = 0;;) {
 			int seen = atomic_read(&c->ncb);
 
 			tx = dmaengine_prep_dma_memcpy(c->chan, c->dst_addr[k],
@@ -435,7 +439,7 @@ static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
 			if (tx)
 				break;
 			dma_async_issue_pending(c->chan);
-			if (fb_dma_scan(c))
+			if (fb_dma_scan(c) && ++idle > FB_DMA_IDLE_PREP_TRIES)
 				break;
 			e->res->dma_prep_retries++;
 			ret = fb_dma_sleep(c, seen, deadline, 1);
