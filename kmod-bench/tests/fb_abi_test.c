@@ -791,6 +791,34 @@ struct moved_report {
 	uint32_t done, flags;
 };
 
+/*
+ * In a forked child: a RUN of FOLIOBENCH_MAX_ITERATIONS small iterations,
+ * long enough for the parent to move the caller or offline a CPU under it;
+ * writes what came back to fd out and exits.
+ */
+static void __attribute__((noreturn)) long_run_child(uint32_t inline_copy,
+						     uint32_t threads, int out)
+{
+	uint64_t *s = calloc(FOLIOBENCH_MAX_ITERATIONS, sizeof(*s));
+	struct moved_report mr = { .err = -1 };
+	struct foliobench_run r;
+
+	run_init(&r);
+	r.inline_copy = inline_copy;
+	r.nr_threads = threads;
+	r.order = 0;
+	r.nr_folios = 16;
+	r.verify = 0;
+	r.iterations = FOLIOBENCH_MAX_ITERATIONS;
+	r.samples = (uintptr_t)s;
+	mr.err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
+	mr.done = r.iterations_done;
+	mr.flags = r.flags;
+	if (write(out, &mr, sizeof(mr)) != sizeof(mr))
+		_exit(2);
+	_exit(0);
+}
+
 static void cmd_timing(const char *arg)
 {
 	struct foliobench_run r;
@@ -859,22 +887,8 @@ static void cmd_timing(const char *arg)
 	}
 	pid = fork();
 	if (!pid) {
-		uint64_t *s = calloc(FOLIOBENCH_MAX_ITERATIONS, sizeof(*s));
-
 		pin_to(0);
-		run_init(&r);
-		r.inline_copy = 1;
-		r.order = 0;
-		r.nr_folios = 16;
-		r.verify = 0;
-		r.iterations = FOLIOBENCH_MAX_ITERATIONS;
-		r.samples = (uintptr_t)s;
-		mr.err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
-		mr.done = r.iterations_done;
-		mr.flags = r.flags;
-		if (write(rep[1], &mr, sizeof(mr)) != sizeof(mr))
-			_exit(2);
-		_exit(0);
+		long_run_child(1, 1, rep[1]);
 	}
 	usleep(300000);
 	{
@@ -936,21 +950,7 @@ static void cmd_hotplug(const char *arg)
 	}
 	pid = fork();
 	if (!pid) {
-		uint64_t *s = calloc(FOLIOBENCH_MAX_ITERATIONS, sizeof(*s));
-
-		run_init(&r);
-		r.nr_threads = 2;
-		r.order = 0;
-		r.nr_folios = 16;
-		r.verify = 0;
-		r.iterations = FOLIOBENCH_MAX_ITERATIONS;
-		r.samples = (uintptr_t)s;
-		mr.err = errno_of(ioctl(fd, FOLIOBENCH_IOC_RUN, &r));
-		mr.done = r.iterations_done;
-		mr.flags = r.flags;
-		if (write(rep[1], &mr, sizeof(mr)) != sizeof(mr))
-			_exit(2);
-		_exit(0);
+		long_run_child(0, 2, rep[1]);
 	}
 	usleep(300000);
 	if (cpu_online_set(1, 0)) {
