@@ -470,6 +470,7 @@ static int parse_keyword(struct parser *p, char *line)
 			{ "anchor", t->anchor, sizeof(t->anchor) },
 			{ "until", t->until, sizeof(t->until) },
 			{ "where", t->where, sizeof(t->where) },
+			{ "migration-where", t->migration_where, sizeof(t->migration_where) },
 			{ "rows", t->rows_axis, sizeof(t->rows_axis) },
 			{ "cols", t->cols_axis, sizeof(t->cols_axis) },
 			{ "unit", t->unit, sizeof(t->unit) },
@@ -483,7 +484,7 @@ static int parse_keyword(struct parser *p, char *line)
 				return perr(p, "'%s' after the table lines", kw);
 			if (copy_field(p, fields[i].dst, fields[i].len, rest, kw))
 				return -1;
-			if (!strcmp(kw, "where"))
+			if (!strcmp(kw, "where") || !strcmp(kw, "migration-where"))
 				return check_selector(p, rest);
 			if (!strcmp(kw, "rows") || !strcmp(kw, "cols"))
 				return check_axis(p, rest);
@@ -491,6 +492,18 @@ static int parse_keyword(struct parser *p, char *line)
 				t->lower_better = !strcmp(t->unit, "ms");
 			return 0;
 		}
+	}
+	if (!strcmp(kw, "measures")) {
+		char *colon = strchr(rest, ':');
+
+		if (colon)
+			*colon = '\0';
+		if (strcmp(trim(rest), "migration") && strcmp(trim(rest), "copy"))
+			return perr(p, "measures %s: allowed 'migration: HOW' or 'copy'", trim(rest));
+		t->measures_migration = !strcmp(trim(rest), "migration");
+		if (t->measures_migration && !colon)
+			return perr(p, "measures migration: expected 'measures migration: how the seed copied'");
+		return colon ? copy_field(p, t->measured, sizeof(t->measured), trim(colon + 1), kw) : 0;
 	}
 	if (!strcmp(kw, "col")) {
 		char *label, *def;
@@ -555,7 +568,7 @@ static int parse_keyword(struct parser *p, char *line)
 		return 0;
 	}
 	return perr(p, "unknown keyword '%s' (allowed: table, title, label, machine, anchor, until, "
-		    "where, rows, cols, unit, order, col, row, shape, stated, or a | table line)", kw);
+		    "where, migration-where, measures, rows, cols, unit, order, col, row, shape, stated, or a | table line)", kw);
 }
 
 int fb_reference_parse(const char *text, const char *name, struct fb_reference *ref,

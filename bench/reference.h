@@ -60,6 +60,13 @@ struct fb_ref_table {
 	char anchor[160], until[160]; /* the seed text that holds the table */
 	char machine[320];            /* the post's machine, when not the file's */
 	char where[FB_REF_SEL];
+	/* "measures migration: TEXT": the seed's figures are page migration
+	 * (TEXT: how the seed copied); a copy run beside it is the copy phase
+	 * alone, without an ours/seed ratio.  migration_where: the cells of a
+	 * migration run the table uses [where]. */
+	bool measures_migration;
+	char measured[160];
+	char migration_where[FB_REF_SEL];
 	char rows_axis[32], cols_axis[32]; /* "-": one row/column for all cells */
 	char corner[64];
 	char unit[16];

@@ -297,6 +297,7 @@ static void test_parser(void)
 	static const char good[] =
 		"seed 9\nfile x.txt\npost p\nmachine m\n"
 		"table t\ntitle T\nanchor A\nuntil B\nrows direction\ncols -\n"
+		"measures migration: the series' copy\nmigration-where threads=1\n"
 		"col base = mode=per-page\ncol opt = mode=batched\ncol speedup = ratio opt / base\n"
 		"row DRAM0 -> CXL = direction=dram0->cxl\n"
 		"| Direction | base | opt | speedup |\n"
@@ -311,6 +312,9 @@ static void test_parser(void)
 		{ "seed 1\n| a | b |\n", "before any 'table" },
 		{ "table t\nrows threads\ncols -\n| T | GB/s |\n| 1 | 2 |\nshape rise folio_size: x\n", "neither" },
 		{ "table t\nrows threads\ncols -\nwhere threads\n", "expected AXIS=VALUE" },
+		{ "table t\nmeasures teleport\n", "measures teleport: allowed" },
+		{ "table t\nmeasures migration\n", "expected 'measures migration: how" },
+		{ "table t\nmigration-where nodes=1\n", "selector axis 'nodes'" },
 	};
 
 	checkf(fb_ref_value_parse("1.72±0.05", &v) == 0 && v.kind == FB_REF_MEAN_SD && v.mean == 1.72 &&
@@ -331,6 +335,8 @@ static void test_parser(void)
 		const struct fb_ref_table *t = &ref->tables[0];
 		struct fb_shape_result r;
 
+		checkf(t->measures_migration && !strcmp(t->measured, "the series' copy") &&
+		      !strcmp(t->migration_where, "threads=1"), "%s parse", "measures and migration-where");
 		checkf(t->cols[2].num == 1 && t->cols[2].den == 0, "%s resolves its columns", "col speedup = ratio opt / base");
 		checkf(!strcmp(t->rows[0].sel, "direction=dram0->cxl") && !strcmp(t->rows[1].sel, "direction=DRAM0 -> DRAM0"),
 		      "rows take %s, else the row axis and label", "the explicit selector");
