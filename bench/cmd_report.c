@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "reference.h"
+#include "report_share.h"
 #include "results.h"
 #include "table.h"
 #include "util.h"
@@ -24,6 +25,7 @@ static const char report_usage[] =
 "usage: foliobench report [RUN] --reference NAME|FILE [--table ID[,ID...]]\n"
 "                         [--where AXIS=VALUE[,...]] [--format table|markdown|series]\n"
 "                         [--x rows|cols]\n"
+"       foliobench report MIGRATE_RUN --copy-share COPY_RUN [--threads LIST]\n"
 "       foliobench report --list\n"
 "\n"
 "Print a seed's published tables (results/reference/NAME.ref, e.g. seed001)\n"
@@ -45,10 +47,12 @@ static const char report_usage[] =
 "                         (or column), for plots/*.gp: ours with a run, else\n"
 "                         the seed's [table]\n"
 "  --x rows|cols          series: the axis on x [cols when numeric, else rows]\n"
+"  --copy-share COPY_RUN  per migrated cell: the copy's share of its time and the\n"
+"                         Amdahl bound with N copy threads (computed, not measured)\n"
+"  --threads LIST         the bounds' thread counts [COPY_RUN's above 1, else 16]\n"
 "  --list                 the references and their tables\n"
 "\n"
 "Exit: 0 ok, 2 bad usage or a malformed reference file.\n";
-
 
 /* A reference file's text as it will print: cleaned (table.h
  * fb_text_clean), as a run's text is when it is read.  Selectors stay as
@@ -67,6 +71,7 @@ static void clean_ref(struct fb_reference *ref)
 		fb_text_clean(t->title);
 		fb_text_clean(t->label);
 		fb_text_clean(t->machine);
+		fb_text_clean(t->measured);
 		fb_text_clean(t->corner);
 		fb_text_clean(t->unit);
 		for (int c = 0; c < t->ncols; c++)
@@ -332,6 +337,7 @@ static int build_ours(const struct fb_ref_table *seed, json_object *doc, const c
 		      struct fb_ref_table *o, int *dups)
 {
 	json_object *all = fb_json_path(doc, "cells"), *cells = json_object_new_array();
+	bool mw = fb_run_is_migration(doc) && seed->migration_where[0];
 	int used = 0;
 
 	*o = *seed;
@@ -342,7 +348,8 @@ static int build_ours(const struct fb_ref_table *seed, json_object *doc, const c
 	for (size_t i = 0; i < json_object_array_length(all); i++) {
 		json_object *cell = json_object_array_get_idx(all, i);
 
-		if (sel_match(doc, cell, seed->where) && sel_match(doc, cell, where))
+		if (sel_match(doc, cell, mw ? seed->migration_where : seed->where) &&
+		    sel_match(doc, cell, where))
 			json_object_array_add(cells, json_object_get(cell));
 	}
 	/* Rows the seed does not have. */
@@ -501,17 +508,18 @@ static void ratio_grid(const struct fb_ref_table *seed, const struct fb_ref_tabl
 
 /* One column tables: ours, seed and ours/seed side by side. */
 static void combined_grid(const struct fb_ref_table *seed, const struct fb_ref_table *ours,
-			  struct grid *g)
+			  bool ratio, struct grid *g)
 {
 	char buf[160];
 
-	grid_init(g, ours->nrows + 1, 4);
+	grid_init(g, ours->nrows + 1, ratio ? 4 : 3);
 	grid_set(g, 0, 0, seed->corner);
 	snprintf(buf, sizeof(buf), "ours %s", seed->cols[0].label);
 	grid_set(g, 0, 1, buf);
 	snprintf(buf, sizeof(buf), "seed %s", seed->cols[0].label);
 	grid_set(g, 0, 2, buf);
-	grid_set(g, 0, 3, "ours/seed");
+	if (ratio)
+		grid_set(g, 0, 3, "ours/seed");
 	for (int r = 0; r < ours->nrows; r++) {
 		int s = fb_ref_row_index(seed, ours->rows[r].label);
 		const struct fb_ref_value *sv = s >= 0 ? &seed->rows[s].v[0] : NULL;
@@ -525,7 +533,8 @@ static void combined_grid(const struct fb_ref_table *seed, const struct fb_ref_t
 		grid_set(g, r + 1, 1, fb_ref_value_str(&ours->rows[r].v[0], buf, sizeof(buf)));
 		grid_set(g, r + 1, 2, fb_ref_value_str(sv ? sv : &none, buf, sizeof(buf)));
 		ratio_str(&ours->rows[r].v[0], sv ? sv : &none, buf, sizeof(buf));
-		grid_set(g, r + 1, 3, buf);
+		if (ratio)
+			grid_set(g, r + 1, 3, buf);
 	}
 }
 
@@ -627,7 +636,7 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 {
 	const char *li = fmt == FB_TABLE_MARKDOWN ? "- " : "  ";
 	struct grid g;
-	bool one_col = seed->ncols == 1;
+	bool one_col = seed->ncols == 1, copy_phase = fb_report_copy_phase(seed, doc);
 	bool published = false;
 
 	for (int r = 0; r < seed->nrows; r++)
@@ -639,18 +648,20 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 		fprintf(f, "\nSeed %s table %s: %s\n", ref->seed, seed->id, seed->title);
 	fprintf(f, "%sseed: %s\n", li, seed->machine[0] ? seed->machine : ref->machine);
 	fprintf(f, "%sfrom: %s (shared/seeds/%s)\n", li, ref->post, ref->file);
+	fb_report_measured(f, seed, ours ? doc : NULL, fmt);
 	if (ours)
 		print_ours_header(f, doc, run_path, used, dups, fmt);
 	if (ours && one_col) {
-		fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours beside the seed** (%s, mean±sd)\n\n" :
-					 "\nours beside the seed (%s, mean±sd)\n", seed->unit);
-		combined_grid(seed, ours, &g);
+		fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours beside the seed** (%s%s, mean±sd)\n\n" :
+					 "\nours beside the seed (%s%s, mean±sd)\n",
+			copy_phase ? "the copy phase alone, " : "", seed->unit);
+		combined_grid(seed, ours, !copy_phase, &g);
 		grid_print(f, &g, fmt);
 		grid_free(&g);
 	} else {
 		if (ours) {
-			fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours** (%s, mean±sd)\n\n" : "\nours (%s, mean±sd)\n",
-				seed->unit);
+			fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours** (%s%s, mean±sd)\n\n" : "\nours (%s%s, mean±sd)\n",
+				copy_phase ? "the copy phase alone, " : "", seed->unit);
 			table_grid(ours, &g);
 			for (int r = 0; r < ours->nrows; r++)
 				if (ours->rows[r].extra) {
@@ -667,7 +678,7 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 		table_grid(seed, &g);
 		grid_print(f, &g, fmt);
 		grid_free(&g);
-		if (ours && published) {
+		if (ours && published && !copy_phase) {
 			fprintf(f, fmt == FB_TABLE_MARKDOWN ? "\n**ours/seed** (ratio of the means)\n\n" :
 						 "\nours/seed (ratio of the means)\n");
 			ratio_grid(seed, ours, &g);
@@ -739,10 +750,13 @@ int fb_cmd_report(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "x", required_argument, NULL, 'x' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "copy-share", required_argument, NULL, 'c' },
+		{ "threads", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *refname = NULL, *tables = NULL, *where = NULL, *x = NULL, *run_path = NULL;
+	const char *share = NULL, *share_threads = NULL;
 	enum fb_table_fmt fmt = FB_TABLE_TEXT;
 	char err[FB_ERRLEN], path[PATH_MAX + 128];
 	struct fb_reference *ref;
@@ -777,6 +791,12 @@ int fb_cmd_report(int argc, char **argv)
 			break;
 		case 'l':
 			return list_refs();
+		case 'c':
+			share = optarg;
+			break;
+		case 'n':
+			share_threads = optarg;
+			break;
 		case 'h':
 			fputs(report_usage, stdout);
 			return FB_EXIT_OK;
@@ -790,6 +810,8 @@ int fb_cmd_report(int argc, char **argv)
 			    argv[optind + 1]);
 	if (optind == argc - 1)
 		run_path = argv[optind];
+	if (share || share_threads)
+		return fb_report_copy_share(run_path, share, share_threads, fmt);
 	if (!refname)
 		fb_usage_error("report", "--reference NAME|FILE is required (foliobench report --list)");
 	if (resolve_ref(refname, path, sizeof(path)))
