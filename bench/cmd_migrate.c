@@ -35,6 +35,8 @@ static const char migrate_usage[] =
 "                             restored afterwards, else what the system allows\n"
 "  --total SIZE               bytes moved per move [1G, halved to fit half the\n"
 "                             free memory of each node]\n"
+"  --folio-count LIST         folios moved per move instead of --total: one\n"
+"                             cell per count (seed 001's folio count sweep)\n"
 "  --nodes S:D[,S:D...]       directions [the first two nodes with memory]\n"
 "  --src-node N, --dst-node N one direction\n"
 "  --batch LIST               pages per move_pages call: numbers, a-b powers of\n"
@@ -54,7 +56,8 @@ static const char migrate_usage[] =
 "Output:\n"
 "  --format table|markdown|csv|json   what goes to stdout [table]\n"
 "  --rows AXIS --cols AXIS    table layout [direction x folio_size]; axes:\n"
-"                             direction folio_size batch load total_bytes\n"
+"                             direction folio_size folio_count batch load\n"
+"                             total_bytes\n"
 "  --output DIR               write run.json and cells.csv here\n"
 "                             [results/<run-id>]\n"
 "  --quiet                    no tables and no progress line\n"
@@ -64,13 +67,14 @@ static const char migrate_usage[] =
 "the completed cells written.\n";
 
 enum {
-	O_SIZES = 256, O_TOTAL, O_NODES, O_SRC, O_DST, O_BATCH, O_LOAD, O_CPUS, O_HELP,
+	O_SIZES = 256, O_TOTAL, O_COUNT, O_NODES, O_SRC, O_DST, O_BATCH, O_LOAD, O_CPUS, O_HELP,
 };
 
 static const struct option migrate_opts[] = {
 	{ "folio-sizes", required_argument, NULL, O_SIZES },
 	{ "folio-size", required_argument, NULL, O_SIZES },
 	{ "total", required_argument, NULL, O_TOTAL },
+	{ "folio-count", required_argument, NULL, O_COUNT },
 	{ "nodes", required_argument, NULL, O_NODES },
 	{ "src-node", required_argument, NULL, O_SRC },
 	{ "dst-node", required_argument, NULL, O_DST },
@@ -263,8 +267,8 @@ int fb_cmd_migrate(int argc, char **argv)
 	struct fb_run run = { 0 };
 	const struct fb_backend *be = &fb_backend_migrate;
 	struct fb_output_opts out = { .format = "table", .rows = "direction", .cols = "folio_size" };
-	uint64_t *sizes = NULL, total = 1ULL << 30, maxsize = 0;
-	size_t nsizes = 0, npairs = 0, ncells = 0;
+	uint64_t *sizes = NULL, *counts = NULL, total = 1ULL << 30, maxsize = 0;
+	size_t nsizes = 0, ncounts = 0, npairs = 0, ncells = 0;
 	bool total_given = false, table, written, loads[2] = { false, false };
 	int src = -1, dst = -1, opt, rc, *cpulist = NULL, ncpulist = 0, with_memory = 0;
 	char err[FB_ERRLEN], buf[256], total_opt[128], a[32];
@@ -286,6 +290,14 @@ int fb_cmd_migrate(int argc, char **argv)
 					    fb_quote(optarg));
 			snprintf(total_opt, sizeof(total_opt), "--total %s", fb_quote(optarg));
 			total_given = true;
+			break;
+		case O_COUNT:
+			free(counts);
+			if (fb_parse_u64_list(optarg, false, &counts, &ncounts, err, sizeof(err)))
+				fb_usage_error(cmd, "--folio-count %s", err);
+			for (size_t i = 0; i < ncounts; i++)
+				if (!counts[i])
+					fb_usage_error(cmd, "--folio-count 0: allowed 1 or more folios");
 			break;
 		case O_NODES:
 			free(pairs);
@@ -339,6 +351,8 @@ int fb_cmd_migrate(int argc, char **argv)
 	}
 	if (optind < argc)
 		fb_usage_error(cmd, "unexpected argument '%s' (see foliobench migrate --help)", argv[optind]);
+	if (ncounts && total_given)
+		fb_usage_error(cmd, "--folio-count and --total both set what is moved: give one");
 	if (npairs && (src >= 0 || dst >= 0))
 		fb_usage_error(cmd, "--nodes and --src-node/--dst-node both set directions: give one");
 	if (src >= 0 && src == dst)
@@ -398,6 +412,23 @@ int fb_cmd_migrate(int argc, char **argv)
 	if (cpulist && fb_placement_cpus(&topo, FB_PLACE_LIST, cpulist, ncpulist, ncpulist, 1,
 					 (int[2]){ 0 }, err, sizeof(err)))
 		fb_usage_error(cmd, "--cpus %s", err);
+	/* With --folio-count the largest count of the largest folios has to
+	 * fit, and every batch within the smallest count of the smallest. */
+	if (ncounts) {
+		uint64_t most = 0, least = UINT64_MAX, minsize = UINT64_MAX;
+
+		for (size_t i = 0; i < ncounts; i++) {
+			most = counts[i] > most ? counts[i] : most;
+			least = counts[i] < least ? counts[i] : least;
+		}
+		for (size_t s = 0; s < nsizes; s++)
+			minsize = sizes[s] < minsize ? sizes[s] : minsize;
+		snprintf(total_opt, sizeof(total_opt), "--folio-count %llu of %s folios",
+			 (unsigned long long)most, fb_size_str(maxsize, a, sizeof(a)));
+		total = most * maxsize;
+		total_given = true;
+		check_total(least * minsize, minsize, &batches);
+	}
 	if (total_given)
 		check_total(total, maxsize, &batches);
 
@@ -426,12 +457,15 @@ int fb_cmd_migrate(int argc, char **argv)
 			fb_fit_total(cmd, &total, 1, nd[k], false, total_given ? total_opt : NULL,
 				     maxsize, "per move", notes, out.quiet);
 	}
-	check_total(total, maxsize, &batches);
+	if (!ncounts)
+		check_total(total, maxsize, &batches);
+	else
+		total = 0; /* each cell: its count of folios */
 
-	/* Cells: direction x folio size x batch x load. */
-	size_t nmax;
+	/* Cells: direction x folio size x folio count x batch x load. */
+	size_t nmax, nc = ncounts ? ncounts : 1;
 
-	if (fb_plan_count((size_t[]){ npairs, nsizes, batches.n, 2 }, 4, &nmax, err, sizeof(err)))
+	if (fb_plan_count((size_t[]){ npairs, nsizes, nc, batches.n, 2 }, 5, &nmax, err, sizeof(err)))
 		fb_usage_error(cmd, "%s", err);
 
 	cells = calloc(nmax, sizeof(*cells));
@@ -444,9 +478,11 @@ int fb_cmd_migrate(int argc, char **argv)
 		if (mover < 0)
 			mover = any_cpu_but(&topo, -1);
 		for (size_t s = 0; s < nsizes; s++)
-			for (size_t bi = 0; bi < batches.n; bi++)
+			for (size_t n = 0; n < nc * batches.n; n++)
 				for (int l = 0; l < 2; l++) {
 					struct fb_cell *c = &cells[ncells];
+					size_t bi = n % batches.n;
+					uint64_t bytes = ncounts ? counts[n / batches.n] * sizes[s] : total;
 
 					if (!loads[l])
 						continue;
@@ -460,7 +496,7 @@ int fb_cmd_migrate(int argc, char **argv)
 					/* Released kernels copy a migrating folio page by page. */
 					c->mode = FB_MODE_PER_PAGE;
 					c->folio_size = sizes[s];
-					c->folio_count = total / sizes[s];
+					c->folio_count = bytes / sizes[s];
 					c->threads = 1;
 					c->split = FB_SPLIT_FOLIO;
 					c->placement = FB_PLACE_LIST;
@@ -473,7 +509,7 @@ int fb_cmd_migrate(int argc, char **argv)
 					c->backing = FB_BACK_AUTO;
 					c->verify = true;
 					prm[ncells].batch_all = batches.v[bi] == 0;
-					prm[ncells].batch_pages = batches.v[bi] ? batches.v[bi] : total / 4096;
+					prm[ncells].batch_pages = batches.v[bi] ? batches.v[bi] : bytes / 4096;
 					prm[ncells].load = l == 1;
 					prm[ncells].accessor_cpu = l == 1 ? (ncpulist == 2 ? cpulist[1]
 									       : any_cpu_but(&topo, mover)) : -1;
@@ -581,6 +617,7 @@ done:
 	free(prm);
 	free(pairs);
 	free(sizes);
+	free(counts);
 	free(cpulist);
 	fb_topology_free(&topo);
 	return rc;
