@@ -106,7 +106,8 @@ overall=0
 	echo
 	echo "Each section prints our table in the seed's layout (same rows, same columns, mean±sd GB/s),"
 	echo "the seed's published table (transcribed in results/reference/, citing the post), ours/seed"
-	echo "where rows and columns match, and one shape line per claim of the seed: **agrees** when this"
+	echo "where rows and columns match (not for a copy beside the seed's migration figures: that is"
+	echo "the copy phase alone), and one shape line per claim of the seed: **agrees** when this"
 	echo "machine shows the same shape, **differs** when not."
 	echo
 	echo "## Summary"

@@ -91,6 +91,17 @@ fb_start() {
 		fi
 	done
 	[ ${#CPU_NODES[@]} -gt 0 ] || CPU_NODES=(0)
+	# Nodes with memory, in order: a migration goes from the first to the
+	# second (foliobench migrate's default pair).
+	MIG_NODES=()
+	for d in /sys/devices/system/node/node[0-9]*; do
+		[ -r "$d/meminfo" ] || continue
+		[ "$(awk '/MemTotal/ { print $4 }' "$d/meminfo")" = 0 ] || MIG_NODES+=("${d##*node}")
+	done
+	# (no process substitution: the QEMU guest has no /dev/fd)
+	# shellcheck disable=SC2207 # node ids: one word each
+	MIG_NODES=($(printf '%s\n' "${MIG_NODES[@]}" | sort -n))
+	[ ${#MIG_NODES[@]} -gt 0 ] || MIG_NODES=(0)
 	if [ -e /dev/foliobench ]; then
 		BACKEND=kmod
 		BACKEND_WHY="the foliobench module is loaded (/dev/foliobench): the kernel's own folio_copy/folio_mc_copy"
@@ -180,22 +191,32 @@ fb_fit_total() {
 # cannot run here (the reason is in $FB_SKIP_WHY), else 0: a failed or
 # interrupted run is recorded for the report and its completed cells kept.
 fb_copy() {
-	local name=$1 rc=0
-	shift
+	fb_bench copy "$@" "${FB_EXTRA[@]}"
+}
+
+# fb_migrate NAME ARGS...: the same for foliobench migrate (the options after
+# `--` are copy options: not given to it).
+fb_migrate() {
+	fb_bench migrate "$@"
+}
+
+fb_bench() {
+	local cmd=$1 name=$2 rc=0
+	shift 2
 	FB_SKIP_WHY=""
 	if [ "$FB_INTERRUPTED" -ne 0 ]; then
 		FB_PARTIAL+=("$name: not run (interrupted before it started)")
 		return 0
 	fi
-	echo "   run:     foliobench copy $*${FB_EXTRA[*]:+ ${FB_EXTRA[*]}} --output $OUT/$name"
-	"$FB" copy "$@" "${FB_EXTRA[@]}" --output "$OUT/$name" --quiet 2>"$OUT/$name.err" || rc=$?
+	echo "   run:     foliobench $cmd $* --output $OUT/$name"
+	"$FB" "$cmd" "$@" --output "$OUT/$name" --quiet 2>"$OUT/$name.err" || rc=$?
 	if [ $rc -eq 4 ]; then
-		FB_SKIP_WHY=$(sed -n 's/^foliobench copy: //p' "$OUT/$name.err" | tail -1)
+		FB_SKIP_WHY=$(sed -n "s/^foliobench $cmd: //p" "$OUT/$name.err" | tail -1)
 		return 4
 	fi
 	grep -v '^results:' "$OUT/$name.err" | sed 's/^/   /' || true
 	if [ ! -f "$OUT/$name/run.json" ]; then
-		FB_FAILED+=("$name: foliobench copy exited $rc: $(tail -1 "$OUT/$name.err")")
+		FB_FAILED+=("$name: foliobench $cmd exited $rc: $(tail -1 "$OUT/$name.err")")
 		return 0
 	fi
 	FB_RUNS+=("$name")
@@ -216,6 +237,65 @@ fb_report() {
 	[ -f "$OUT/$name/run.json" ] || return 0
 	"$FB" report "$OUT/$name/run.json" --reference "$ref" --table "$tables" "$@" | tee -a "$OUT/tables.txt"
 	"$FB" report "$OUT/$name/run.json" --reference "$ref" --table "$tables" "$@" --format markdown >>"$OUT/section.md"
+}
+
+# fb_mthp_fit LIST: FIT = the folio sizes of LIST this kernel can back
+# with mTHP (4K: base pages), the rest left out with the reason.
+fb_mthp_fit() {
+	local v kb dropped="" thp=/sys/kernel/mm/transparent_hugepage
+	FIT=""
+	for v in ${1//,/ }; do
+		kb=$(($(fb_bytes "$v") >> 10))
+		if [ "$kb" -eq 4 ] || [ -e "$thp/hugepages-${kb}kB/enabled" ]; then
+			FIT+="${FIT:+,}$v"
+		else
+			dropped+="${dropped:+, }$v"
+		fi
+	done
+	[ -z "$dropped" ] || fb_left_out "migration of folio sizes $dropped (this kernel offers no such mTHP size)"
+}
+
+# fb_seed001_migration NAME COPY TABLES "COPY ON" MIGRATE_ARGS...: what
+# seed 001 measured, page migration: foliobench migrate from the first node
+# with memory to the second into $OUT/NAME, in the seed's layout (TABLES),
+# and the copy's share of its time against the copy run COPY (the copy phase
+# on COPY ON, e.g. "1, 2 threads").  On one node it says why migration is
+# skipped (foliobench migrate's own reason) and the runner goes on.
+fb_seed001_migration() {
+	local name=$1 copy=$2 tables=$3 on=$4 nodes=() why
+	shift 4
+	[ ${#MIG_NODES[@]} -lt 2 ] || nodes=(--nodes "${MIG_NODES[0]}:${MIG_NODES[1]}")
+	if fb_migrate "$name" "${nodes[@]}" "$@"; then
+		# interrupted before it started, or failed without results: the
+		# status says so
+		[ -f "$OUT/$name/run.json" ] || return 0
+		fb_note "seed: migration with the series' copy offload on N threads; here: migration on kernel $KERNEL (single-threaded copy, node ${MIG_NODES[0]} -> ${MIG_NODES[1]}), and the copy phase alone on $on"
+		fb_report "$name" seed001 "$tables"
+		fb_copy_share "$name" "$copy"
+		return 0
+	fi
+	why=$FB_SKIP_WHY
+	fb_note "seed: migration with the series' copy offload on N threads; here: no migration ($why), the copy phase alone on $on"
+	fb_left_out "the migration table(s) $tables and the copy share: $why (foliobench migrate exits 4)"
+	{
+		echo
+		echo "Migration (what seed 001 measured, tables $tables) is skipped here: $why."
+		echo "The tables below are the copy phase alone, not a migration."
+	} | tee -a "$OUT/tables.txt" >>"$OUT/section.md"
+}
+
+# fb_copy_share MIGRATE COPY: where the migration's time goes (copy share,
+# Amdahl bound), to the console, tables.txt and report.md.
+fb_copy_share() {
+	local mig=$OUT/$1/run.json copy=$OUT/$2/run.json
+	[ -f "$mig" ] && [ -f "$copy" ] || return 0
+	if ! "$FB" report "$mig" --copy-share "$copy" >"$OUT/share.txt" 2>"$OUT/share.err"; then
+		FB_FAILED+=("copy share of $1 and $2: $(tail -1 "$OUT/share.err")")
+		return 0
+	fi
+	tee -a "$OUT/tables.txt" <"$OUT/share.txt"
+	"$FB" report "$mig" --copy-share "$copy" --format markdown >>"$OUT/section.md"
+	rm -f "$OUT/share.txt" "$OUT/share.err"
 }
 
 # A table that only the seed has here (the runner could not measure it).

@@ -87,7 +87,9 @@ for runner, (ref, tables) in runs.items():
             g = ours.get((t, "ours beside the seed"))
             if g is None:
                 print(f"not ok - {runner} {t}: no table of ours"); bad += 1; continue
-            same_cols = g[0] == [seed[0][0], "ours " + seed[0][1], "seed " + seed[0][1], "ours/seed"]
+            # the copy phase of a migration table has no ours/seed
+            same_cols = g[0][:3] == [seed[0][0], "ours " + seed[0][1], "seed " + seed[0][1]] and \
+                g[0][3:] in ([], ["ours/seed"])
         labels = [r[0] for r in g[1:] if not r[0].endswith("(ours only)")]
         same_rows = labels == [r[0] for r in seed[1:]]
         ok = same_cols and same_rows and all(len(r) == len(g[0]) for r in g)
@@ -104,7 +106,22 @@ rc=$?
 sed 's/^/  /' "$tmp/layout.out"
 check "every runner's tables have the seed's rows and columns, and shape lines" [ $rc -eq 0 ]
 check "ours/seed ratios are printed where rows and columns match" \
-	grep -q '^ours/seed (ratio of the means)' "$tmp/all/seed001-1a-threads/tables.txt"
+	grep -q 'ours/seed' "$tmp/all/seed000-folio-mc-copy/tables.txt"
+# Seed 001 measured migration: a copy run beside it is the copy phase, with
+# no ours/seed; on one node migration is skipped with the reason.
+for r in seed001-1a-threads seed001-2-folio-count seed001-3-placement; do
+	t=$tmp/all/$r/tables.txt
+	check "$r: the copy phase says what the seed measured and what ran here" \
+		grep -q "^  measured: seed: page migration, .*; here: the copy phase alone (folio_copy batched, " "$t"
+	check "$r: the report says it in one line" \
+		grep -q "^- note: seed: migration with the series' copy offload on N threads; here: " "$tmp/all/$r/report.md"
+	check "$r: the copy phase is captioned as such, with no ours/seed" \
+		bash -c "grep -q '^ours \(beside the seed \)\?(the copy phase alone, GB/s' '$t' && ! sed -n '/here: the copy phase alone/,/^shape:/p' '$t' | grep -Eq '^ours/seed [(]|[|] ours/seed'"
+	if [ "$(grep -l 'MemTotal: *[1-9]' /sys/devices/system/node/node*/meminfo 2>/dev/null | wc -l)" -lt 2 ]; then
+		check "$r: one node: migration skipped with foliobench migrate's reason, no share table" \
+			bash -c "grep -q '^Migration (what seed 001 measured, tables .*) is skipped here: needs two NUMA nodes with memory' '$t' && ! grep -q 'Where migration time goes' '$t'"
+	fi
+done
 check "the seed's table is printed beside ours, citing the post" \
 	bash -c "grep -q '^seed (GB/s, as published)' '$tmp/all/seed001-1a-threads/tables.txt' && grep -q 'from: .*shared/seeds/001_' '$tmp/all/seed001-1a-threads/tables.txt'"
 
