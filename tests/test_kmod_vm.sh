@@ -52,10 +52,13 @@ abi_bin=()
 [[ -x $build/fb_abi_test ]] && abi_bin=("$build/fb_abi_test")
 [[ ${#abi_bin[@]} -gt 0 ]] || echo "# fb_abi_test not built in $build: the ioctl ABI scripts will skip"
 
-# Seed 000's runner for the ZONE_MOVABLE boot (20-cli-kmod.sh): bash and
-# the files it reads, at /repo as in the source tree.
+# Seed 000's runner for the ZONE_MOVABLE boot (20-cli-kmod.sh) and seed
+# 001's migration runners (35-seed001.sh): bash and the files they read, at
+# /repo as in the source tree.
 runner_files=()
-for f in runners/lib.sh runners/seed000-folio-mc-copy.sh results/reference/seed000.ref plots/bars.gp; do
+for f in runners/lib.sh runners/seed000-folio-mc-copy.sh results/reference/seed000.ref plots/bars.gp \
+	runners/seed001-1a-threads.sh runners/seed001-2-folio-count.sh runners/seed001-3-placement.sh \
+	results/reference/seed001.ref plots/lines.gp; do
 	runner_files+=("$repo/$f:/repo/$f")
 done
 bash_bin=$(command -v bash)
