@@ -20,7 +20,8 @@
 #                      nodes with memory and boot.sh --memless; Nmov: N
 #                      nodes, the memory-only ones ZONE_MOVABLE, boot.sh
 #                      --movable)
-#      FB_VM_TIMEOUT   seconds per boot (default 300)
+#      FB_VM_TIMEOUT   seconds per boot (default 600: the 2-node boot runs
+#                      every guest script, seed 001's runners too)
 #      FB_VM_JOBS      kernels tested at a time (default nproc; each boot is
 #                      one single-threaded TCG QEMU)
 #      FB_VM_MODULE_SRC module source tree (default kmod-bench)
@@ -68,7 +69,7 @@ logs=$build/vm-logs
 work=$build/vm-work
 kernels=${FB_VM_KERNELS:-6.12 6.1 7}
 nodes_list=${FB_VM_NODES:-1 2 2m 2mov}
-timeout=${FB_VM_TIMEOUT:-300}
+timeout=${FB_VM_TIMEOUT:-600}
 mkdir -p "$logs" "$work"
 t0=$SECONDS
 
