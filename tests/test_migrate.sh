@@ -34,6 +34,10 @@ bad "1G" migrate --folio-sizes 1G
 bad "--folio-sizes 0" migrate --folio-sizes 0
 bad "--total 0" migrate --total 0
 bad "--total 12Q" migrate --total 12Q
+bad "--folio-count 0: allowed 1 or more folios" migrate --folio-count 0
+bad "--folio-count 'x': not a whole number" migrate --folio-count x
+bad "--folio-count and --total both set what is moved" migrate --folio-count 8 --total 16M
+bad "--batch 600: allowed 1..512 pages" migrate --folio-sizes 2M --folio-count 1,8 --batch 600
 bad "--batch 0" migrate --batch 0
 bad "--batch x" migrate --batch x
 bad "--batch 3-8" migrate --batch 3-8
