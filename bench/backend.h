@@ -73,6 +73,9 @@ struct fb_backend {
 extern const struct fb_backend fb_backend_user;
 extern const struct fb_backend fb_backend_kmod;
 extern const struct fb_backend fb_backend_migrate; /* move_pages(2), backend_migrate.c */
+/* store kernels (stores.h) over write-once records, backend_stores.c */
+extern const struct fb_backend fb_backend_stores;
+/* The backend of that name (the table in engine.c), NULL when none. */
 const struct fb_backend *fb_backend_find(const char *name);
 
 /*

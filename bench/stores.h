@@ -3,14 +3,13 @@
  * sized (64 bytes by default), stored over a large range from a template
  * that stays in cache, the way ZONE_DEVICE memmap init fills struct pages.
  * The store kernels are a table like the copy primitives: adding one is one
- * entry in stores.c.  The backend runs them through the common engine.
+ * entry in stores.c.  backend_stores.c runs them through the common engine.
  */
 #ifndef FB_STORES_H
 #define FB_STORES_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "backend.h"
 #include "cpu.h"
 #include "kpath.h"
 
@@ -36,13 +35,13 @@ struct fb_store_kernel {
 
 const struct fb_store_kernel *fb_store_kernels(size_t *count);
 const struct fb_store_kernel *fb_store_kernel_find(const char *name);
+/* Before a kernel runs: the copy routine it calls per record (rep_movsb,
+ * memcpy_orig) found in the primitives.  0, or -1 with err. */
+int fb_store_kernel_bind(const struct fb_store_kernel *k, char *err, size_t errlen);
 bool fb_store_kernel_usable(const struct fb_store_kernel *k, const struct fb_cpu *cpu,
 			    size_t record, const char **why);
 
 /* The record each slot must hold after a kernel ran: tmpl with word 0 = index. */
 void fb_stores_template(uint64_t *tmpl, size_t words);
-
-/* Runs cells whose primitive is a store kernel and folio_size the record. */
-extern const struct fb_backend fb_backend_stores;
 
 #endif
