@@ -35,19 +35,8 @@
 #define LAT_CAP (1u << 20)        /* latency samples kept per phase */
 #define IDLE_WINDOW_NS 100000000ULL
 
-static struct fb_migrate_params *params;
-static size_t nparams;
 static struct fb_mthp_info mthp;
 static bool mthp_probed;
-
-void fb_migrate_set_params(const struct fb_migrate_params *p, size_t n)
-{
-	free(params);
-	params = calloc(n ? n : 1, sizeof(*params));
-	if (params && n)
-		memcpy(params, p, n * sizeof(*p));
-	nparams = params ? n : 0;
-}
 
 /* Accessor phases: latencies are kept for idle and migrating only. */
 enum { PH_IDLE, PH_MIGRATING, PH_OTHER };
@@ -346,8 +335,8 @@ static void *mig_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 		return snprintf(err, errlen, "out of memory"), NULL;
 	m->c = c;
 	m->o = o;
-	if ((size_t)c->id < nparams)
-		m->prm = params[c->id];
+	if (c->params)
+		m->prm = *(const struct fb_migrate_params *)c->params;
 	else
 		m->prm = (struct fb_migrate_params){ .batch_all = true, .accessor_cpu = -1 };
 	m->npages = (size_t)(bytes / PAGE);

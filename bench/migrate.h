@@ -108,14 +108,12 @@ size_t fb_mig_pattern_check(const void *p, size_t len);
 
 /* ---- per-cell parameters (fb_cell has no field for them) ---- */
 
+/* A migrate cell's params (fb_cell.params), planned by fb_plan_migrate. */
 struct fb_migrate_params {
 	uint64_t batch_pages;            /* pages per move_pages call */
 	bool batch_all;                  /* the whole buffer in one call */
 	bool load;                       /* a thread reads and writes the memory */
 	int accessor_cpu;                /* with load; -1 otherwise */
 };
-
-/* Indexed by cell id; copied. */
-void fb_migrate_set_params(const struct fb_migrate_params *p, size_t n);
 
 #endif

@@ -3,9 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
+#include "migrate.h"
 #include "primitives.h"
+#include "stores.h"
 #include "util.h"
 
 static const char *const mode_names[FB_MODE_COUNT] = { "per-page", "batched", "kernel" };
@@ -54,13 +55,6 @@ enum fb_split fb_split_resolve(enum fb_split s, uint64_t folios, int threads)
 	return folios < (uint64_t)threads ? FB_SPLIT_CHUNK : FB_SPLIT_FOLIO;
 }
 
-enum fb_kernel_model fb_running_kernel_model(void)
-{
-	struct utsname u;
-
-	return fb_kernel_model_of_release(uname(&u) ? "" : u.release);
-}
-
 enum fb_kernel_model fb_kernel_model_of_release(const char *release)
 {
 	unsigned major = 0, minor = 0;
@@ -95,14 +89,14 @@ static void describe_path(struct fb_cell *c, enum fb_kernel_model km,
 
 /* Resolve function x kernel model x mode to a userspace primitive. */
 static int resolve_user(struct fb_cell *c, enum fb_kernel_model km,
-			char *err, size_t errlen)
+			const struct fb_plan_machine *m, char *err, size_t errlen)
 {
-	const struct fb_cpu *cpu = fb_this_cpu();
+	const struct fb_cpu *cpu = m->cpu;
 	const struct fb_primitive *p;
 	struct fb_kpath kp;
 	const char *why = NULL;
 
-	if (fb_kpath_select_boot(cpu, km, routine_of(c->function, c->mode), fb_this_kboot(), &kp)) {
+	if (fb_kpath_select_boot(cpu, km, routine_of(c->function, c->mode), m->kboot, &kp)) {
 		snprintf(err, errlen,
 			 "--function %s: the x86 kernel path rules do not apply to this CPU; use --primitive",
 			 c->function);
@@ -124,7 +118,7 @@ static int resolve_user(struct fb_cell *c, enum fb_kernel_model km,
 	return 0;
 }
 
-static int check_primitive(const char *name, char *err, size_t errlen)
+static int check_primitive(const char *name, const struct fb_cpu *cpu, char *err, size_t errlen)
 {
 	const struct fb_primitive *p = fb_primitive_find(name);
 	const char *why = NULL;
@@ -140,7 +134,7 @@ static int check_primitive(const char *name, char *err, size_t errlen)
 			snprintf(err + off, errlen - off, ")");
 		return -1;
 	}
-	if (!fb_primitive_usable(p, fb_this_cpu(), &why)) {
+	if (!fb_primitive_usable(p, cpu, &why)) {
 		snprintf(err, errlen, "--primitive %s: not supported on this CPU (%s)",
 			 name, why ? why : "unsupported");
 		return -1;
@@ -148,9 +142,10 @@ static int check_primitive(const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_axes(const struct fb_spec *s, const struct fb_topology *topo,
+static int check_axes(const struct fb_spec *s, const struct fb_plan_machine *m,
 		      char *err, size_t errlen)
 {
+	const struct fb_topology *topo = m->topo;
 	bool kmod = !strcmp(s->backend, "kmod");
 	char a[32], b[32];
 	uint64_t maxsize = 0, maxcount = 0;
@@ -225,7 +220,7 @@ static int check_axes(const struct fb_spec *s, const struct fb_topology *topo,
 		return -1;
 	}
 	for (size_t i = 0; i < s->nprimitives; i++)
-		if (check_primitive(s->primitives[i], err, errlen))
+		if (check_primitive(s->primitives[i], m->cpu, err, errlen))
 			return -1;
 	for (size_t i = 0; i < s->nnodes; i++) {
 		int nodes[2] = { s->nodes[i].src, s->nodes[i].dst };
@@ -233,7 +228,7 @@ static int check_axes(const struct fb_spec *s, const struct fb_topology *topo,
 		for (int k = 0; k < 2; k++) {
 			char why[FB_ERRLEN];
 
-			if (fb_node_check(nodes[k], why, sizeof(why))) {
+			if (m->node_check(nodes[k], why, sizeof(why))) {
 				snprintf(err, errlen, "--%s-node %d: %s", k ? "dst" : "src",
 					 nodes[k], why);
 				return -1;
@@ -254,6 +249,29 @@ void fb_spec_free(struct fb_spec *s)
 	free(s->cpulist);
 	free(s->nodes);
 	memset(s, 0, sizeof(*s));
+}
+
+/* The CPUs of a cell's threads from its placement, the error naming --cpus
+ * when the user listed them. */
+static int place(const struct fb_topology *topo, struct fb_cell *c, const int *cpulist,
+		 int ncpulist, bool oversubscribe, char *err, size_t errlen)
+{
+	if (c->placement == FB_PLACE_LIST && ncpulist != c->threads) {
+		snprintf(err, errlen, "--cpus lists %d CPUs but --threads is %d", ncpulist,
+			 c->threads);
+		return -1;
+	}
+	if (fb_placement_cpus(topo, c->placement, cpulist, ncpulist, c->threads,
+			      oversubscribe, c->cpus, err, errlen)) {
+		if (c->placement == FB_PLACE_LIST) {
+			char why[FB_ERRLEN];
+
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "--cpus: %s", why);
+		}
+		return -1;
+	}
+	return 0;
 }
 
 int fb_plan_count(const size_t *dims, size_t n, size_t *cells, char *err, size_t errlen)
@@ -284,9 +302,10 @@ int fb_plan_count(const size_t *dims, size_t n, size_t *cells, char *err, size_t
 	return 0;
 }
 
-int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
+int fb_plan_build(const struct fb_spec *s, const struct fb_plan_machine *mach,
 		  struct fb_cell **out, size_t *nout, char *err, size_t errlen)
 {
+	const struct fb_topology *topo = mach->topo;
 	bool kmod = !strcmp(s->backend, "kmod");
 	size_t nwhat = s->nprimitives ? s->nprimitives : s->nfunctions;
 	size_t nkm = s->nprimitives ? 1 : (s->nkmodels ? s->nkmodels : 1);
@@ -294,12 +313,12 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 	size_t npar = s->nchannels ? s->nchannels : s->nthreads;
 	size_t cap, n = 0;
 	struct fb_cell *cells;
-	enum fb_kernel_model running = fb_running_kernel_model();
+	enum fb_kernel_model running = mach->running;
 
 	size_t dims[] = { nwhat, nkm, s->nmodes, s->nnodes, s->nevicts, s->nplacements, npar,
 			  nsize, ncount };
 
-	if (check_axes(s, topo, err, errlen) ||
+	if (check_axes(s, mach, err, errlen) ||
 	    fb_plan_count(dims, sizeof(dims) / sizeof(dims[0]), &cap, err, errlen))
 		return -1;
 	cells = calloc(cap, sizeof(*cells));
@@ -351,21 +370,8 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 			}
 			c->split = FB_SPLIT_FOLIO;
 		}
-		if (c->placement == FB_PLACE_LIST && s->ncpulist != c->threads) {
-			snprintf(err, errlen, "--cpus lists %d CPUs but --threads is %d",
-				 s->ncpulist, c->threads);
+		if (place(topo, c, s->cpulist, s->ncpulist, s->oversubscribe, err, errlen))
 			goto fail;
-		}
-		if (fb_placement_cpus(topo, c->placement, s->cpulist, s->ncpulist,
-				      c->threads, s->oversubscribe, c->cpus, err, errlen)) {
-			if (c->placement == FB_PLACE_LIST) {
-				char why[FB_ERRLEN];
-
-				snprintf(why, sizeof(why), "%s", err);
-				snprintf(err, errlen, "--cpus: %s", why);
-			}
-			goto fail;
-		}
 		if (s->nprimitives) {
 			snprintf(c->primitive, sizeof(c->primitive), "%s", s->primitives[w]);
 		} else {
@@ -375,15 +381,15 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 				km = running;
 			c->kernel_model = (int)km;
 			if (!kmod) {
-				if (resolve_user(c, km, err, errlen))
+				if (resolve_user(c, km, mach, err, errlen))
 					goto fail;
 			} else {
 				struct fb_kpath kp;
 
 				/* kernel mode: the module says what ran */
 				if (c->mode != FB_MODE_KERNEL &&
-				    !fb_kpath_select_boot(fb_this_cpu(), km,
-						     routine_of(c->function, c->mode), fb_this_kboot(), &kp))
+				    !fb_kpath_select_boot(mach->cpu, km,
+						     routine_of(c->function, c->mode), mach->kboot, &kp))
 					describe_path(c, km, &kp);
 			}
 		}
@@ -395,6 +401,178 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_topology *topo,
 fail:
 	free(cells);
 	return -1;
+}
+
+int fb_plan_stores(const struct fb_stores_spec *s, const struct fb_plan_machine *m,
+		   struct fb_cell **out, size_t *nout, char *err, size_t errlen)
+{
+	size_t cap, n = 0;
+	struct fb_cell *cells;
+
+	if (fb_plan_count((size_t[]){ s->nkernels, s->nthreads, s->nplacements, s->nevicts }, 4,
+			  &cap, err, errlen))
+		return -1;
+	cells = calloc(cap, sizeof(*cells));
+	if (!cells) {
+		snprintf(err, errlen, "out of memory planning %zu cells", cap);
+		return -1;
+	}
+	for (size_t k = 0; k < s->nkernels; k++)
+	for (size_t t = 0; t < s->nthreads; t++)
+	for (size_t p = 0; p < s->nplacements; p++)
+	for (size_t e = 0; e < s->nevicts; e++) {
+		struct fb_cell *c = &cells[n];
+		const struct fb_store_kernel *sk = fb_store_kernel_find(s->kernels[k]);
+		struct fb_kpath kp;
+
+		if (!sk) {
+			snprintf(err, errlen, "--kernel %s: unknown", s->kernels[k]);
+			goto fail;
+		}
+		c->id = (int)n;
+		c->experiment = "stores";
+		c->backend = "user";
+		c->kernel_model = -1;
+		snprintf(c->primitive, sizeof(c->primitive), "%s", sk->name);
+		c->mode = FB_MODE_PER_PAGE;     /* one store sequence per record */
+		c->folio_size = s->record;      /* the record (a struct page) */
+		c->folio_count = s->total / s->record;
+		c->threads = (int)s->threads[t];
+		c->split = FB_SPLIT_FOLIO;      /* contiguous blocks of records */
+		c->placement = s->placements[p];
+		c->src_node = c->dst_node = s->node;
+		c->evict = s->evicts[e];
+		c->backing = s->backing;
+		c->verify = s->verify;
+		if (place(m->topo, c, s->cpulist, s->ncpulist, s->oversubscribe, err, errlen))
+			goto fail;
+		/* the kernel line whose paths the records name: the running one */
+		if (sk->routine >= 0 &&
+		    !fb_kpath_select_boot(m->cpu, m->running, (enum fb_kroutine)sk->routine,
+					  m->kboot, &kp)) {
+			c->kernel_model = (int)m->running;
+			snprintf(c->kernel_path, sizeof(c->kernel_path), "%s %s: %s (%s)",
+				 fb_kroutine_name((enum fb_kroutine)sk->routine),
+				 fb_kernel_model_name(m->running), kp.impl, kp.why);
+		}
+		n++;
+	}
+	*out = cells;
+	*nout = n;
+	return 0;
+fail:
+	free(cells);
+	return -1;
+}
+
+void fb_stores_spec_free(struct fb_stores_spec *s)
+{
+	fb_free_list(s->kernels, s->nkernels);
+	free(s->threads);
+	free(s->cpulist);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The first CPU of node id, -1 for a memory-only node. */
+static int node_cpu(const struct fb_topology *t, int id)
+{
+	const struct fb_node *n = fb_topology_node(t, id);
+
+	return n && n->ncpus ? n->cpus[0] : -1;
+}
+
+static int any_cpu_but(const struct fb_topology *t, int not)
+{
+	for (int i = 0; i < t->nnodes; i++)
+		for (int k = 0; k < t->node[i].ncpus; k++)
+			if (t->node[i].cpus[k] != not)
+				return t->node[i].cpus[k];
+	for (int i = 0; i < t->nllc; i++)
+		for (int k = 0; k < t->llc[i].ncpus; k++)
+			if (t->llc[i].cpus[k] != not)
+				return t->llc[i].cpus[k];
+	return not;
+}
+
+int fb_plan_migrate(const struct fb_migrate_spec *s, const struct fb_plan_machine *m,
+		    struct fb_cell **out, size_t *nout, void **params, char *err, size_t errlen)
+{
+	const struct fb_topology *topo = m->topo;
+	struct fb_migrate_params *prm;
+	struct fb_cell *cells;
+	size_t cap, n = 0, ncounts = s->ncounts ? s->ncounts : 1;
+
+	if (fb_plan_count((size_t[]){ s->npairs, s->nsizes, ncounts, s->nbatches, 2 }, 5, &cap,
+			  err, errlen))
+		return -1;
+	cells = calloc(cap, sizeof(*cells));
+	prm = calloc(cap, sizeof(*prm));
+	if (!cells || !prm) {
+		free(cells);
+		free(prm);
+		snprintf(err, errlen, "out of memory planning %zu cells", cap);
+		return -1;
+	}
+	for (size_t p = 0; p < s->npairs; p++) {
+		int mover = s->ncpulist ? s->cpulist[0] : node_cpu(topo, s->pairs[p].dst);
+
+		if (mover < 0)
+			mover = node_cpu(topo, s->pairs[p].src);
+		if (mover < 0)
+			mover = any_cpu_but(topo, -1);
+		for (size_t z = 0; z < s->nsizes; z++)
+		for (size_t q = 0; q < ncounts; q++)
+		for (size_t b = 0; b < s->nbatches; b++)
+		for (int l = 0; l < 2; l++) {
+			struct fb_cell *c = &cells[n];
+			uint64_t bytes = s->ncounts ? s->counts[q] * s->sizes[z] : s->total;
+
+			if (!s->loads[l])
+				continue;
+			c->id = (int)n;
+			c->experiment = "migrate";
+			c->backend = "migrate";
+			c->params = &prm[n];
+			snprintf(c->function, sizeof(c->function), "move_pages");
+			/* The real kernel runs: its release is in the
+			 * implementation; no modelled kernel path. */
+			c->kernel_model = (int)m->running;
+			/* Released kernels copy a migrating folio page by page. */
+			c->mode = FB_MODE_PER_PAGE;
+			c->folio_size = s->sizes[z];
+			c->folio_count = bytes / s->sizes[z];
+			c->threads = 1;
+			c->split = FB_SPLIT_FOLIO;
+			c->placement = FB_PLACE_LIST;
+			c->cpus[0] = mover;
+			c->src_node = s->pairs[p].src;
+			c->dst_node = s->pairs[p].dst;
+			c->evict = FB_EVICT_NONE;
+			/* The folio size decides (4K: no THP, else that mTHP
+			 * size); the obtained mix is in "backing". */
+			c->backing = FB_BACK_AUTO;
+			c->verify = true;
+			prm[n].batch_all = s->batches[b] == 0;
+			prm[n].batch_pages = s->batches[b] ? s->batches[b] : bytes / 4096;
+			prm[n].load = l == 1;
+			prm[n].accessor_cpu = l == 1 ? (s->ncpulist == 2 ? s->cpulist[1]
+							    : any_cpu_but(topo, mover)) : -1;
+			n++;
+		}
+	}
+	*out = cells;
+	*nout = n;
+	*params = prm;
+	return 0;
+}
+
+void fb_migrate_spec_free(struct fb_migrate_spec *s)
+{
+	free(s->pairs);
+	free(s->sizes);
+	free(s->counts);
+	free(s->cpulist);
+	memset(s, 0, sizeof(*s));
 }
 
 const char *fb_cell_label(const struct fb_cell *c, char *buf, size_t len)

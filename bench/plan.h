@@ -65,6 +65,9 @@ struct fb_spec {
 
 struct fb_cell {
 	int id;
+	/* The experiment's own per-cell parameters (struct fb_migrate_params
+	 * for migrate), NULL when it has none; owned by whoever planned. */
+	const void *params;
 	const char *experiment;        /* "copy" (NULL means copy), "stores", "migrate" */
 	const char *backend;
 	char function[24];             /* "" when an explicit primitive is run */
@@ -98,8 +101,20 @@ enum fb_split fb_split_resolve(enum fb_split s, uint64_t folios, int threads);
 
 /* Kernel model matching a kernel release string ("6.1.0-..." -> 6.1). */
 enum fb_kernel_model fb_kernel_model_of_release(const char *release);
-/* The same for the running kernel (uname). */
-enum fb_kernel_model fb_running_kernel_model(void);
+
+/*
+ * The machine a sweep is planned for.  The plan reads nothing itself: the
+ * caller gathers this (experiment.h fb_plan_machine_here for this machine),
+ * so a test can plan for another machine.
+ */
+struct fb_plan_machine {
+	const struct fb_cpu *cpu;          /* whose copy paths the user backend models */
+	const struct fb_kboot *kboot;      /* boot inputs of those paths */
+	enum fb_kernel_model running;      /* the running kernel's line */
+	const struct fb_topology *topo;    /* CPUs, LLC domains, NUMA nodes */
+	/* 0 when NUMA node has memory, else -1 with why (fb_node_check here) */
+	int (*node_check)(int node, char *why, size_t whylen);
+};
 
 /* The cells one run may plan (the product of its axis lists): a larger
  * sweep is a usage error, to be split over several runs. */
@@ -114,8 +129,64 @@ int fb_plan_count(const size_t *dims, size_t n, size_t *cells, char *err, size_t
  * Expand spec into cells.  Validates everything that can be checked before
  * running; on error returns -1 with a one-line message in err.
  */
-int fb_plan_build(const struct fb_spec *spec, const struct fb_topology *topo,
+int fb_plan_build(const struct fb_spec *spec, const struct fb_plan_machine *m,
 		  struct fb_cell **cells, size_t *ncells, char *err, size_t errlen);
+
+/* The streaming-store sweep (seed 004): kernel x threads x placement x evict. */
+struct fb_stores_spec {
+	char **kernels;                /* store kernel names, known to stores.h */
+	size_t nkernels;
+	uint64_t record, total;        /* bytes per record, bytes per pass */
+	uint64_t *threads;
+	size_t nthreads;
+	enum fb_placement placements[2];
+	size_t nplacements;
+	int *cpulist;
+	int ncpulist;
+	bool oversubscribe;
+	int node;
+	enum fb_evict evicts[3];
+	size_t nevicts;
+	enum fb_backing backing;
+	bool verify;
+};
+
+/*
+ * Stores cells: the record sits in folio_size, the store kernel in
+ * primitive, and a kernel that models a kernel routine gets its path on the
+ * running kernel's line.  0, or -1 with err.
+ */
+int fb_plan_stores(const struct fb_stores_spec *spec, const struct fb_plan_machine *m,
+		   struct fb_cell **cells, size_t *ncells, char *err, size_t errlen);
+void fb_stores_spec_free(struct fb_stores_spec *spec);
+
+/* The move_pages(2) sweep: direction x folio size x folio count x batch x load. */
+#define FB_MIGRATE_MAX_BATCHES 64
+struct fb_migrate_spec {
+	struct fb_node_pair *pairs;
+	size_t npairs;
+	uint64_t *sizes;               /* mTHP folio sizes */
+	size_t nsizes;
+	uint64_t *counts;              /* folios per move instead of total */
+	size_t ncounts;
+	uint64_t batches[FB_MIGRATE_MAX_BATCHES]; /* pages per call, 0: all */
+	size_t nbatches;
+	bool loads[2];                 /* none, rw */
+	uint64_t total;                /* bytes per move, without counts */
+	int *cpulist;                  /* mover[, accessor] */
+	int ncpulist;
+};
+
+/*
+ * Migrate cells and their parameters (*params: struct fb_migrate_params
+ * per cell, each cell's params pointing at its own).  The mover runs on a
+ * CPU of the destination node, else of the source, else any; the rw
+ * thread on another CPU.  0, or -1 with err; free both.
+ */
+int fb_plan_migrate(const struct fb_migrate_spec *spec, const struct fb_plan_machine *m,
+		    struct fb_cell **cells, size_t *ncells, void **params,
+		    char *err, size_t errlen);
+void fb_migrate_spec_free(struct fb_migrate_spec *spec);
 
 /* Frees the lists in spec (heap-allocated by the CLI's parsers), zeroes it. */
 void fb_spec_free(struct fb_spec *spec);
