@@ -1,4 +1,7 @@
-/* What the subcommands share: one-line usage errors and option parsers. */
+/*
+ * What the subcommands share: one-line usage errors and option parsers
+ * (cli_parse.c), and running the cells and writing the results (cli_run.c).
+ */
 #ifndef FB_CLI_H
 #define FB_CLI_H
 #include <getopt.h>
@@ -8,6 +11,8 @@
 
 #include "backend.h"
 #include "results.h"
+
+/* ---- cli_parse.c: options to values ---- */
 
 /* Print "foliobench CMD: <message>" on one line and exit 2. */
 void fb_usage_error(const char *cmd, const char *fmt, ...)
@@ -40,11 +45,6 @@ double fb_parse_positive(const char *cmd, const char *opt, const char *s);
  * it): a regular file or none yet, in a writable folder; else a usage
  * error now, before the work. */
 void fb_check_output_file(const char *cmd, const char *opt, const char *path);
-/* "20261122T031500Z-host-CMD-PID": names a results folder. */
-const char *fb_run_id(const char *cmd);
-/* Where a run's files go: --output DIR, else $FOLIOBENCH_RESULTS (or
- * results) / id.  -1 when that does not fit in len. */
-int fb_results_dir(const char *output, const char *id, char *dir, size_t len);
 /* The primitive table with this CPU's support, for --primitive help and info. */
 void fb_print_primitives(FILE *f);
 
@@ -84,6 +84,14 @@ bool fb_parse_output_opt(const char *cmd, int opt, const char *arg, struct fb_ou
  * it names argv[optind - 1]). */
 void fb_parse_common_opt(const char *cmd, int opt, const char *arg, char **argv,
 			 struct fb_run_opts *ro, struct fb_output_opts *o);
+
+/* ---- cli_run.c: running a parsed command ---- */
+
+/* "20261122T031500Z-host-CMD-PID": names a results folder. */
+const char *fb_run_id(const char *cmd);
+/* Where a run's files go: --output DIR, else $FOLIOBENCH_RESULTS (or
+ * results) / id.  -1 when that does not fit in len. */
+int fb_results_dir(const char *output, const char *id, char *dir, size_t len);
 /* run.json's options object, holding the repetition options. */
 json_object *fb_measure_options_json(const struct fb_run_opts *ro);
 
