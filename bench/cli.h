@@ -11,12 +11,11 @@
 
 #include "backend.h"
 #include "results.h"
+#include "util.h"
 
 /* ---- cli_parse.c: options to values ---- */
 
-/* Print "foliobench CMD: <message>" on one line and exit 2. */
-void fb_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
+/* fb_usage_error, the one-line usage error every stage may give: util.h */
 /*
  * The short options of a subcommand's getopt_long: ':' first, so a long
  * option without its value comes back as ':' and an unknown one as '?'.

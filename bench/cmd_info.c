@@ -262,7 +262,8 @@ static int info_dump(const char *path, bool json, bool check)
 	}
 	if (json) {
 		/* the cpu block exactly as results record one */
-		json_object *m = fb_machine_json(&cpu, NULL), *o = json_object_new_object();
+		json_object *m = fb_machine_json(&cpu, NULL, fb_kmod_kernel_view);
+		json_object *o = json_object_new_object();
 		json_object *src = json_object_new_object(), *c = NULL;
 
 		json_object_object_add(src, "file", json_object_new_string(
@@ -359,7 +360,7 @@ int fb_cmd_info(int argc, char **argv)
 	if (!have_topo)
 		fprintf(stderr, "foliobench info: topology: %s\n", err);
 	if (json) {
-		json_object *m = fb_machine_json(cpu, have_topo ? &topo : NULL);
+		json_object *m = fb_machine_json(cpu, have_topo ? &topo : NULL, fb_kmod_kernel_view);
 
 		if (cpu->x86)
 			json_object_object_add(m, "running_kernel", kernel_check_json(&k));

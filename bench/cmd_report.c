@@ -54,7 +54,7 @@ static const char report_usage[] =
 "\n"
 "Exit: 0 ok, 2 bad usage or a malformed reference file.\n";
 
-/* A reference file's text as it will print: cleaned (table.h
+/* A reference file's text as it will print: cleaned (util.h
  * fb_text_clean), as a run's text is when it is read.  Selectors stay as
  * they are: they are matched, never printed raw. */
 static void clean_ref(struct fb_reference *ref)

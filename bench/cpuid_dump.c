@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "table.h"
 #include "util.h"
 
 #define MAX_DUMP (4u << 20)     /* a full dump of 512 CPUs is ~4 MiB */

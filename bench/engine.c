@@ -33,19 +33,6 @@ void fb_engine_trap_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Every backend, by name (--backend, the experiments' tables). */
-static const struct fb_backend *const backends[] = {
-	&fb_backend_user, &fb_backend_kmod, &fb_backend_migrate, &fb_backend_stores,
-};
-
-const struct fb_backend *fb_backend_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-		if (!strcmp(name, backends[i]->name))
-			return backends[i];
-	return NULL;
-}
-
 void fb_result_free(struct fb_result *r)
 {
 	free(r->samples_ns);

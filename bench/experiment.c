@@ -117,7 +117,7 @@ int fb_experiment_run(const struct fb_experiment *x, int argc, char **argv)
 		rc = FB_EXIT_FAIL;
 		goto done;
 	}
-	machine = fb_machine_json(m.machine.cpu, &m.topo);
+	machine = fb_machine_json(m.machine.cpu, &m.topo, fb_kmod_kernel_view);
 
 	m.run.argc = argc;
 	m.run.argv = argv;

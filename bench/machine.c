@@ -5,7 +5,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "backend.h"
 #include "foliobench_uapi.h"
 #include "kpath.h"
 #include "machine.h"
@@ -127,7 +126,7 @@ static char *read_config(const char *path)
 	return buf;
 }
 
-json_object *fb_kconfig_json(void)
+json_object *fb_kconfig_json(fb_kmod_view_fn module_view)
 {
 	struct utsname u;
 	char path[400], err[256];
@@ -146,8 +145,8 @@ json_object *fb_kconfig_json(void)
 			return o;
 	}
 	/* the config the loaded module was built with: that of this kernel */
-	if (access(FOLIOBENCH_DEVICE, F_OK) == 0 &&
-	    fb_kmod_kernel_view(&v, &bits, err, sizeof(err)) == FB_EXIT_OK &&
+	if (module_view && access(FOLIOBENCH_DEVICE, F_OK) == 0 &&
+	    module_view(&v, &bits, err, sizeof(err)) == FB_EXIT_OK &&
 	    !strcmp(v.release, u.release))
 		return fb_kconfig_json_bits(bits, "foliobench.ko build config");
 	return kconfig_doc("unavailable", json_object_new_object());
@@ -246,7 +245,8 @@ static json_object *int_array(const int *v, int n)
 	return a;
 }
 
-json_object *fb_machine_json(const struct fb_cpu *cpu, const struct fb_topology *t)
+json_object *fb_machine_json(const struct fb_cpu *cpu, const struct fb_topology *t,
+			     fb_kmod_view_fn module_view)
 {
 	json_object *m = json_object_new_object(), *c, *flags, *k, *o;
 	struct utsname u;
@@ -285,7 +285,7 @@ json_object *fb_machine_json(const struct fb_cpu *cpu, const struct fb_topology 
 		json_object_object_add(k, "cmdline", cmdline ? json_object_new_string(cmdline) : NULL);
 		free(cmdline);
 	}
-	json_object_object_add(k, "config", fb_kconfig_json());
+	json_object_object_add(k, "config", fb_kconfig_json(module_view));
 	json_object_object_add(m, "kernel", k);
 	json_object_object_add(m, "kernel_paths", fb_kpaths_json(cpu, fb_this_kboot()));
 

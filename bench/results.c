@@ -11,7 +11,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "table.h"
 #include "util.h"
 
 const char *fb_json_str(json_object *o, const char *key, const char *dflt)

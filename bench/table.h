@@ -11,18 +11,6 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
-/*
- * Text read from a file (a CPU name, a kernel path, a function name, a
- * message) made safe for a terminal and for JSON: control characters
- * (C0 such as ESC, CR and LF, DEL, C1) and bytes that are not UTF-8 become
- * '?', as do the bidirectional overrides; other UTF-8 text (±, ·) stays.
- * The one helper for it: the readers (fb_json_load, the dump and reference
- * readers) clean what they load, and fb_grid_print every cell.
- * fb_text_clean works in place (the text never grows) and returns whether
- * it changed anything; fb_text_safe copies into buf (len > 0) and returns it.
- */
-bool fb_text_clean(char *s);
-const char *fb_text_safe(const char *s, char *buf, size_t len);
 
 /*
  * Strings to numbers, hashed: what the readers index cells by (compare's

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,4 +537,92 @@ bool fb_has_word(const char *line, const char *word)
 		    (!p[n] || isspace((unsigned char)p[n])))
 			return true;
 	return false;
+}
+
+/* Length of the UTF-8 sequence at s holding a code point that is safe to
+ * print, or 0 (a control, an override, or not UTF-8). */
+static size_t safe_utf8(const unsigned char *s)
+{
+	unsigned cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls (U+009B is CSI to some terminals); bidi embeddings,
+	 * overrides and isolates, which reorder what follows them */
+	if (cp <= 0x9f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return n;
+}
+
+bool fb_text_is_safe(const char *s)
+{
+	for (size_t n; *s; s += n)
+		if (!(n = safe_utf8((const unsigned char *)s)))
+			return false;
+	return true;
+}
+
+bool fb_text_clean(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+	bool changed = false;
+
+	while (*r) {
+		size_t n = safe_utf8(r);
+
+		if (!n) {
+			/* a whole bad sequence (a C1 control is two bytes) is one '?' */
+			size_t skip = 1, want = r[0] >= 0xf0 ? 4 : r[0] >= 0xe0 ? 3 : 2;
+
+			if (r[0] >= 0xc2 && r[0] <= 0xf4)
+				while (skip < want && (r[skip] & 0xc0) == 0x80)
+					skip++;
+			*w++ = '?';
+			r += skip;
+			changed = true;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	*w = '\0';
+	return changed;
+}
+
+const char *fb_text_safe(const char *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", s ? s : "");
+	fb_text_clean(buf);
+	return buf;
+}
+
+void fb_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "foliobench %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(FB_EXIT_USAGE);
 }

@@ -10,6 +10,10 @@ enum { FB_EXIT_OK = 0, FB_EXIT_FAIL = 1, FB_EXIT_USAGE = 2, FB_EXIT_SKIP = 4 };
 
 #define FB_ERRLEN 256
 
+/* Print "foliobench CMD: <message>" on one line and exit 2. */
+void fb_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
 /* "4096", "4K", "2M", "1G" (binary units).  0 on success. */
 int fb_parse_size(const char *s, uint64_t *out);
 /* "1,2,4" or power-of-two ranges "1-16" (1,2,4,8,16).  0 on success; an
@@ -71,5 +75,20 @@ int fb_sysfs_choice_read(const char *path, char *out, size_t len);
 /* Whether word stands in line as a blank-separated word (after the first
  * ':' if there is one, as in a /proc/cpuinfo "flags : ..." line). */
 bool fb_has_word(const char *line, const char *word);
+
+/*
+ * Text read from a file (a CPU name, a kernel path, a function name, a
+ * message) made safe for a terminal and for JSON: control characters
+ * (C0 such as ESC, CR and LF, DEL, C1) and bytes that are not UTF-8 become
+ * '?', as do the bidirectional overrides; other UTF-8 text (±, ·) stays.
+ * The one helper for it: the readers (fb_json_load, the dump and reference
+ * readers) clean what they load, and fb_grid_print every cell.
+ * fb_text_clean works in place (the text never grows) and returns whether
+ * it changed anything; fb_text_safe copies into buf (len > 0) and returns it.
+ */
+bool fb_text_clean(char *s);
+/* Whether s is clean already (fb_text_clean would change nothing). */
+bool fb_text_is_safe(const char *s);
+const char *fb_text_safe(const char *s, char *buf, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend.h"
 #include "cpu.h"
 #include "foliobench_uapi.h"
 #include "kpath.h"
@@ -169,7 +170,8 @@ int main(void)
 	/* every run's machine block: kernel cmdline and config, whatever the
 	 * source (this machine's /boot, /proc/config.gz, or unavailable) */
 	{
-		json_object *m = fb_machine_json(&zen3, NULL), *k = NULL, *x = NULL, *src = NULL;
+		json_object *m = fb_machine_json(&zen3, NULL, fb_kmod_kernel_view);
+		json_object *k = NULL, *x = NULL, *src = NULL;
 
 		check(json_object_object_get_ex(m, "kernel", &k) &&
 		      json_object_object_get_ex(k, "cmdline", &x), "machine.kernel has cmdline");
