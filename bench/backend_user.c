@@ -15,15 +15,23 @@
 #include "util.h"
 #include "workers.h"
 
-/* Buffers are reused across cells with the same nodes and backing. */
-static struct {
+/* The source and destination, reused from cell to cell while the nodes,
+ * the backing and the source pattern stay. */
+struct user_buffers {
 	struct fb_buffer src, dst;
 	bool valid;
 	int src_node, dst_node;
 	enum fb_backing backing;
 	int folio_class;         /* what auto and hugetlb backing depend on */
 	bool src_zero;
-} cache;
+};
+/*
+ * A run's buffers, from its first prepare to shutdown: faulting GiBs in
+ * again for every cell would take longer than the cell.  File-level because
+ * the backend interface (backend.h) gives a backend no per-run handle to
+ * keep them in; the functions below take them as an argument.
+ */
+static struct user_buffers run_buffers;
 
 struct user_ctx {
 	const struct fb_cell *c;
@@ -50,45 +58,46 @@ static void fill_pattern(unsigned char *p, uint64_t len)
 	}
 }
 
-static int ensure_buffers(const struct fb_cell *c, uint64_t bytes, char *err, size_t errlen)
+static int ensure_buffers(struct user_buffers *kept, const struct fb_cell *c, uint64_t bytes,
+			  char *err, size_t errlen)
 {
 	/* auto: 4K pages below 2M folios, THP from 2M; hugetlb: 2M or 1G pages */
 	int fclass = c->folio_size >= (1ULL << 30) ? 2 : c->folio_size >= (2ULL << 20) ? 1 : 0;
 
-	if (cache.valid && cache.src.len >= bytes && cache.src_node == c->src_node &&
-	    cache.dst_node == c->dst_node && cache.backing == c->backing &&
-	    cache.folio_class == fclass &&
-	    cache.src_zero == c->src_zero)
+	if (kept->valid && kept->src.len >= bytes && kept->src_node == c->src_node &&
+	    kept->dst_node == c->dst_node && kept->backing == c->backing &&
+	    kept->folio_class == fclass &&
+	    kept->src_zero == c->src_zero)
 		return 0;
-	if (cache.valid) {
-		fb_buffer_free(&cache.src);
-		fb_buffer_free(&cache.dst);
-		cache.valid = false;
+	if (kept->valid) {
+		fb_buffer_free(&kept->src);
+		fb_buffer_free(&kept->dst);
+		kept->valid = false;
 	}
-	if (fb_buffer_alloc(&cache.src, bytes, c->src_node, c->backing, c->folio_size, err, errlen))
+	if (fb_buffer_alloc(&kept->src, bytes, c->src_node, c->backing, c->folio_size, err, errlen))
 		return -1;
-	if (fb_buffer_alloc(&cache.dst, bytes, c->dst_node, c->backing, c->folio_size, err, errlen)) {
-		fb_buffer_free(&cache.src);
+	if (fb_buffer_alloc(&kept->dst, bytes, c->dst_node, c->backing, c->folio_size, err, errlen)) {
+		fb_buffer_free(&kept->src);
 		return -1;
 	}
-	if (fb_buffer_check_node(&cache.src, err, errlen) ||
-	    fb_buffer_check_node(&cache.dst, err, errlen)) {
-		fb_buffer_free(&cache.src);
-		fb_buffer_free(&cache.dst);
+	if (fb_buffer_check_node(&kept->src, err, errlen) ||
+	    fb_buffer_check_node(&kept->dst, err, errlen)) {
+		fb_buffer_free(&kept->src);
+		fb_buffer_free(&kept->dst);
 		return -1;
 	}
 	/* Zeros copy a few percent faster on some machines (perf bench's source
 	 * is zeros); the pattern is the default so misplaced bytes show. */
 	if (c->src_zero)
-		memset(cache.src.addr, 0, bytes);
+		memset(kept->src.addr, 0, bytes);
 	else
-		fill_pattern(cache.src.addr, bytes);
-	cache.valid = true;
-	cache.src_node = c->src_node;
-	cache.dst_node = c->dst_node;
-	cache.backing = c->backing;
-	cache.folio_class = fclass;
-	cache.src_zero = c->src_zero;
+		fill_pattern(kept->src.addr, bytes);
+	kept->valid = true;
+	kept->src_node = c->src_node;
+	kept->dst_node = c->dst_node;
+	kept->backing = c->backing;
+	kept->folio_class = fclass;
+	kept->src_zero = c->src_zero;
 	return 0;
 }
 
@@ -151,15 +160,15 @@ static void *user_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	u->copy = p->copy;
 	u->bytes = fb_cell_bytes(c);
 	u->nworkers = c->threads;
-	if (ensure_buffers(c, u->bytes, err, errlen))
+	if (ensure_buffers(&run_buffers, c, u->bytes, err, errlen))
 		goto fail;
-	u->src = cache.src.addr;
-	u->dst = cache.dst.addr;
+	u->src = run_buffers.src.addr;
+	u->dst = run_buffers.dst.addr;
 	/* Verification must see a destination the copy has yet to write. */
 	if (c->verify)
 		memset(u->dst, c->src_zero ? 0xff : 0, u->bytes);
-	snprintf(r->backing_src, sizeof(r->backing_src), "%s", cache.src.backing);
-	snprintf(r->backing_dst, sizeof(r->backing_dst), "%s", cache.dst.backing);
+	snprintf(r->backing_src, sizeof(r->backing_src), "%s", run_buffers.src.backing);
+	snprintf(r->backing_dst, sizeof(r->backing_dst), "%s", run_buffers.dst.backing);
 	snprintf(r->implementation, sizeof(r->implementation), "userspace %s", p->name);
 	if (c->evict == FB_EVICT_SWEEP && fb_sweep_init(&u->sweep, o->llc_bytes)) {
 		snprintf(err, errlen, "--evict sweep: cannot allocate the sweep buffer");
@@ -246,13 +255,18 @@ static int user_probe(const struct fb_cell *cells, size_t n, char *err, size_t e
 	return FB_EXIT_OK;
 }
 
+static void release_buffers(struct user_buffers *kept)
+{
+	if (kept->valid) {
+		fb_buffer_free(&kept->src);
+		fb_buffer_free(&kept->dst);
+		kept->valid = false;
+	}
+}
+
 static void user_shutdown(void)
 {
-	if (cache.valid) {
-		fb_buffer_free(&cache.src);
-		fb_buffer_free(&cache.dst);
-		cache.valid = false;
-	}
+	release_buffers(&run_buffers);
 }
 
 const struct fb_backend fb_backend_user = {

@@ -86,8 +86,8 @@ void fb_parse_common_opt(const char *cmd, int opt, const char *arg, char **argv,
 
 /* ---- cli_run.c: running a parsed command ---- */
 
-/* "20261122T031500Z-host-CMD-PID": names a results folder. */
-const char *fb_run_id(const char *cmd);
+/* "20261122T031500Z-host-CMD-PID", into id (returned): names a results folder. */
+const char *fb_run_id(const char *cmd, char *id, size_t len);
 /* Where a run's files go: --output DIR, else $FOLIOBENCH_RESULTS (or
  * results) / id.  -1 when that does not fit in len. */
 int fb_results_dir(const char *output, const char *id, char *dir, size_t len);

@@ -27,9 +27,8 @@ int fb_results_dir(const char *output, const char *id, char *dir, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-const char *fb_run_id(const char *cmd)
+const char *fb_run_id(const char *cmd, char *id, size_t len)
 {
-	static char id[128];
 	char host[64] = "host";
 	time_t now = time(NULL);
 	struct tm tm;
@@ -37,7 +36,7 @@ const char *fb_run_id(const char *cmd)
 	gethostname(host, sizeof(host) - 1);
 	host[strcspn(host, ".")] = '\0';
 	gmtime_r(&now, &tm);
-	snprintf(id, sizeof(id), "%04d%02d%02dT%02d%02d%02dZ-%s-%s-%d", tm.tm_year + 1900,
+	snprintf(id, len, "%04d%02d%02dT%02d%02d%02dZ-%s-%s-%d", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, host, cmd,
 		 (int)getpid());
 	return id;
@@ -90,7 +89,7 @@ int fb_run_cells(struct fb_run *run, const char *cmd, const char *output,
 	char err[FB_ERRLEN];
 	int rc;
 
-	snprintf(run->id, sizeof(run->id), "%s", fb_run_id(cmd));
+	fb_run_id(cmd, run->id, sizeof(run->id));
 	if (fb_results_dir(output, run->id, run->dir, sizeof(run->dir)))
 		fb_usage_error(cmd, "%s %s: longer than %zu characters",
 			    output ? "--output" : "results folder", fb_quote(run->dir),

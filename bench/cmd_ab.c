@@ -215,7 +215,7 @@ int fb_cmd_ab(int argc, char **argv)
 	struct side sides[2] = { { 'A', NULL, NULL, 0 }, { 'B', NULL, NULL, 0 } };
 	struct fb_cmp_file *files[2];
 	struct fb_cmp_report r;
-	char dir[2048], err[FB_ERRLEN + 2200], msg[512], sub[64];
+	char dir[2048], id[128], err[FB_ERRLEN + 2200], msg[512], sub[64];
 	size_t pairs = FB_AB_PAIRS, min_pairs;
 	json_object *doc, *runs;
 	bool progress = isatty(2);
@@ -290,7 +290,7 @@ int fb_cmd_ab(int argc, char **argv)
 
 	if (report)
 		fb_check_output_file("ab", "--report", report); /* now, not after the runs */
-	fb_results_dir(output, fb_run_id("ab"), dir, sizeof(dir));
+	fb_results_dir(output, fb_run_id("ab", id, sizeof(id)), dir, sizeof(dir));
 	if (access(dir, F_OK))
 		outdir_created = dir;
 	snprintf(err, sizeof(err), "%s/runs", dir);

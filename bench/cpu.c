@@ -501,6 +501,12 @@ int fb_cpu_detect(struct fb_cpu *cpu)
 
 #endif
 
+/*
+ * A process-wide cache on purpose: the CPU a process runs on does not change
+ * under it, and the copy dispatch, the flushes and every run's machine block
+ * must all see the same description.  Stages that take a CPU as input (the
+ * kernel path rules, a CPUID dump) take a struct fb_cpu argument instead.
+ */
 static struct fb_cpu this_cpu;
 static pthread_once_t this_cpu_once = PTHREAD_ONCE_INIT;
 

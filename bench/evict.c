@@ -12,9 +12,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "cpu.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #define FB_X86 1
-#include <cpuid.h>
 #else
 #define FB_X86 0
 #endif
@@ -51,40 +52,29 @@ int fb_evict_parse(const char *s, enum fb_evict *e)
 /* ---- flush ---- */
 
 /*
- * Which flush instruction, detected locally from CPUID once.  NOTE: these are
- * the same bits fb_this_cpu() reports (FB_F_CLFLUSHOPT, FB_F_CLFLUSH,
- * clflush_line); bench/cpu.c did not exist yet when this was written, so
- * switch flush_detect() to fb_this_cpu() once it does.
+ * Which flush instruction and line size: this CPU's as cpu.c read them from
+ * CPUID (FB_F_CLFLUSH, FB_F_CLFLUSHOPT, clflush_line), not a second cache.
  */
-enum flush_kind { FLUSH_UNKNOWN, FLUSH_NONE, FLUSH_CLFLUSH, FLUSH_CLFLUSHOPT };
-static enum flush_kind g_kind = FLUSH_UNKNOWN;
-static size_t g_line = 64;
-
-static void flush_detect(void)
-{
-#if FB_X86
-	unsigned a, b, c, d;
-	enum flush_kind k = FLUSH_NONE;
-	if (__get_cpuid(1, &a, &b, &c, &d) && (d & (1u << 19))) {
-		unsigned line = ((b >> 8) & 0xff) * 8; /* CLFLUSH line size, 8-byte units */
-		k = FLUSH_CLFLUSH;
-		if (line)
-			g_line = line;
-	}
-	if (k == FLUSH_CLFLUSH && __get_cpuid_count(7, 0, &a, &b, &c, &d) &&
-	    (b & (1u << 23)))
-		k = FLUSH_CLFLUSHOPT;
-	g_kind = k;
-#else
-	g_kind = FLUSH_NONE;
-#endif
-}
+enum flush_kind { FLUSH_NONE, FLUSH_CLFLUSH, FLUSH_CLFLUSHOPT };
 
 static enum flush_kind flush_kind(void)
 {
-	if (g_kind == FLUSH_UNKNOWN)
-		flush_detect();
-	return g_kind;
+#if FB_X86
+	const struct fb_cpu *cpu = fb_this_cpu();
+
+	if (!cpu->flag[FB_F_CLFLUSH])
+		return FLUSH_NONE;
+	return cpu->flag[FB_F_CLFLUSHOPT] ? FLUSH_CLFLUSHOPT : FLUSH_CLFLUSH;
+#else
+	return FLUSH_NONE;
+#endif
+}
+
+static size_t flush_line(void)
+{
+	size_t line = fb_this_cpu()->clflush_line;
+
+	return line && !(line & (line - 1)) ? line : 64;
 }
 
 bool fb_flush_supported(void)
@@ -103,8 +93,7 @@ const char *fb_flush_insn(void)
 
 size_t fb_flush_line(void)
 {
-	flush_kind();
-	return g_line;
+	return flush_line();
 }
 
 /*
@@ -141,18 +130,19 @@ void fb_flush_range(const void *addr, size_t len)
 {
 #if FB_X86
 	enum flush_kind k = flush_kind();
+	size_t line = flush_line();
 	uintptr_t p, end;
 	if (k == FLUSH_NONE || !len)
 		return;
-	line_span(addr, len, g_line, &p, &end);
+	line_span(addr, len, line, &p, &end);
 	/* Inline loops (not fb_flush_range_with) to keep a call out of each line. */
 	mfence();
 	if (k == FLUSH_CLFLUSHOPT) {
-		for (; p != end; p += g_line)
+		for (; p != end; p += line)
 			/* 66 0f ae /7; the mnemonic needs binutils >= 2.26. */
 			__asm__ __volatile__("clflushopt %0" : "+m"(*(volatile char *)p));
 	} else {
-		for (; p != end; p += g_line)
+		for (; p != end; p += line)
 			__asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p));
 	}
 	mfence();
