@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "reference.h"
 #include "report_share.h"
+#include "shapes.h"
 #include "results.h"
 #include "table.h"
 #include "util.h"

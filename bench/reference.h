@@ -1,10 +1,9 @@
 /*
- * The seeds' published tables (results/reference/NAME.ref) and the checks of
- * their shape: does throughput rise along an axis, does one column beat
- * another, does one table beat another, does a sweep plateau.  A table of
- * our own run in the seed's layout uses the same struct, so every check runs
- * on the seed's numbers and on ours alike.  The file format is described at
- * the top of results/reference/seed001.ref.
+ * The seeds' published tables (results/reference/NAME.ref), parsed: their
+ * rows, columns, values and the claims about their shape (checked in
+ * shapes.h).  A table of our own run in the seed's layout uses the same
+ * struct, so every check runs on the seed's numbers and on ours alike.  The
+ * file format is described at the top of results/reference/seed001.ref.
  */
 #ifndef FB_REFERENCE_H
 #define FB_REFERENCE_H
@@ -98,23 +97,9 @@ int fb_ref_value_parse(const char *s, struct fb_ref_value *v);
 const char *fb_ref_value_str(const struct fb_ref_value *v, char *buf, size_t len);
 bool fb_ref_has_value(const struct fb_ref_value *v);
 int fb_ref_row_index(const struct fb_ref_table *t, const char *label);
+int fb_ref_col_index(const struct fb_ref_table *t, const char *label);
 
 /* Fill the ratio columns of every row from their num/den columns. */
 void fb_ref_fill_ratios(struct fb_ref_table *t);
-
-/*
- * One shape check on one table (b: the other table of a BEATS_TABLE, in the
- * same world: the seed's or ours).  Per row (or column) a step is "+" when
- * the claim holds beyond the noise (the two sds added, at least 2%), "-"
- * when the opposite holds beyond it, "=" otherwise.  verdict: "yes" (some
- * +, no -), "no" (no +), "mixed" (both), "n/a" (nothing to compare).
- */
-struct fb_shape_result {
-	const char *verdict;
-	int plus, minus, same, n;
-	char detail[160]; /* e.g. "4K 1.72 -> 2M 10.73 at 1" for the first step */
-};
-void fb_ref_shape_eval(const struct fb_ref_shape *s, const struct fb_ref_table *t,
-		       const struct fb_ref_table *b, struct fb_shape_result *r);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "reference.h"
+#include "shapes.h"
 #include "check.h"
 
 static char *slurp(const char *path)
