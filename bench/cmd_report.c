@@ -34,9 +34,11 @@ static const char report_usage[] =
 "same rows, same columns, mean±sd; the seed's table beside it; ours/seed\n"
 "where rows and columns match;\n"
 "and one shape line per claim of the seed (does throughput rise with folio\n"
-"size, does batched beat per page, does spread beat fill) saying whether this\n"
-"machine agrees.  Rows the run has and the seed does not are added at the end\n"
-"of our table.\n"
+"size, does batched beat per page, does spread beat fill): agrees (it holds\n"
+"in most rows and is reversed in none, as in the seed), differs, or cannot\n"
+"tell and why (within noise, nothing to compare, or the run's machine cannot\n"
+"show it: one LLC domain, one NUMA node).  Rows the run has and the seed does\n"
+"not are added at the end of our table.\n"
 "\n"
 "  --reference NAME|FILE  a .ref file, or NAME in results/reference\n"
 "                         ($FOLIOBENCH_REFERENCE overrides the folder)\n"
@@ -539,21 +541,6 @@ static void combined_grid(const struct fb_ref_table *seed, const struct fb_ref_t
 	}
 }
 
-static void shape_words(const struct fb_ref_shape *s, const struct fb_shape_result *r,
-			bool seed, char *buf, size_t len)
-{
-	if (seed && s->stated >= 0 && !r->n) {
-		snprintf(buf, len, "%s (stated in the post, no figures)", s->stated ? "yes" : "no");
-		return;
-	}
-	if (!r->n) {
-		snprintf(buf, len, "n/a (nothing to compare%s)", seed ? "" : " in this run");
-		return;
-	}
-	snprintf(buf, len, "%s (holds in %d of %d, reversed in %d, within noise in %d; %s)",
-		 r->verdict, r->plus, r->n, r->minus, r->same, r->detail);
-}
-
 static const struct fb_ref_table *find_built(struct fb_ref_table *built, bool *have, int n,
 					     const struct fb_reference *ref, const char *id)
 {
@@ -565,14 +552,13 @@ static const struct fb_ref_table *find_built(struct fb_ref_table *built, bool *h
 
 static void print_shapes(FILE *f, const struct fb_reference *ref, const struct fb_ref_table *seed,
 			 const struct fb_ref_table *ours, struct fb_ref_table *built, bool *have,
-			 enum fb_table_fmt fmt)
+			 const struct fb_shape_machine *m, enum fb_table_fmt fmt)
 {
 	for (int k = 0; k < seed->nshapes; k++) {
 		const struct fb_ref_shape *s = &seed->shapes[k];
 		const struct fb_ref_table *sa = seed, *sb = NULL, *oa = ours, *ob = NULL;
 		struct fb_shape_result rs, ro;
-		char ws[256], wo[256];
-		const char *seed_verdict, *agree;
+		struct fb_shape_verdict v;
 
 		if (s->kind == FB_SHAPE_BEATS_TABLE) {
 			sa = fb_reference_table(ref, s->a);
@@ -581,26 +567,16 @@ static void print_shapes(FILE *f, const struct fb_reference *ref, const struct f
 			ob = ours ? find_built(built, have, ref->ntables, ref, s->b) : NULL;
 		}
 		fb_ref_shape_eval(s, sa, sb, &rs);
-		shape_words(s, &rs, true, ws, sizeof(ws));
-		seed_verdict = rs.n ? rs.verdict : s->stated >= 0 ? (s->stated ? "yes" : "no") : "n/a";
 		if (!ours) {
-			fprintf(f, fmt == FB_TABLE_MARKDOWN ? "- shape: %s: seed **%s**\n" : "shape: %s: seed %s\n",
-				s->text, ws);
+			fb_shape_print(f, fmt == FB_TABLE_MARKDOWN, s, &rs, NULL, NULL);
 			continue;
 		}
 		if (oa && (s->kind != FB_SHAPE_BEATS_TABLE || ob))
 			fb_ref_shape_eval(s, oa, ob, &ro);
 		else
 			memset(&ro, 0, sizeof(ro)), ro.verdict = "n/a";
-		shape_words(s, &ro, false, wo, sizeof(wo));
-		if (!strcmp(seed_verdict, "n/a") || !strcmp(ro.verdict, "n/a"))
-			agree = "cannot tell";
-		else
-			agree = !strcmp(seed_verdict, ro.verdict) ? "agrees" : "differs";
-		if (fmt == FB_TABLE_MARKDOWN)
-			fprintf(f, "- shape: %s: seed %s; ours %s: **%s**\n", s->text, ws, wo, agree);
-		else
-			fprintf(f, "shape: %s: seed %s; ours %s -> %s\n", s->text, ws, wo, agree);
+		fb_shape_judge(s, &rs, &ro, oa, ob, m, &v);
+		fb_shape_print(f, fmt == FB_TABLE_MARKDOWN, s, &rs, &ro, &v);
 	}
 }
 
@@ -635,6 +611,11 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 			const struct fb_ref_table *ours, struct fb_ref_table *built, bool *have,
 			json_object *doc, const char *run_path, int used, int dups, enum fb_table_fmt fmt)
 {
+	/* A claim that cannot show on the run's machine is "cannot tell". */
+	struct fb_shape_machine m = {
+		.llc_domains = (int)array_len(fb_json_path(doc, "machine.llc_domains")),
+		.numa_nodes = (int)array_len(fb_json_path(doc, "machine.numa_nodes")),
+	};
 	const char *li = fmt == FB_TABLE_MARKDOWN ? "- " : "  ";
 	struct grid g;
 	bool one_col = seed->ncols == 1, copy_phase = fb_report_copy_phase(seed, doc);
@@ -689,7 +670,7 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 	}
 	if (fmt == FB_TABLE_MARKDOWN)
 		fputc('\n', f);
-	print_shapes(f, ref, seed, ours, built, have, fmt);
+	print_shapes(f, ref, seed, ours, built, have, &m, fmt);
 }
 
 /* A table as gnuplot blocks (x, mean, sd), one per row or column; who

@@ -16,6 +16,12 @@ static int compare(const struct fb_ref_value *a, const struct fb_ref_value *b, b
 	return d > noise ? 1 : d < -noise ? -1 : 0;
 }
 
+/* "Most" of n compared steps: more than half. */
+bool fb_shape_most(int k, int n)
+{
+	return 2 * k > n;
+}
+
 static void tally(struct fb_shape_result *r, int c)
 {
 	r->n++;
@@ -180,8 +186,188 @@ void fb_ref_shape_eval(const struct fb_ref_shape *s, const struct fb_ref_table *
 		r->verdict = "n/a";
 	else if (r->plus && r->minus)
 		r->verdict = "mixed";
-	else if (r->plus)
+	else if (fb_shape_most(r->plus, r->n))
 		r->verdict = "yes";
-	else
+	else if (fb_shape_most(r->minus, r->n))
 		r->verdict = "no";
+	else
+		r->verdict = "within noise";
+}
+
+/* ---- seed against ours ---- */
+
+const char *fb_shape_agreement_str(enum fb_shape_agreement a)
+{
+	return a == FB_SHAPE_AGREES ? "agrees" : a == FB_SHAPE_DIFFERS ? "differs" : "cannot tell";
+}
+
+/* The value of axis in a selector "AXIS=VALUE[,...]"; false: not in it. */
+static bool sel_value(const char *sel, const char *axis, char *val, size_t len)
+{
+	size_t n = strlen(axis);
+
+	for (const char *p = sel; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		p += strspn(p, " \t");
+		if (strncmp(p, axis, n) || p[n] != '=')
+			continue;
+		snprintf(val, len, "%.*s", (int)strcspn(p + n + 1, ","), p + n + 1);
+		return true;
+	}
+	return false;
+}
+
+static bool sels_differ_in(const char *a, const char *b, const char *axis)
+{
+	char va[FB_REF_SEL], vb[FB_REF_SEL];
+	bool ha = sel_value(a, axis, va, sizeof(va)), hb = sel_value(b, axis, vb, sizeof(vb));
+
+	return ha != hb || (ha && strcmp(va, vb));
+}
+
+/* Does the claim set cells apart by axis: rise along it, columns or tables
+ * that differ in it? */
+static bool claim_compares(const struct fb_ref_shape *s, const struct fb_ref_table *a,
+			   const struct fb_ref_table *b, const char *axis)
+{
+	int ca, cb;
+
+	switch (s->kind) {
+	case FB_SHAPE_RISE:
+		return !strcmp(s->axis, axis);
+	case FB_SHAPE_PLATEAU:
+		return !strcmp(a->rows_axis, axis);
+	case FB_SHAPE_BEATS:
+		ca = fb_ref_col_index(a, s->a);
+		cb = fb_ref_col_index(a, s->b);
+		return ca >= 0 && cb >= 0 && sels_differ_in(a->cols[ca].sel, a->cols[cb].sel, axis);
+	case FB_SHAPE_BEATS_TABLE:
+		return b && sels_differ_in(a->where, b->where, axis);
+	}
+	return false;
+}
+
+static bool table_on_axis(const struct fb_ref_table *t, const char *axis)
+{
+	char v[FB_REF_SEL];
+
+	return t && (!strcmp(t->rows_axis, axis) || !strcmp(t->cols_axis, axis) ||
+		     sel_value(t->where, axis, v, sizeof(v)));
+}
+
+/* How many values of axis (the rows' or the columns') have a measured value
+ * in t; one: the label of the last. */
+static int axis_values(const struct fb_ref_table *t, const char *axis, const char **one)
+{
+	bool rows = !strcmp(axis, t->rows_axis);
+	int n = 0;
+
+	if (!rows && strcmp(axis, t->cols_axis))
+		return -1;
+	for (int i = 0; i < (rows ? t->nrows : t->ncols); i++) {
+		bool any = false;
+
+		for (int j = 0; j < (rows ? t->ncols : t->nrows) && !any; j++) {
+			int r = rows ? i : j, c = rows ? j : i;
+
+			any = t->cols[c].num < 0 && fb_ref_has_value(&t->rows[r].v[c]);
+		}
+		if (any) {
+			*one = rows ? t->rows[i].label : t->cols[i].label;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Why a claim cannot show in this run, from its machine and cells; false:
+ * it can. */
+static bool cannot_show(const struct fb_ref_shape *s, const struct fb_ref_table *a,
+			const struct fb_ref_table *b, const struct fb_shape_machine *m, char *why,
+			size_t len)
+{
+	const char *one = NULL;
+
+	if (!a)
+		return false;
+	if (m->llc_domains == 1 && claim_compares(s, a, b, "placement")) {
+		snprintf(why, len, "one LLC domain: this run's machine has 1 LLC domain, where spread and fill place the threads on the same CPUs");
+		return true;
+	}
+	if (m->numa_nodes == 1 && (claim_compares(s, a, b, "direction") ||
+				   table_on_axis(a, "direction") || table_on_axis(b, "direction"))) {
+		snprintf(why, len, "one NUMA node: this run's machine has 1 NUMA node, and the seed's directions run between nodes");
+		return true;
+	}
+	if (s->kind == FB_SHAPE_RISE && axis_values(a, s->axis, &one) == 1) {
+		snprintf(why, len, "one value of %s: this run has %s %s only", s->axis, s->axis, one);
+		return true;
+	}
+	return false;
+}
+
+void fb_shape_judge(const struct fb_ref_shape *s, const struct fb_shape_result *seed,
+		    const struct fb_shape_result *ours, const struct fb_ref_table *oa,
+		    const struct fb_ref_table *ob, const struct fb_shape_machine *m,
+		    struct fb_shape_verdict *v)
+{
+	const char *sv = seed->n ? seed->verdict : s->stated >= 0 ? (s->stated ? "yes" : "no") : "n/a";
+	const char *ov = ours->verdict;
+	char *why = v->why;
+	size_t len = sizeof(v->why);
+
+	memset(v, 0, sizeof(*v));
+	v->agreement = FB_SHAPE_CANNOT_TELL;
+	if (cannot_show(s, oa, ob, m, why, len))
+		return;
+	if (!strcmp(sv, "n/a")) {
+		snprintf(why, len, "no figures: the post gives none for this claim");
+	} else if (!strcmp(ov, "n/a")) {
+		snprintf(why, len, "nothing to compare: too few cells of this run for this claim");
+	} else if (strcmp(sv, "yes") && strcmp(sv, "no")) {
+		snprintf(why, len, "seed %s: the seed's own numbers show neither way", sv);
+	} else if (!strcmp(ov, "within noise")) {
+		snprintf(why, len, "within noise: ours holds in %d of %d, reversed in %d, within noise in %d; agreeing needs most",
+			 ours->plus, ours->n, ours->minus, ours->same);
+	} else {
+		v->agreement = !strcmp(sv, ov) ? FB_SHAPE_AGREES : FB_SHAPE_DIFFERS;
+	}
+}
+
+/* A side's result in words: "yes (holds in 5 of 5, ...; DETAIL)". */
+static void shape_words(const struct fb_ref_shape *s, const struct fb_shape_result *r,
+			bool seed, char *buf, size_t len)
+{
+	if (seed && s->stated >= 0 && !r->n) {
+		snprintf(buf, len, "%s (stated in the post, no figures)", s->stated ? "yes" : "no");
+		return;
+	}
+	if (!r->n) {
+		snprintf(buf, len, "n/a (nothing to compare%s)", seed ? "" : " in this run");
+		return;
+	}
+	snprintf(buf, len, "%s (holds in %d of %d, reversed in %d, within noise in %d; %s)",
+		 r->verdict, r->plus, r->n, r->minus, r->same, r->detail);
+}
+
+void fb_shape_print(FILE *f, bool markdown, const struct fb_ref_shape *s,
+		    const struct fb_shape_result *seed, const struct fb_shape_result *ours,
+		    const struct fb_shape_verdict *v)
+{
+	const char *agree, *open = "", *close = "";
+	char ws[256], wo[256];
+
+	shape_words(s, seed, true, ws, sizeof(ws));
+	if (!ours) {
+		fprintf(f, markdown ? "- shape: %s: seed **%s**\n" : "shape: %s: seed %s\n", s->text, ws);
+		return;
+	}
+	shape_words(s, ours, false, wo, sizeof(wo));
+	agree = fb_shape_agreement_str(v->agreement);
+	if (v->why[0]) {
+		open = " (";
+		close = ")";
+	}
+	fprintf(f, markdown ? "- shape: %s: seed %s; ours %s: **%s**%s%s%s\n" :
+			      "shape: %s: seed %s; ours %s -> %s%s%s%s\n",
+		s->text, ws, wo, agree, open, v->why, close);
 }

@@ -84,13 +84,18 @@ section() {
 	sed -E -e 's/^(#+)/#\1/' -e "s#\\]\\(([^)/\#][^):]*)\\)#](${name}/\\1)#g" "$OUT/$name/report.md"
 }
 
+# verdicts SHAPES.TXT...: the shape lines counted by verdict, "cannot tell"
+# by its reason (the words before the colon in "-> cannot tell (REASON: ...)").
 verdicts() {
-	local f=$OUT/$1/shapes.txt a d c
-	[ -s "$f" ] || { echo "-"; return; }
-	a=$(grep -c -- '-> agrees$' "$f" || true)
-	d=$(grep -c -- '-> differs$' "$f" || true)
-	c=$(grep -c -- '-> cannot tell$' "$f" || true)
-	echo "$a agree, $d differ, $c cannot tell"
+	local lines a d c why
+	lines=$(cat "$@" 2>/dev/null || true)
+	[ -n "$lines" ] || { echo "-"; return; }
+	a=$(grep -c -- '-> agrees$' <<<"$lines" || true)
+	d=$(grep -c -- '-> differs$' <<<"$lines" || true)
+	c=$(grep -c -- '-> cannot tell' <<<"$lines" || true)
+	why=$(sed -n 's/.*-> cannot tell (\([^:)]*\).*/\1/p' <<<"$lines" | sort | uniq -c |
+		awk '{ n = $1; $1 = ""; printf "%s%s: %d", sep, substr($0, 2), n; sep = "; " }')
+	echo "$a agree, $d differ, $c cannot tell${why:+ ($why)}"
 }
 
 overall=0
@@ -107,8 +112,11 @@ overall=0
 	echo "Each section prints our table in the seed's layout (same rows, same columns, mean±sd GB/s),"
 	echo "the seed's published table (transcribed in results/reference/, citing the post), ours/seed"
 	echo "where rows and columns match (not for a copy beside the seed's migration figures: that is"
-	echo "the copy phase alone), and one shape line per claim of the seed: **agrees** when this"
-	echo "machine shows the same shape, **differs** when not."
+	echo "the copy phase alone), and one shape line per claim of the seed: **agrees** when the claim"
+	echo "holds here in most rows and is reversed in none, as in the seed; **differs** when it is"
+	echo "reversed (in most rows, or in some while holding in others); **cannot tell**, with the reason,"
+	echo "when it is within noise here, when there is nothing to compare, or when it cannot show on this"
+	echo "machine (one LLC domain for spread vs fill, one NUMA node for directions, one value of the axis)."
 	echo
 	echo "## Summary"
 	echo
@@ -124,11 +132,18 @@ overall=0
 		*) overall=1 ;;
 		esac
 		if [ -f "$OUT/$name/report.md" ]; then
-			echo "| [$name]($name/report.md) | $what | ${st%%:*} | $(verdicts "$name") |"
+			echo "| [$name]($name/report.md) | $what | ${st%%:*} | $(verdicts "$OUT/$name/shapes.txt") |"
 		else
 			echo "| $name | $what | ${st%%:*} | - |"
 		fi
 	done
+	echo
+	shapes=()
+	for entry in "${RUNNERS[@]}"; do
+		name=${entry%%|*}
+		[ ! -f "$OUT/$name/report.md" ] || shapes+=("$OUT/$name/shapes.txt")
+	done
+	echo "Shape checks of all runners: $(verdicts "${shapes[@]}")."
 	echo
 	not_complete=""
 	for entry in "${RUNNERS[@]}"; do

@@ -342,8 +342,8 @@ static void test_parser(void)
 		checkf(!strcmp(t->rows[0].sel, "direction=dram0->cxl") && !strcmp(t->rows[1].sel, "direction=DRAM0 -> DRAM0"),
 		      "rows take %s, else the row axis and label", "the explicit selector");
 		fb_ref_shape_eval(&t->shapes[0], t, NULL, &r);
-		checkf(!strcmp(r.verdict, "yes") && r.plus == 1 && r.same == 1,
-		      "beats: %s", "20±1 beats 10±1; 10.1±0.1 vs 10±0.1 is within noise -> yes");
+		checkf(!strcmp(r.verdict, "within noise") && r.plus == 1 && r.same == 1,
+		      "beats: %s", "20±1 beats 10±1; 10.1±0.1 vs 10±0.1 is within noise: not most -> within noise");
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = fb_reference_parse(bad[i].text, "bad.ref", ref, err, sizeof(err));
@@ -387,7 +387,7 @@ static void test_shapes(void)
 	fb_ref_shape_eval(&ref->tables[2].shapes[0], &ref->tables[2], NULL, &r);
 	checkf(!strcmp(r.verdict, "no"), "10 -> 13 is no plateau: %s", r.verdict);
 	fb_ref_shape_eval(&ref->tables[2].shapes[1], &ref->tables[1], &ref->tables[2], &r);
-	checkf(!strcmp(r.verdict, "no") && r.same == 2 && r.minus == 1 && r.n == 3,
+	checkf(!strcmp(r.verdict, "within noise") && r.same == 2 && r.minus == 1 && r.n == 3,
 	      "beats-table by row label: equal rows are within noise, 10.3 < 13 is reversed: %s", r.verdict);
 	ref->tables[1].rows[1].v[0].kind = FB_REF_NONE;
 	ref->tables[1].rows[2].v[0].kind = FB_REF_NONE;
@@ -397,10 +397,168 @@ static void test_shapes(void)
 	free(ref);
 }
 
+/* Shape 0 of table 0 of text, on its own numbers (a beats-table on the
+ * tables it names); 0 when it parses. */
+static int eval_text(const char *text, struct fb_reference *ref, struct fb_shape_result *r)
+{
+	const struct fb_ref_shape *s;
+	char err[256];
+
+	if (fb_reference_parse(text, "verdicts", ref, err, sizeof(err))) {
+		checkf(0, "%s", err);
+		return -1;
+	}
+	s = &ref->tables[0].shapes[0];
+	if (s->kind == FB_SHAPE_BEATS_TABLE)
+		fb_ref_shape_eval(s, fb_reference_table(ref, s->a), fb_reference_table(ref, s->b), r);
+	else
+		fb_ref_shape_eval(s, &ref->tables[0], NULL, r);
+	return 0;
+}
+
+/* Ours judged against a seed that says yes, on a machine of m. */
+static const char *judge(const char *text, const struct fb_shape_machine *m, char *why, size_t len,
+			 struct fb_shape_result *r)
+{
+	static const struct fb_shape_result seed_yes = { .verdict = "yes", .plus = 5, .n = 5 };
+	struct fb_reference *ref = calloc(1, sizeof(*ref));
+	struct fb_shape_verdict v = { .agreement = FB_SHAPE_AGREES };
+	const struct fb_ref_shape *s;
+
+	if (eval_text(text, ref, r)) {
+		free(ref);
+		return "unparsed";
+	}
+	s = &ref->tables[0].shapes[0];
+	fb_shape_judge(s, &seed_yes, r, s->kind == FB_SHAPE_BEATS_TABLE ? fb_reference_table(ref, s->a) : &ref->tables[0],
+		       s->kind == FB_SHAPE_BEATS_TABLE ? fb_reference_table(ref, s->b) : NULL, m, &v);
+	snprintf(why, len, "%s", v.why);
+	free(ref);
+	return fb_shape_agreement_str(v.agreement);
+}
+
+#define RISE_HEAD "table t\nrows threads\ncols folio_size\n| T | 4K | 2M |\n"
+#define RISE_TAIL "shape rise folio_size: up with size\n"
+
+/* The verdict rules: "yes" needs most rows holding and none reversed, and
+ * only "yes" against the seed's "yes" agrees. */
+static void test_verdicts(void)
+{
+	static const struct fb_shape_machine big = { .llc_domains = 2, .numa_nodes = 2 };
+	static const struct fb_shape_machine one_llc = { .llc_domains = 1, .numa_nodes = 2 };
+	static const struct fb_shape_machine one_node = { .llc_domains = 2, .numa_nodes = 1 };
+	static const struct fb_shape_machine unknown = { 0 };
+	static const char placement[] =
+		"table spread\nwhere placement=spread\nrows threads\ncols -\n| T | GB/s |\n"
+		"| 1 | 10.00±0.10 |\n| 2 | 20.00±0.10 |\n| 4 | 30.00±0.10 |\n"
+		"shape beats-table spread > fill: spread beats fill\n"
+		"table fill\nwhere placement=fill\nrows threads\ncols -\n| T | GB/s |\n"
+		"| 1 | 10.00±0.10 |\n| 2 | 11.00±0.10 |\n| 4 | 11.00±0.10 |\n";
+	static const char directions[] =
+		"table micro\nrows direction\ncols -\ncol base = mode=per-page\ncol opt = mode=batched\n"
+		"row DRAM0 -> DRAM1 = direction=dram0->dram1\n"
+		"| Direction | base | opt |\n| DRAM0 -> DRAM1 | 10.00±0.10 | 20.00±0.10 |\n"
+		"shape beats opt > base: batched beats per page\n";
+	struct fb_shape_result r;
+	char why[256];
+	const char *a;
+
+	a = judge(RISE_HEAD "| 1 | 1.00±0.01 | 9.00±0.10 |\n| 2 | 2.00±0.01 | 2.01±0.01 |\n" RISE_TAIL,
+		  &big, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "within noise") && !strcmp(a, "cannot tell") && strstr(why, "within noise: ") &&
+	       strstr(why, "holds in 1 of 2"),
+	       "holds in 1 of 2, within noise in 1: %s, %s (%s), not agrees", r.verdict, a, why);
+	a = judge(RISE_HEAD "| 1 | 1.00±0.01 | 9.00±0.10 |\n| 2 | 2.00±0.01 | 2.01±0.01 |\n"
+		  "| 4 | 2.00±0.01 | 9.00±0.01 |\n" RISE_TAIL, &big, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "yes") && !strcmp(a, "agrees") && !why[0],
+	       "holds in 2 of 3 (most), within noise in 1, reversed in none: %s, %s", r.verdict, a);
+	a = judge(RISE_HEAD "| 1 | 1.00±0.01 | 9.00±0.10 |\n| 2 | 2.00±0.01 | 9.00±0.01 |\n"
+		  "| 4 | 9.00±0.01 | 2.00±0.01 |\n" RISE_TAIL, &big, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "mixed") && !strcmp(a, "differs"),
+	       "holds in 2 of 3, reversed in 1: %s, %s", r.verdict, a);
+	a = judge(RISE_HEAD "| 1 | 1.00±0.01 | 9.00±0.10 |\n| 2 | 2.00±0.01 | 2.01±0.01 |\n"
+		  "| 4 | 2.00±0.01 | 2.01±0.01 |\n| 8 | 9.00±0.01 | 2.00±0.01 |\n| 16 | 3.00±0.01 | 3.00±0.01 |\n"
+		  RISE_TAIL, &big, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "mixed") && !strcmp(a, "differs"),
+	       "reversed in one row and holding in another, within noise in most, is mixed: %s, %s", r.verdict, a);
+	a = judge(RISE_HEAD "| 1 | 2.00±0.01 | 2.01±0.01 |\n| 2 | 2.00±0.01 | 2.01±0.01 |\n" RISE_TAIL,
+		  &big, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "within noise") && !strcmp(a, "cannot tell") && strstr(why, "within noise: "),
+	       "within noise in every row: %s, %s (%s)", r.verdict, a, why);
+	a = judge(RISE_HEAD "| 1 | 9.00±0.01 | 1.00±0.01 |\n| 2 | 9.00±0.01 | 2.00±0.01 |\n"
+		  "| 4 | 2.00±0.01 | 2.01±0.01 |\n" RISE_TAIL, &big, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "no") && !strcmp(a, "differs"),
+	       "reversed in 2 of 3, holding in none: %s, %s", r.verdict, a);
+	a = judge(RISE_HEAD "| 1 | 9.00±0.01 | 1.00±0.01 |\n| 2 | 2.00±0.01 | 2.01±0.01 |\n"
+		  "| 4 | 2.00±0.01 | 2.01±0.01 |\n" RISE_TAIL, &big, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "within noise") && !strcmp(a, "cannot tell"),
+	       "reversed in 1 of 3, within noise in 2: %s, %s", r.verdict, a);
+	checkf(fb_shape_most(2, 3) && !fb_shape_most(1, 2) && !fb_shape_most(2, 4) && fb_shape_most(1, 1),
+	       "most is %s", "more than half: 2 of 3 and 1 of 1, not 1 of 2 or 2 of 4");
+
+	/* Claims the run's machine cannot show. */
+	a = judge(placement, &one_llc, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "yes") && !strcmp(a, "cannot tell") && !strncmp(why, "one LLC domain: ", 16),
+	       "spread beats fill with one LLC domain: %s (%s), whatever the numbers", a, why);
+	a = judge(placement, &big, why, sizeof(why), &r);
+	checkf(!strcmp(a, "agrees"), "spread beats fill with two LLC domains: judged by the numbers: %s", a);
+	a = judge(placement, &unknown, why, sizeof(why), &r);
+	checkf(!strcmp(a, "agrees"), "a run without topology is judged by the numbers: %s", a);
+	a = judge(directions, &one_node, why, sizeof(why), &r);
+	checkf(!strcmp(a, "cannot tell") && !strncmp(why, "one NUMA node: ", 15),
+	       "a claim over directions with one NUMA node: %s (%s)", a, why);
+	a = judge(directions, &big, why, sizeof(why), &r);
+	checkf(!strcmp(a, "agrees"), "the same with two NUMA nodes: %s", a);
+	a = judge("table t\nrows threads\ncols folio_size\n| T | 4K | 2M |\n| 1 | 1.00±0.01 | 9.00±0.10 |\n"
+		  "| 2 | - | - |\nshape rise threads: up with threads\n", &big, why, sizeof(why), &r);
+	checkf(!strcmp(a, "cannot tell") && !strcmp(why, "one value of threads: this run has threads 1 only"),
+	       "a rise with threads from a run of one thread count: %s (%s)", a, why);
+	a = judge("table t\nrows threads\ncols folio_size\n| T | 4K | 2M |\n| 1 | - | - |\n"
+		  "shape rise threads: up with threads\n", &big, why, sizeof(why), &r);
+	checkf(!strcmp(a, "cannot tell") && !strncmp(why, "nothing to compare: ", 20),
+	       "nothing measured: %s (%s)", a, why);
+}
+
+/* The seed's side: a claim stated in words, none at all, or its own
+ * numbers not clear. */
+static void test_seed_side(void)
+{
+	static const struct fb_shape_machine m = { .llc_domains = 2, .numa_nodes = 2 };
+	struct fb_reference *ref = calloc(1, sizeof(*ref));
+	struct fb_shape_result none = { .verdict = "n/a" }, ours_yes = { .verdict = "yes", .plus = 1, .n = 1 };
+	struct fb_shape_result ours_no = { .verdict = "no", .minus = 1, .n = 1 };
+	struct fb_shape_result seed_noise = { .verdict = "within noise", .same = 1, .n = 1 };
+	struct fb_shape_verdict v;
+	struct fb_ref_shape s;
+	char err[256];
+
+	if (fb_reference_parse("table t\nrows threads\ncols -\n| T | GB/s |\n| 1 | ? |\n"
+			       "shape rise threads: up\nstated yes\n", "stated", ref, err, sizeof(err))) {
+		checkf(0, "%s", err);
+		free(ref);
+		return;
+	}
+	s = ref->tables[0].shapes[0];
+	fb_shape_judge(&s, &none, &ours_yes, NULL, NULL, &m, &v);
+	checkf(v.agreement == FB_SHAPE_AGREES, "stated yes, ours yes: %s", fb_shape_agreement_str(v.agreement));
+	fb_shape_judge(&s, &none, &ours_no, NULL, NULL, &m, &v);
+	checkf(v.agreement == FB_SHAPE_DIFFERS, "stated yes, ours no: %s", fb_shape_agreement_str(v.agreement));
+	s.stated = -1;
+	fb_shape_judge(&s, &none, &ours_yes, NULL, NULL, &m, &v);
+	checkf(v.agreement == FB_SHAPE_CANNOT_TELL && !strncmp(v.why, "no figures: ", 12),
+	       "no figures and nothing stated: %s (%s)", fb_shape_agreement_str(v.agreement), v.why);
+	fb_shape_judge(&s, &seed_noise, &ours_yes, NULL, NULL, &m, &v);
+	checkf(v.agreement == FB_SHAPE_CANNOT_TELL && !strncmp(v.why, "seed within noise: ", 19),
+	       "the seed's own numbers within noise: %s (%s)", fb_shape_agreement_str(v.agreement), v.why);
+	free(ref);
+}
+
 int main(void)
 {
 	test_parser();
 	test_shapes();
+	test_verdicts();
+	test_seed_side();
 	test_layouts();
 	test_files();
 	return check_finish();

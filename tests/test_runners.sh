@@ -98,13 +98,39 @@ for runner, (ref, tables) in runs.items():
             print("#", g)
             bad += 1
         shapes = [l for l in open(os.path.join(out, runner, "tables.txt")) if l.startswith("shape:") and "; ours " in l]
-        if not shapes or not all(re.search(r"-> (agrees|differs|cannot tell)$", l.strip()) for l in shapes):
-            print(f"not ok - {runner}: shape lines say agrees/differs/cannot tell"); bad += 1
+        if not shapes or not all(re.search(r"-> (agrees|differs|cannot tell \([a-zA-Z0-9 ]+: .+\))$", l.strip()) for l in shapes):
+            print(f"not ok - {runner}: shape lines say agrees, differs or cannot tell (REASON: ...)"); bad += 1
 sys.exit(1 if bad else 0)
 EOF
 rc=$?
 sed 's/^/  /' "$tmp/layout.out"
 check "every runner's tables have the seed's rows and columns, and shape lines" [ $rc -eq 0 ]
+# The summary counts the verdicts of every shape line, cannot tell by reason.
+$PY - "$tmp/all" <<'EOF' >"$tmp/verdicts.out" 2>&1
+import glob, re, sys
+out = sys.argv[1]
+lines = [l.strip() for f in glob.glob(out + "/*/shapes.txt") for l in open(f) if "; ours " in l]
+want = {"agree": sum(l.endswith("-> agrees") for l in lines), "differ": sum(l.endswith("-> differs") for l in lines)}
+reasons = {}
+for l in lines:
+    m = re.search(r"-> cannot tell \(([^:]+):", l)
+    if m:
+        reasons[m.group(1)] = reasons.get(m.group(1), 0) + 1
+want["cannot tell"] = sum(reasons.values())
+m = re.search(r"^Shape checks of all runners: (\d+) agree, (\d+) differ, (\d+) cannot tell(?: \((.*)\))?\.$",
+              open(out + "/report.md").read(), re.M)
+assert m, "no summary line"
+got = {"agree": int(m.group(1)), "differ": int(m.group(2)), "cannot tell": int(m.group(3))}
+got_reasons = dict((k, int(v)) for k, v in (x.rsplit(": ", 1) for x in m.group(4).split("; "))) if m.group(4) else {}
+print(f"# {len(lines)} shape lines: {want}, {reasons}")
+assert got == want and got_reasons == reasons and sum(got.values()) == len(lines), (got, got_reasons)
+EOF
+check "the summary counts agree, differ and cannot tell (by reason) over every shape line" [ $? -eq 0 ]
+sed 's/^/  /' "$tmp/verdicts.out"
+if grep -q '^  ours: .*, 1 LLC domain(s), ' "$tmp/all/seed001-3-placement/tables.txt"; then
+	check "one LLC domain: spread vs fill cannot tell, with the reason, counted as such" \
+		bash -c "grep -q '^shape: spread beats fill .* -> cannot tell (one LLC domain: ' '$tmp/all/seed001-3-placement/shapes.txt' && grep -q '^| \[seed001-3-placement\].*one LLC domain: 1' '$tmp/all/report.md'"
+fi
 check "ours/seed ratios are printed where rows and columns match" \
 	grep -q 'ours/seed' "$tmp/all/seed000-folio-mc-copy/tables.txt"
 # Seed 001 measured migration: a copy run beside it is the copy phase, with
