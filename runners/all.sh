@@ -84,16 +84,18 @@ section() {
 	sed -E -e 's/^(#+)/#\1/' -e "s#\\]\\(([^)/\#][^):]*)\\)#](${name}/\\1)#g" "$OUT/$name/report.md"
 }
 
-# verdicts SHAPES.TXT...: the shape lines counted by verdict, "cannot tell"
-# by its reason (the words before the colon in "-> cannot tell (REASON: ...)").
+# verdicts REPORT.MD...: the reports' shape lines of ours against the seed
+# counted by verdict, "cannot tell" by its reason (the words before the
+# colon in "**cannot tell** (REASON: ...)").  Every runner's report.md holds
+# its shape lines, whether it reports through lib.sh or on its own.
 verdicts() {
 	local lines a d c why
-	lines=$(cat "$@" 2>/dev/null || true)
+	lines=$(grep -h '^- shape: .*; ours ' "$@" 2>/dev/null || true)
 	[ -n "$lines" ] || { echo "-"; return; }
-	a=$(grep -c -- '-> agrees$' <<<"$lines" || true)
-	d=$(grep -c -- '-> differs$' <<<"$lines" || true)
-	c=$(grep -c -- '-> cannot tell' <<<"$lines" || true)
-	why=$(sed -n 's/.*-> cannot tell (\([^:)]*\).*/\1/p' <<<"$lines" | sort | uniq -c |
+	a=$(grep -c ': \*\*agrees\*\*$' <<<"$lines" || true)
+	d=$(grep -c ': \*\*differs\*\*$' <<<"$lines" || true)
+	c=$(grep -c ': \*\*cannot tell\*\*' <<<"$lines" || true)
+	why=$(sed -n 's/.*: \*\*cannot tell\*\* (\([^:)]*\).*/\1/p' <<<"$lines" | sort | uniq -c |
 		awk '{ n = $1; $1 = ""; printf "%s%s: %d", sep, substr($0, 2), n; sep = "; " }')
 	echo "$a agree, $d differ, $c cannot tell${why:+ ($why)}"
 }
@@ -132,18 +134,18 @@ overall=0
 		*) overall=1 ;;
 		esac
 		if [ -f "$OUT/$name/report.md" ]; then
-			echo "| [$name]($name/report.md) | $what | ${st%%:*} | $(verdicts "$OUT/$name/shapes.txt") |"
+			echo "| [$name]($name/report.md) | $what | ${st%%:*} | $(verdicts "$OUT/$name/report.md") |"
 		else
 			echo "| $name | $what | ${st%%:*} | - |"
 		fi
 	done
 	echo
-	shapes=()
+	reports=()
 	for entry in "${RUNNERS[@]}"; do
 		name=${entry%%|*}
-		[ ! -f "$OUT/$name/report.md" ] || shapes+=("$OUT/$name/shapes.txt")
+		[ ! -f "$OUT/$name/report.md" ] || reports+=("$OUT/$name/report.md")
 	done
-	echo "Shape checks of all runners: $(verdicts "${shapes[@]}")."
+	echo "Shape checks of all runners: $(verdicts "${reports[@]}")."
 	echo
 	not_complete=""
 	for entry in "${RUNNERS[@]}"; do

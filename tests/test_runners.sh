@@ -109,11 +109,11 @@ check "every runner's tables have the seed's rows and columns, and shape lines" 
 $PY - "$tmp/all" <<'EOF' >"$tmp/verdicts.out" 2>&1
 import glob, re, sys
 out = sys.argv[1]
-lines = [l.strip() for f in glob.glob(out + "/*/shapes.txt") for l in open(f) if "; ours " in l]
-want = {"agree": sum(l.endswith("-> agrees") for l in lines), "differ": sum(l.endswith("-> differs") for l in lines)}
+lines = [l.strip() for f in glob.glob(out + "/*/report.md") for l in open(f) if l.startswith("- shape: ") and "; ours " in l]
+want = {"agree": sum(l.endswith(": **agrees**") for l in lines), "differ": sum(l.endswith(": **differs**") for l in lines)}
 reasons = {}
 for l in lines:
-    m = re.search(r"-> cannot tell \(([^:]+):", l)
+    m = re.search(r": \*\*cannot tell\*\* \(([^:]+):", l)
     if m:
         reasons[m.group(1)] = reasons.get(m.group(1), 0) + 1
 want["cannot tell"] = sum(reasons.values())
