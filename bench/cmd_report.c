@@ -36,9 +36,9 @@ static const char report_usage[] =
 "and one shape line per claim of the seed (does throughput rise with folio\n"
 "size, does batched beat per page, does spread beat fill): agrees (it holds\n"
 "in most rows and is reversed in none, as in the seed), differs, or cannot\n"
-"tell and why (within noise, nothing to compare, or the run's machine cannot\n"
-"show it: one LLC domain, one NUMA node).  Rows the run has and the seed does\n"
-"not are added at the end of our table.\n"
+"tell and why (within noise, nothing to compare, or the run cannot show it:\n"
+"one LLC domain, one NUMA node, the copy phase beside migration figures).\n"
+"Rows the run has and the seed does not are added at the end of our table.\n"
 "\n"
 "  --reference NAME|FILE  a .ref file, or NAME in results/reference\n"
 "                         ($FOLIOBENCH_REFERENCE overrides the folder)\n"
@@ -552,7 +552,7 @@ static const struct fb_ref_table *find_built(struct fb_ref_table *built, bool *h
 
 static void print_shapes(FILE *f, const struct fb_reference *ref, const struct fb_ref_table *seed,
 			 const struct fb_ref_table *ours, struct fb_ref_table *built, bool *have,
-			 const struct fb_shape_machine *m, enum fb_table_fmt fmt)
+			 const struct fb_shape_run *m, enum fb_table_fmt fmt)
 {
 	for (int k = 0; k < seed->nshapes; k++) {
 		const struct fb_ref_shape *s = &seed->shapes[k];
@@ -611,14 +611,16 @@ static void print_table(FILE *f, const struct fb_reference *ref, const struct fb
 			const struct fb_ref_table *ours, struct fb_ref_table *built, bool *have,
 			json_object *doc, const char *run_path, int used, int dups, enum fb_table_fmt fmt)
 {
-	/* A claim that cannot show on the run's machine is "cannot tell". */
-	struct fb_shape_machine m = {
+	bool one_col = seed->ncols == 1, copy_phase = fb_report_copy_phase(seed, doc);
+	/* A claim that cannot show in the run (its machine, a copy beside
+	 * migration figures) is "cannot tell". */
+	struct fb_shape_run m = {
 		.llc_domains = (int)array_len(fb_json_path(doc, "machine.llc_domains")),
 		.numa_nodes = (int)array_len(fb_json_path(doc, "machine.numa_nodes")),
+		.copy_phase = copy_phase,
 	};
 	const char *li = fmt == FB_TABLE_MARKDOWN ? "- " : "  ";
 	struct grid g;
-	bool one_col = seed->ncols == 1, copy_phase = fb_report_copy_phase(seed, doc);
 	bool published = false;
 
 	for (int r = 0; r < seed->nrows; r++)

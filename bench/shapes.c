@@ -282,7 +282,7 @@ static int axis_values(const struct fb_ref_table *t, const char *axis, const cha
 /* Why a claim cannot show in this run, from its machine and cells; false:
  * it can. */
 static bool cannot_show(const struct fb_ref_shape *s, const struct fb_ref_table *a,
-			const struct fb_ref_table *b, const struct fb_shape_machine *m, char *why,
+			const struct fb_ref_table *b, const struct fb_shape_run *m, char *why,
 			size_t len)
 {
 	const char *one = NULL;
@@ -302,12 +302,16 @@ static bool cannot_show(const struct fb_ref_shape *s, const struct fb_ref_table 
 		snprintf(why, len, "one value of %s: this run has %s %s only", s->axis, s->axis, one);
 		return true;
 	}
+	if (m->copy_phase) {
+		snprintf(why, len, "copy phase: the seed's figures are page migration, this run's the copy alone");
+		return true;
+	}
 	return false;
 }
 
 void fb_shape_judge(const struct fb_ref_shape *s, const struct fb_shape_result *seed,
 		    const struct fb_shape_result *ours, const struct fb_ref_table *oa,
-		    const struct fb_ref_table *ob, const struct fb_shape_machine *m,
+		    const struct fb_ref_table *ob, const struct fb_shape_run *m,
 		    struct fb_shape_verdict *v)
 {
 	const char *sv = seed->n ? seed->verdict : s->stated >= 0 ? (s->stated ? "yes" : "no") : "n/a";

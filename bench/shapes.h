@@ -31,9 +31,11 @@ void fb_ref_shape_eval(const struct fb_ref_shape *s, const struct fb_ref_table *
 		       const struct fb_ref_table *b, struct fb_shape_result *r);
 bool fb_shape_most(int k, int n);
 
-/* What a claim's verdict depends on in the run's machine; 0: not recorded. */
-struct fb_shape_machine {
+/* What a claim's verdict depends on in the run: its machine (0: not
+ * recorded), and whether it is a copy beside the seed's migration figures. */
+struct fb_shape_run {
 	int llc_domains, numa_nodes;
+	bool copy_phase;
 };
 
 enum fb_shape_agreement { FB_SHAPE_AGREES, FB_SHAPE_DIFFERS, FB_SHAPE_CANNOT_TELL };
@@ -44,7 +46,8 @@ enum fb_shape_agreement { FB_SHAPE_AGREES, FB_SHAPE_DIFFERS, FB_SHAPE_CANNOT_TEL
  * opposite or "mixed"; "cannot tell" otherwise, with why as "REASON: detail"
  * (REASON is one of a few short phrases, which the runners' summary counts):
  * the claim cannot show in this run (one LLC domain for a placement claim,
- * one NUMA node for a direction claim, one value of a rise's axis), or
+ * one NUMA node for a direction claim, one value of a rise's axis, a copy
+ * run for a claim about migration), or
  * either side has nothing to compare, or ours is within noise, or the
  * seed's own numbers are not "yes"/"no".
  */
@@ -57,7 +60,7 @@ const char *fb_shape_agreement_str(enum fb_shape_agreement a);
  * the claim was checked on (ob: the other table of a BEATS_TABLE). */
 void fb_shape_judge(const struct fb_ref_shape *s, const struct fb_shape_result *seed,
 		    const struct fb_shape_result *ours, const struct fb_ref_table *oa,
-		    const struct fb_ref_table *ob, const struct fb_shape_machine *m,
+		    const struct fb_ref_table *ob, const struct fb_shape_run *m,
 		    struct fb_shape_verdict *v);
 
 /* One claim's report line: "shape: TEXT: seed WORDS; ours WORDS -> VERDICT

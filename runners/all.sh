@@ -118,7 +118,8 @@ overall=0
 	echo "holds here in most rows and is reversed in none, as in the seed; **differs** when it is"
 	echo "reversed (in most rows, or in some while holding in others); **cannot tell**, with the reason,"
 	echo "when it is within noise here, when there is nothing to compare, or when it cannot show on this"
-	echo "machine (one LLC domain for spread vs fill, one NUMA node for directions, one value of the axis)."
+	echo "machine (one LLC domain for spread vs fill, one NUMA node for directions, one value of the axis)"
+	echo "or in this run (the copy phase alone beside the seed's migration figures)."
 	echo
 	echo "## Summary"
 	echo

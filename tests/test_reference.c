@@ -417,7 +417,7 @@ static int eval_text(const char *text, struct fb_reference *ref, struct fb_shape
 }
 
 /* Ours judged against a seed that says yes, on a machine of m. */
-static const char *judge(const char *text, const struct fb_shape_machine *m, char *why, size_t len,
+static const char *judge(const char *text, const struct fb_shape_run *m, char *why, size_t len,
 			 struct fb_shape_result *r)
 {
 	static const struct fb_shape_result seed_yes = { .verdict = "yes", .plus = 5, .n = 5 };
@@ -444,10 +444,11 @@ static const char *judge(const char *text, const struct fb_shape_machine *m, cha
  * only "yes" against the seed's "yes" agrees. */
 static void test_verdicts(void)
 {
-	static const struct fb_shape_machine big = { .llc_domains = 2, .numa_nodes = 2 };
-	static const struct fb_shape_machine one_llc = { .llc_domains = 1, .numa_nodes = 2 };
-	static const struct fb_shape_machine one_node = { .llc_domains = 2, .numa_nodes = 1 };
-	static const struct fb_shape_machine unknown = { 0 };
+	static const struct fb_shape_run big = { .llc_domains = 2, .numa_nodes = 2 };
+	static const struct fb_shape_run one_llc = { .llc_domains = 1, .numa_nodes = 2 };
+	static const struct fb_shape_run one_node = { .llc_domains = 2, .numa_nodes = 1 };
+	static const struct fb_shape_run unknown = { 0 };
+	static const struct fb_shape_run copy_phase = { .llc_domains = 2, .numa_nodes = 2, .copy_phase = true };
 	static const char placement[] =
 		"table spread\nwhere placement=spread\nrows threads\ncols -\n| T | GB/s |\n"
 		"| 1 | 10.00±0.10 |\n| 2 | 20.00±0.10 |\n| 4 | 30.00±0.10 |\n"
@@ -517,13 +518,16 @@ static void test_verdicts(void)
 		  "shape rise threads: up with threads\n", &big, why, sizeof(why), &r);
 	checkf(!strcmp(a, "cannot tell") && !strncmp(why, "nothing to compare: ", 20),
 	       "nothing measured: %s (%s)", a, why);
+	a = judge(placement, &copy_phase, why, sizeof(why), &r);
+	checkf(!strcmp(r.verdict, "yes") && !strcmp(a, "cannot tell") && !strncmp(why, "copy phase: ", 12),
+	       "a copy run beside the seed's migration figures: %s (%s), whatever the numbers", a, why);
 }
 
 /* The seed's side: a claim stated in words, none at all, or its own
  * numbers not clear. */
 static void test_seed_side(void)
 {
-	static const struct fb_shape_machine m = { .llc_domains = 2, .numa_nodes = 2 };
+	static const struct fb_shape_run m = { .llc_domains = 2, .numa_nodes = 2 };
 	struct fb_reference *ref = calloc(1, sizeof(*ref));
 	struct fb_shape_result none = { .verdict = "n/a" }, ours_yes = { .verdict = "yes", .plus = 1, .n = 1 };
 	struct fb_shape_result ours_no = { .verdict = "no", .minus = 1, .n = 1 };
