@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The copy functions under test, as data: fb_funcs[] has one entry per
- * (function, per page | batched). Where this kernel does not export a
+ * (function, per page | batched | kernel mode, batched variant). Where this kernel does not export a
  * function to modules (6.1 has neither folio_copy nor folio_mc_copy for
  * modules) the entry runs the module's reimplementation of the same per-page
  * loop and says so (FOLIOBENCH_IMPL_REIMPL), never just the kernel's name.
@@ -161,6 +161,13 @@ static int fb_mc_copy_pages_range(struct folio *dst, struct folio *src,
 
 /* ---- batched, as the RFC proposes (seed 000) ---- */
 
+/* The RFC helpers need the folio in the linear map. */
+#ifdef CONFIG_HIGHMEM
+#define FB_BATCHED_IMPL	FOLIOBENCH_IMPL_UNAVAILABLE
+#else
+#define FB_BATCHED_IMPL	FOLIOBENCH_IMPL_MODULE
+#endif
+
 /*
  * copy_highpages()/copy_mc_highpages() of the RFC without HIGHMEM: one
  * memcpy()/copy_mc_to_kernel() over the folio's linear mapping; on a machine
@@ -198,6 +205,60 @@ static int fb_copy_mc_highpages(struct folio *dst, struct folio *src)
 {
 	return fb_copy_mc_highpages_range(dst, src, 0, folio_size(src));
 }
+
+/*
+ * The batched variants of seed 000's question (FOLIOBENCH_BATCH_*): what the
+ * RFC's speedup is made of. copy_page() on each page of the linear map is
+ * folio_copy()'s per-page primitive without its per-page kmap and
+ * cond_resched(); one rep movsq over the folio is what a page-aligned fast
+ * path of copy_highpages() could run instead of memcpy(). Without HIGHMEM
+ * only, as the RFC helpers (FB_BATCHED_IMPL).
+ */
+static int fb_copy_page_loop_range(struct folio *dst, struct folio *src,
+				   size_t off, size_t len)
+{
+	char *to = folio_address(dst) + off;
+	char *from = folio_address(src) + off;
+	size_t i;
+
+	for (i = 0; i < len; i += PAGE_SIZE)
+		copy_page(to + i, from + i);
+	return 0;
+}
+
+static int fb_copy_page_loop(struct folio *dst, struct folio *src)
+{
+	return fb_copy_page_loop_range(dst, src, 0, folio_size(src));
+}
+
+#ifdef CONFIG_X86_64
+/* len is a multiple of 8: whole pages or cache-line chunks of a folio */
+static int fb_rep_movsq_range(struct folio *dst, struct folio *src,
+			      size_t off, size_t len)
+{
+	void *to = folio_address(dst) + off;
+	const void *from = folio_address(src) + off;
+	unsigned long quads = len / 8;
+
+	asm volatile("rep movsq"
+		     : "+D" (to), "+S" (from), "+c" (quads)
+		     : : "memory");
+	return 0;
+}
+
+static int fb_rep_movsq(struct folio *dst, struct folio *src)
+{
+	return fb_rep_movsq_range(dst, src, 0, folio_size(src));
+}
+
+#define FB_REP_MOVSQ_IMPL	FB_BATCHED_IMPL
+#define FB_REP_MOVSQ_DESC	"batched variant (module): one rep movsq over each folio"
+#else
+#define fb_rep_movsq		NULL
+#define fb_rep_movsq_range	NULL
+#define FB_REP_MOVSQ_IMPL	FOLIOBENCH_IMPL_UNAVAILABLE
+#define FB_REP_MOVSQ_DESC	"batched variant rep movsq: x86-64 only"
+#endif
 
 /* ---- a list of folios with a per-folio marker (seed 002) ---- */
 
@@ -294,13 +355,6 @@ int fb_list_copy(struct fb_run_ctx *ctx, struct list_head *dst_list,
 #define FB_KMC_DESC	"kernel folio_mc_copy(), per page by this kernel (copy_mc_highpage())"
 #endif
 
-/* The RFC helpers need the folio in the linear map. */
-#ifdef CONFIG_HIGHMEM
-#define FB_BATCHED_IMPL	FOLIOBENCH_IMPL_UNAVAILABLE
-#else
-#define FB_BATCHED_IMPL	FOLIOBENCH_IMPL_MODULE
-#endif
-
 const char fb_chunk_pp_desc[] =
 	"module per-page loop over a chunk of each folio (kernel functions copy whole folios)";
 
@@ -365,18 +419,35 @@ const struct fb_func fb_funcs[] = {
 		.impl = FB_KMC_IMPL, .inner_impl = FB_KMC_IMPL,
 		.whole_folios = true,
 		.copy = fb_kernel_folio_mc_copy,
+	}, {
+		.name = "copy_page_loop",
+		.desc = "batched variant (module): copy_page() on each page, no per-page kmap or cond_resched()",
+		.func = FOLIOBENCH_FUNC_FOLIO_COPY, .batched = 1,
+		.batch_impl = FOLIOBENCH_BATCH_COPY_PAGE,
+		.impl = FB_BATCHED_IMPL, .inner_impl = FB_BATCHED_IMPL,
+		.copy = fb_copy_page_loop,
+		.copy_range = fb_copy_page_loop_range,
+	}, {
+		.name = "rep_movsq",
+		.desc = FB_REP_MOVSQ_DESC,
+		.func = FOLIOBENCH_FUNC_FOLIO_COPY, .batched = 1,
+		.batch_impl = FOLIOBENCH_BATCH_REP_MOVSQ,
+		.impl = FB_REP_MOVSQ_IMPL, .inner_impl = FB_REP_MOVSQ_IMPL,
+		.copy = fb_rep_movsq,
+		.copy_range = fb_rep_movsq_range,
 	},
 };
 static_assert(ARRAY_SIZE(fb_funcs) <= FOLIOBENCH_MAX_FUNCS);
 
 const unsigned int fb_nr_funcs = ARRAY_SIZE(fb_funcs);
 
-const struct fb_func *fb_func_find(u32 func, u32 batched)
+const struct fb_func *fb_func_find(u32 func, u32 batched, u32 batch_impl)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(fb_funcs); i++)
-		if (fb_funcs[i].func == func && fb_funcs[i].batched == batched)
+		if (fb_funcs[i].func == func && fb_funcs[i].batched == batched &&
+		    fb_funcs[i].batch_impl == batch_impl)
 			return &fb_funcs[i];
 	return NULL;
 }

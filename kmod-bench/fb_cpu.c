@@ -194,7 +194,10 @@ static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
 	e->split = split;
 
 	if (split == FOLIOBENCH_SPLIT_CHUNK) {
-		size_t unit = e->ctx->fn->batched ? SMP_CACHE_BYTES : PAGE_SIZE;
+		/* per-page primitives get whole pages */
+		size_t unit = e->ctx->fn->batched &&
+			      e->ctx->fn->batch_impl != FOLIOBENCH_BATCH_COPY_PAGE ?
+			      SMP_CACHE_BYTES : PAGE_SIZE;
 		size_t chunk = roundup(DIV_ROUND_UP(fs->size, n), unit);
 
 		for (i = 0; i < n; i++) {

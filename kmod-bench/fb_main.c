@@ -118,6 +118,7 @@ static void fb_func_info(struct foliobench_func_info *fi,
 	strscpy(fi->desc, fn->desc, sizeof(fi->desc));
 	fi->func = fn->func;
 	fi->batched = fn->batched;
+	fi->batch_impl = fn->batch_impl;
 	fi->impl = fn->impl;
 	fi->inner_impl = fn->inner_impl;
 }
@@ -244,9 +245,23 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 		return fb_bad(r, FOLIOBENCH_FIELD_RESERVED, "reserved_cpu",
 			      r->reserved_cpu);
 
-	fn = fb_func_find(r->func, r->batched);
+	if (r->batch_impl >= FOLIOBENCH_NR_BATCH_IMPLS)
+		return fb_bad(r, FOLIOBENCH_FIELD_BATCH_IMPL, "batch_impl",
+			      r->batch_impl);
+	if (r->reserved_batch)
+		return fb_bad(r, FOLIOBENCH_FIELD_RESERVED, "reserved_batch",
+			      r->reserved_batch);
+
+	fn = fb_func_find(r->func, r->batched, FOLIOBENCH_BATCH_MEMCPY);
 	if (!fn)	/* the list copy has no kernel mode */
 		return fb_bad(r, FOLIOBENCH_FIELD_BATCHED, "batched", r->batched);
+	/* the variants are of folio_copy batched, copied by CPUs */
+	if (r->batch_impl) {
+		fn = fb_func_find(r->func, r->batched, r->batch_impl);
+		if (!fn || !on_cpu)
+			return fb_bad(r, FOLIOBENCH_FIELD_BATCH_IMPL,
+				      "batch_impl", r->batch_impl);
+	}
 	if (on_cpu) {
 		if (!r->nr_threads || r->nr_threads > max_threads)
 			return fb_bad(r, FOLIOBENCH_FIELD_NR_THREADS,
@@ -338,9 +353,10 @@ static int fb_validate(struct foliobench_run *r, u32 **cpu_list)
 	}
 
 	if (fn->impl == FOLIOBENCH_IMPL_UNAVAILABLE) {
-		pr_warn_ratelimited("RUN: %s is not available on this kernel\n",
-				    fn->name);
-		r->bad_field = FOLIOBENCH_FIELD_BATCHED;
+		pr_warn_ratelimited("RUN: %s is not available on this kernel: %s\n",
+				    fn->name, fn->desc);
+		r->bad_field = fn->batch_impl ? FOLIOBENCH_FIELD_BATCH_IMPL :
+			       FOLIOBENCH_FIELD_BATCHED;
 		return -EOPNOTSUPP;
 	}
 	if (r->evict && !fb_can_evict()) {
@@ -431,7 +447,7 @@ static int fb_run(struct foliobench_run *r, const u32 *cpu_list)
 
 	r->mismatch_folio = FOLIOBENCH_NO_FOLIO;
 	r->bytes_per_iteration = (u64)r->nr_folios << (r->order + PAGE_SHIFT);
-	fb_run_name(r, fb_func_find(r->func, r->batched), false);
+	fb_run_name(r, fb_func_find(r->func, r->batched, r->batch_impl), false);
 
 	ret = fb_node_check_cap(r->src_node, r->dst_node, r->nr_folios,
 				r->order, r->gfp_movable);
@@ -443,7 +459,7 @@ static int fb_run(struct foliobench_run *r, const u32 *cpu_list)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	ctx->fn = fb_func_find(r->func, r->batched);
+	ctx->fn = fb_func_find(r->func, r->batched, r->batch_impl);
 	ctx->fail_index = READ_ONCE(fb_fail_folio_index);
 	atomic64_set(&ctx->list_fallbacks, 0);
 	if (ctx->fn->list && ctx->fail_index < r->nr_folios)

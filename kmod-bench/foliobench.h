@@ -21,7 +21,7 @@
 
 /*
  * One selectable copy function: an entry of fb_funcs[], picked by
- * (func, batched). @copy copies one whole folio; @copy_range copies the
+ * (func, batched, batch_impl). @copy copies one whole folio; @copy_range copies the
  * bytes [off, off + len) of a folio (the chunk split), per page or batched
  * like @copy; @fallback is the per-folio copy the list copy falls back to.
  * @whole_folios: no chunk split (the list copy, and the kernel's own
@@ -32,6 +32,7 @@ struct fb_func {
 	const char *desc;
 	u32 func;
 	u32 batched;
+	u32 batch_impl;			/* FOLIOBENCH_BATCH_* */
 	u32 impl;
 	u32 inner_impl;
 	bool list;
@@ -44,7 +45,7 @@ struct fb_func {
 
 extern const struct fb_func fb_funcs[];
 extern const unsigned int fb_nr_funcs;
-const struct fb_func *fb_func_find(u32 func, u32 batched);
+const struct fb_func *fb_func_find(u32 func, u32 batched, u32 batch_impl);
 extern const char fb_chunk_pp_desc[];
 u32 fb_kernel_patches(void);
 

@@ -180,17 +180,29 @@ static int get_info(struct foliobench_info *in)
 	return errno_of(ioctl(fd, FOLIOBENCH_IOC_INFO, in));
 }
 
-static const struct foliobench_func_info *func_info(uint32_t func,
-						    uint32_t batched)
+static const struct foliobench_func_info *func_variant(uint32_t func,
+						       uint32_t batched,
+						       uint32_t batch_impl)
 {
 	uint32_t i;
 
 	for (i = 0; i < info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
 		if (info.funcs[i].func == func &&
-		    info.funcs[i].batched == batched)
+		    info.funcs[i].batched == batched &&
+		    info.funcs[i].batch_impl == batch_impl)
 			return &info.funcs[i];
 	return NULL;
 }
+
+static const struct foliobench_func_info *func_info(uint32_t func,
+						    uint32_t batched)
+{
+	return func_variant(func, batched, FOLIOBENCH_BATCH_MEMCPY);
+}
+
+static const char *const batch_impl_names[] = {
+	"memcpy", "copy_page", "rep_movsq"
+};
 
 static const char *impl_name(uint32_t impl)
 {
@@ -281,7 +293,8 @@ static const char *run_problem(const struct foliobench_run *r, int err)
 static const char *cpu_problem(const struct foliobench_run *r,
 			       uint32_t want_split, uint32_t want_active)
 {
-	const struct foliobench_func_info *fi = func_info(r->func, r->batched);
+	const struct foliobench_func_info *fi =
+		func_variant(r->func, r->batched, r->batch_impl);
 	static char why[256];
 	uint32_t i, j, want_impl;
 
@@ -446,12 +459,24 @@ static void cmd_info(const char *arg)
 	    info.struct_size);
 	tap(!strcmp(info.release, u.release), "INFO release '%s' is uname -r",
 	    info.release);
-	tap(info.nr_funcs == 8, "INFO has %u functions", info.nr_funcs);
+	tap(info.nr_funcs == 10, "INFO has %u functions", info.nr_funcs);
 	for (i = 0; i < info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
-		diag("function %s (%s): %s, per-folio copy %s: %s",
+		diag("function %s (%s, batch_impl %u): %s, per-folio copy %s: %s",
 		     info.funcs[i].name, mode_name(info.funcs[i].batched),
-		     impl_name(info.funcs[i].impl),
+		     info.funcs[i].batch_impl, impl_name(info.funcs[i].impl),
 		     impl_name(info.funcs[i].inner_impl), info.funcs[i].desc);
+	/* the batched variants: folio_copy only, the module's own code */
+	for (i = FOLIOBENCH_BATCH_COPY_PAGE; i < FOLIOBENCH_NR_BATCH_IMPLS; i++) {
+		const struct foliobench_func_info *fi =
+			func_variant(FOLIOBENCH_FUNC_FOLIO_COPY, 1, i);
+
+		tap(fi && fi->impl == FOLIOBENCH_IMPL_MODULE &&
+		    !func_variant(FOLIOBENCH_FUNC_FOLIO_MC_COPY, 1, i) &&
+		    !func_variant(FOLIOBENCH_FUNC_FOLIO_COPY, 0, i),
+		    "INFO batched variant %s: folio_copy only, %s (%s)",
+		    batch_impl_names[i], fi ? impl_name(fi->impl) : "absent",
+		    fi ? fi->desc : "?");
+	}
 
 	/* 6.12 exports folio_copy and folio_mc_copy; 6.1 neither */
 	new_kernel = release_at_least(info.release, 6, 12) == 1;
@@ -639,6 +664,57 @@ static void cmd_cpu(const char *arg)
 		}
 	}
 
+	/*
+	 * The batched variants, data compared (verify): 1 and 2 threads,
+	 * the chunk split (copy_page gets whole pages), orders 0 and 9.
+	 */
+	for (k = FOLIOBENCH_BATCH_COPY_PAGE; k < FOLIOBENCH_NR_BATCH_IMPLS; k++) {
+		for (t = 1; t <= max_threads; t++) {
+			run_init(&r);
+			r.batched = 1;
+			r.batch_impl = k;
+			r.nr_threads = t;
+			r.evict = FOLIOBENCH_EVICT_SRC;
+			snprintf(what, sizeof(what),
+				 "batch_impl=%s threads=%u evict=src verify",
+				 batch_impl_names[k], t);
+			cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, t, what);
+		}
+		if (max_threads == 2) {
+			run_init(&r);
+			r.batched = 1;
+			r.batch_impl = k;
+			r.nr_folios = 1;
+			r.nr_threads = 2;
+			r.order = 0;
+			r.split = FOLIOBENCH_SPLIT_CHUNK;
+			cpu_case(&r, FOLIOBENCH_SPLIT_CHUNK,
+				 k == FOLIOBENCH_BATCH_COPY_PAGE ? 1 : 2,
+				 k == FOLIOBENCH_BATCH_COPY_PAGE ?
+				 "batch_impl=copy_page order 0 split=chunk: one page, one worker" :
+				 "batch_impl=rep_movsq order 0 split=chunk: two workers");
+			run_init(&r);
+			r.batched = 1;
+			r.batch_impl = k;
+			r.nr_folios = 1;
+			r.nr_threads = 2;
+			snprintf(what, sizeof(what),
+				 "batch_impl=%s 1 folio threads=2 chunks",
+				 batch_impl_names[k]);
+			cpu_case(&r, FOLIOBENCH_SPLIT_CHUNK, 2, what);
+		}
+		if (info.max_order >= 9) {
+			run_init(&r);
+			r.batched = 1;
+			r.batch_impl = k;
+			r.order = 9;
+			r.nr_folios = 4;
+			snprintf(what, sizeof(what), "batch_impl=%s order 9 x 4",
+				 batch_impl_names[k]);
+			cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, 1, what);
+		}
+	}
+
 	/* folio orders, warmup, more iterations */
 	for (k = 0; k < 3; k++) {
 		static const uint32_t orders[] = { 0, 9, 10 };
@@ -694,6 +770,19 @@ static void cmd_cpu(const char *arg)
 				cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO,
 					 max_threads, what);
 			}
+		}
+		for (b = FOLIOBENCH_BATCH_COPY_PAGE; b < FOLIOBENCH_NR_BATCH_IMPLS; b++) {
+			run_init(&r);
+			r.batched = 1;
+			r.batch_impl = b;
+			r.src_node = src[k];
+			r.dst_node = dst[k];
+			r.nr_threads = max_threads;
+			snprintf(what, sizeof(what),
+				 "batch_impl=%s node %u->%u threads=%u",
+				 batch_impl_names[b], src[k], dst[k],
+				 max_threads);
+			cpu_case(&r, FOLIOBENCH_SPLIT_FOLIO, max_threads, what);
 		}
 	}
 }
@@ -1323,6 +1412,52 @@ static void cmd_bad(const char *arg)
 	err = run(&r);
 	tap(err == EINVAL && r.bad_field == FOLIOBENCH_FIELD_INLINE_COPY,
 	    "RUN inline_copy=1 placement=list: errno %d", err);
+
+	/*
+	 * batch_impl: in range, and only for folio_copy batched on CPUs; the
+	 * run on a kernel or architecture without it is EOPNOTSUPP.
+	 */
+	{
+		static const struct {
+			const char *what;
+			uint32_t func, batched, batch_impl, engine, reserved;
+			uint32_t field;
+		} bi[] = {
+			{ "batched=1 batch_impl=3", 0, 1, 3, 0, 0,
+			  FOLIOBENCH_FIELD_BATCH_IMPL },
+			{ "batched=1 batch_impl=0xffffffff", 0, 1, 0xffffffff, 0, 0,
+			  FOLIOBENCH_FIELD_BATCH_IMPL },
+			{ "per page batch_impl=copy_page", 0, 0, 1, 0, 0,
+			  FOLIOBENCH_FIELD_BATCH_IMPL },
+			{ "kernel mode batch_impl=rep_movsq", 0,
+			  FOLIOBENCH_KERNEL_MODE, 2, 0, 0,
+			  FOLIOBENCH_FIELD_BATCH_IMPL },
+			{ "folio_mc_copy batched batch_impl=copy_page", 1, 1, 1,
+			  0, 0, FOLIOBENCH_FIELD_BATCH_IMPL },
+			{ "folios_mc_copy batched batch_impl=rep_movsq", 2, 1, 2,
+			  0, 0, FOLIOBENCH_FIELD_BATCH_IMPL },
+			{ "dma batched batch_impl=copy_page", 0, 1, 1, 1, 0,
+			  FOLIOBENCH_FIELD_BATCH_IMPL },
+			{ "batched reserved_batch=1", 0, 1, 0, 0, 1,
+			  FOLIOBENCH_FIELD_RESERVED },
+		};
+
+		for (i = 0; i < ARRAY_SIZE(bi); i++) {
+			if (bi[i].engine == FOLIOBENCH_ENGINE_DMA)
+				dma_init(&r, 1);
+			else
+				run_init(&r);
+			r.func = bi[i].func;
+			r.batched = bi[i].batched;
+			r.batch_impl = bi[i].batch_impl;
+			r.reserved_batch = bi[i].reserved;
+			err = run(&r);
+			tap(err == EINVAL && r.bad_field == bi[i].field &&
+			    !r.iterations_done && !r.folios_obtained,
+			    "RUN %s: errno %d (want %d) bad_field %u (want %u)",
+			    bi[i].what, err, EINVAL, r.bad_field, bi[i].field);
+		}
+	}
 
 	/* the list copy cannot split folios */
 	run_init(&r);

@@ -36,7 +36,9 @@
  *           and cannot be terminated: flag DMA_QUARANTINED, the run ends.
  *   EOPNOTSUPP  evict on a kernel without clflush_cache_range (non-x86);
  *           engine DMA: dma_irq LAST on a channel that completes out of
- *           order (bad_field DMA_IRQ).
+ *           order (bad_field DMA_IRQ); a function this kernel cannot
+ *           run (INFO impl UNAVAILABLE: bad_field BATCHED, or BATCH_IMPL
+ *           for a batch_impl the kernel or architecture cannot run).
  *   EINTR   a signal ended the run between iterations, or while the
  *           folios were allocated; iterations_done samples were written
  *           (flag INTERRUPTED).
@@ -54,13 +56,13 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define FOLIOBENCH_ABI_VERSION		2
+#define FOLIOBENCH_ABI_VERSION		3
 #define FOLIOBENCH_DEVICE		"/dev/foliobench"
 
 #define FOLIOBENCH_NAME_LEN		32
 #define FOLIOBENCH_DESC_LEN		96
 #define FOLIOBENCH_RELEASE_LEN		72
-#define FOLIOBENCH_MAX_FUNCS		8
+#define FOLIOBENCH_MAX_FUNCS		12
 #define FOLIOBENCH_MAX_DMA_CHANS	16
 #define FOLIOBENCH_MAX_THREADS		1024
 #define FOLIOBENCH_MAX_FOLIOS		(1U << 20)
@@ -85,6 +87,26 @@
  * the RFC applied (whole folios only: no chunk split).
  */
 #define FOLIOBENCH_KERNEL_MODE		2
+
+/*
+ * RUN.batch_impl / INFO.funcs[].batch_impl (ABI 3): how a batched folio_copy
+ * copies a folio (seed 000's question: the per-page overhead saved vs the
+ * primitive changed). Other than MEMCPY: func FOLIO_COPY, batched 1, engine
+ * CPU only (else EINVAL); the folio is read through the linear map, so
+ * HIGHMEM kernels refuse it (EOPNOTSUPP), and REP_MOVSQ is x86-64 only
+ * (EOPNOTSUPP elsewhere). Per page and list copies: 0.
+ */
+#define FOLIOBENCH_BATCH_MEMCPY		0	/* one memcpy() over the folio
+						 * (the RFC's copy_highpages())
+						 */
+#define FOLIOBENCH_BATCH_COPY_PAGE	1	/* copy_page() on each page,
+						 * without folio_copy()'s
+						 * per-page kmap and cond_resched
+						 */
+#define FOLIOBENCH_BATCH_REP_MOVSQ	2	/* one rep movsq over the folio
+						 * (a page-aligned fast path)
+						 */
+#define FOLIOBENCH_NR_BATCH_IMPLS	3
 
 /* INFO.kernel_patches: what the kernel built against has (gen-exports.sh) */
 #define FOLIOBENCH_KP_COPY_HIGHPAGES	(1U << 0)	/* RFC copy_highpages() */
@@ -188,7 +210,9 @@
 /* CPU engine (ABI 2) */
 #define FOLIOBENCH_FIELD_WORKER_TIMES	28
 #define FOLIOBENCH_FIELD_INLINE_COPY	29
-#define FOLIOBENCH_NR_FIELDS		30
+/* batched variants (ABI 3) */
+#define FOLIOBENCH_FIELD_BATCH_IMPL	30
+#define FOLIOBENCH_NR_FIELDS		31
 
 /* RUN.dma_map: how folios are mapped for the engine */
 #define FOLIOBENCH_DMA_MAP_SGTABLE	0	/* sg_set_folio + dma_map_sgtable,
@@ -276,6 +300,8 @@ struct foliobench_func_info {
 	__u32 inner_impl;		/* impl of the per-folio kernel copy it
 					 * calls (list copy: folio_mc_copy)
 					 */
+	__u32 batch_impl;		/* FOLIOBENCH_BATCH_* (ABI 3) */
+	__u32 reserved;			/* 0 */
 };
 
 struct foliobench_dma_chan_info {
@@ -424,6 +450,11 @@ struct foliobench_run {
 					 * not LIST; DMA: 0
 					 */
 	__u32 reserved_cpu;		/* 0 */
+	/* batched variants (ABI 3) */
+	__u32 batch_impl;		/* FOLIOBENCH_BATCH_*: 0 unless func
+					 * FOLIO_COPY, batched 1, engine CPU
+					 */
+	__u32 reserved_batch;		/* 0 */
 	/* outputs */
 	__u32 iterations_done;		/* samples written */
 	__u32 folios_obtained;		/* pairs allocated (see ENOSPC) */
