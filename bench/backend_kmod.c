@@ -160,10 +160,22 @@ static __u32 batched_of(const struct fb_cell *c)
 }
 
 /* The module's entry for a cell's function and mode, NULL if it has none. */
+static __u32 batch_impl_of(const struct fb_cell *c)
+{
+	static const __u32 impls[FB_BATCH_COUNT] = {
+		[FB_BATCH_MEMCPY] = FOLIOBENCH_BATCH_MEMCPY,
+		[FB_BATCH_COPY_PAGE] = FOLIOBENCH_BATCH_COPY_PAGE,
+		[FB_BATCH_REP_MOVSQ] = FOLIOBENCH_BATCH_REP_MOVSQ,
+	};
+
+	return c->mode == FB_MODE_BATCHED ? impls[c->batch_impl] : FOLIOBENCH_BATCH_MEMCPY;
+}
+
 static const struct foliobench_func_info *func_info(const struct fb_cell *c)
 {
 	for (__u32 i = 0; i < km.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
-		if (km.info.funcs[i].func == func_of(c) && km.info.funcs[i].batched == batched_of(c))
+		if (km.info.funcs[i].func == func_of(c) && km.info.funcs[i].batched == batched_of(c) &&
+		    km.info.funcs[i].batch_impl == batch_impl_of(c))
 			return &km.info.funcs[i];
 	return NULL;
 }
@@ -180,8 +192,10 @@ static int kmod_probe(const struct fb_cell *cells, size_t n, char *err, size_t e
 		char sz[16];
 
 		if (!f || f->impl == FOLIOBENCH_IMPL_UNAVAILABLE) {
-			snprintf(err, errlen, "%s --mode %s cannot run on this kernel: %s", c->function,
-				 fb_mode_name(c->mode), f ? f->desc : "the module has no such function");
+			snprintf(err, errlen, "%s --mode %s%s%s cannot run on this kernel: %s", c->function,
+				 fb_mode_name(c->mode), c->batch_impl_recorded ? " --batch-impl " : "",
+				 c->batch_impl_recorded ? fb_batch_impl_name(c->batch_impl) : "",
+				 f ? f->desc : "the module has no such function");
 			return FB_EXIT_SKIP;
 		}
 
@@ -287,6 +301,9 @@ static json_object *kmod_describe(void)
 
 		json_object_object_add(e, "name", json_object_new_string(f->name));
 		json_object_object_add(e, "mode", json_object_new_string(mode_name(f->batched)));
+		if (f->batch_impl < FB_BATCH_COUNT)
+			json_object_object_add(e, "batch_impl", json_object_new_string(
+				fb_batch_impl_name((enum fb_batch_impl)f->batch_impl)));
 		json_object_object_add(e, "implementation", json_object_new_string(impl_name(f->impl)));
 		json_object_object_add(e, "description", json_object_new_string(f->desc));
 		json_object_array_add(fns, e);
@@ -333,6 +350,7 @@ static void *kmod_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 	q = &k->req;
 	q->func = func_of(c);
 	q->batched = batched_of(c);
+	q->batch_impl = batch_impl_of(c);
 	q->order = order_of(c->folio_size);
 	q->nr_folios = (__u32)c->folio_count;
 	q->src_node = (__u32)c->src_node;
@@ -381,7 +399,7 @@ static const char *field_name(__u32 f)
 		"dma_timeout_ms", "evict", "verify", "warmup", "iterations", "gfp_movable",
 		"cpu_list", "samples", "cpus_used", "reserved", "dma_map", "dma_request",
 		"dma_near", "dma_irq", "dma_phases", "worker_times",
-		"inline_copy",
+		"inline_copy", "batch_impl",
 	};
 	return f < FOLIOBENCH_NR_FIELDS ? names[f] : "?";
 }

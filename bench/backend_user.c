@@ -101,10 +101,15 @@ static int ensure_buffers(struct user_buffers *kept, const struct fb_cell *c, ui
 	return 0;
 }
 
-/* Copy [off, off+len) of one folio per page (folio_copy's loop) or at once. */
+/*
+ * Copy [off, off+len) of one folio per page (folio_copy's loop) or at once.
+ * Userspace has no kmap or cond_resched to leave out, so batch-impl
+ * copy_page (the per-page primitive with batched overhead) runs the same
+ * loop as per page: what the module saves there, this cannot show.
+ */
 static void copy_span(const struct user_ctx *u, uint64_t off, uint64_t len)
 {
-	if (u->c->mode == FB_MODE_BATCHED) {
+	if (u->c->mode == FB_MODE_BATCHED && u->c->batch_impl != FB_BATCH_COPY_PAGE) {
 		u->copy(u->dst + off, u->src + off, len);
 		return;
 	}

@@ -29,6 +29,10 @@ static const char copy_usage[] =
 "  --mode LIST                per-page, batched, kernel [per-page,batched];\n"
 "                             kernel (kmod): this kernel's own function, per\n"
 "                             page on a baseline kernel, batched if patched\n"
+"  --batch-impl LIST          how batched folio_copy copies a folio: memcpy (one\n"
+"                             memcpy, the RFC), copy_page (copy_page on each\n"
+"                             page, no per-page overhead), rep_movsq (one rep\n"
+"                             movsq) [memcpy]\n"
 "Axes (LIST: comma list; a-b: powers of two from a to b):\n"
 "  --folio-sizes LIST         sizes 4K..1G, powers of two [4K-2M]\n"
 "  --total SIZE               bytes per cell [1G, halved to fit free memory]\n"
@@ -83,6 +87,7 @@ static const char copy_usage[] =
 "  --rows AXIS --cols AXIS    table layout [threads x folio_size]; axes: threads\n"
 "                             channels folio_size folio_count mode placement\n"
 "                             function primitive kernel_model kernel_path\n"
+"                             batch_impl\n"
 "                             evict direction backend backing total_bytes\n"
 "  --output DIR               write run.json and cells.csv here\n"
 "                             [results/<run-id>]\n"
@@ -95,7 +100,8 @@ enum {
 	O_BACKEND = 256, O_FUNCTION, O_KMODEL, O_PRIMITIVE, O_MODE, O_SIZES, O_TOTAL,
 	O_COUNT, O_THREADS, O_CHANNELS, O_SPLIT, O_PLACEMENT, O_CPUS, O_OVERSUB,
 	O_SRC, O_DST, O_NODES, O_EVICT, O_BACKING, O_VERIFY, O_SRCFILL, O_COUNTERS,
-	O_INJECT, O_DMA_MAP, O_DMA_REQUEST, O_DMA_NEAR, O_DMA_IRQ, O_INLINE, O_MOVABLE, O_HELP,
+	O_INJECT, O_DMA_MAP, O_DMA_REQUEST, O_DMA_NEAR, O_DMA_IRQ, O_INLINE, O_MOVABLE,
+	O_BATCH_IMPL, O_HELP,
 };
 
 static const struct option copy_opts[] = {
@@ -104,6 +110,7 @@ static const struct option copy_opts[] = {
 	{ "kernel-model", required_argument, NULL, O_KMODEL },
 	{ "primitive", required_argument, NULL, O_PRIMITIVE },
 	{ "mode", required_argument, NULL, O_MODE },
+	{ "batch-impl", required_argument, NULL, O_BATCH_IMPL },
 	{ "folio-sizes", required_argument, NULL, O_SIZES },
 	{ "folio-size", required_argument, NULL, O_SIZES },
 	{ "total", required_argument, NULL, O_TOTAL },
@@ -229,6 +236,10 @@ static enum fb_parsed copy_parse(void *a, struct fb_measure *m, int opt, const c
 	case O_MODE:
 		PARSE_ENUM_LIST(cmd, "--mode", optarg, spec->modes, spec->nmodes, FB_MODE_COUNT,
 				fb_mode_parse, "per-page, batched, kernel");
+		break;
+	case O_BATCH_IMPL:
+		PARSE_ENUM_LIST(cmd, "--batch-impl", optarg, spec->batch_impls, spec->nbatch_impls,
+				FB_BATCH_COUNT, fb_batch_impl_parse, "memcpy, copy_page, rep_movsq");
 		break;
 	case O_SIZES:
 		free(spec->folio_sizes);

@@ -70,13 +70,15 @@ int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f)
  * outcome, and a change of it is reported rather than hiding the cell.
  * batch and load are migrate's axes ("-" in copy and stores cells);
  * src_fill is "zero" for copy --src-fill zero, absent for the pattern.
+ * batch_impl is recorded only with copy --batch-impl: a batched cell
+ * without it ran memcpy, so it matches one recorded "memcpy".
  */
-enum { K_EXPERIMENT, K_BACKEND, K_WHAT, K_KMODEL, K_MODE, K_FSIZE, K_FCOUNT, K_THREADS,
+enum { K_EXPERIMENT, K_BACKEND, K_WHAT, K_KMODEL, K_MODE, K_BATCH_IMPL, K_FSIZE, K_FCOUNT, K_THREADS,
        K_CHANNELS, K_SPLIT, K_PLACEMENT, K_CPUS, K_SRC, K_DST, K_EVICT, K_BACKING, K_BATCH,
        K_LOAD, K_SRCFILL, K_N };
 
 static const char *const key_field[K_N] = {
-	"experiment", "backend", "function", "kernel_model", "mode", "folio_size",
+	"experiment", "backend", "function", "kernel_model", "mode", "batch_impl", "folio_size",
 	"folio_count", "threads", "channels", "split", "placement", "cpus", "src_node",
 	"dst_node", "evict", "backing", "batch", "load", "src_fill",
 };
@@ -113,6 +115,10 @@ static void axis_raw(json_object *cfg, int k, char *buf, size_t len)
 		break;
 	case K_FSIZE: case K_FCOUNT: case K_THREADS: case K_CHANNELS: case K_SRC: case K_DST:
 		snprintf(buf, len, "%.0f", fb_json_num(cfg, key_field[k], -1));
+		break;
+	case K_BATCH_IMPL:
+		snprintf(buf, len, "%s", cfg_str(cfg, "batch_impl",
+			 !strcmp(cfg_str(cfg, "mode", ""), "batched") ? "memcpy" : "-"));
 		break;
 	case K_BATCH:
 		if (fb_json_path(cfg, "batch"))
@@ -210,6 +216,10 @@ static void axis_text(json_object *cfg, int k, bool full, char *buf, size_t len)
 	case K_LOAD:
 		if (strcmp(v, "-") && (!full || strcmp(v, "none")))
 			snprintf(buf, len, "load=%s", v);
+		break;
+	case K_BATCH_IMPL: /* memcpy: the batched mode as before the axis */
+		if (strcmp(v, "-") && (!full || strcmp(v, "memcpy")))
+			snprintf(buf, len, "batch_impl=%s", v);
 		break;
 	case K_SRCFILL: /* absent: the pattern */
 		snprintf(buf, len, "src=%s", strcmp(v, "-") ? v : "pattern");

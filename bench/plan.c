@@ -11,6 +11,23 @@
 
 static const char *const mode_names[FB_MODE_COUNT] = { "per-page", "batched", "kernel" };
 static const char *const split_names[] = { "auto", "chunk", "folio" };
+static const char *const batch_impl_names[FB_BATCH_COUNT] = { "memcpy", "copy_page", "rep_movsq" };
+
+const char *fb_batch_impl_name(enum fb_batch_impl b)
+{
+	return (unsigned)b < FB_BATCH_COUNT ? batch_impl_names[b] : "?";
+}
+
+int fb_batch_impl_parse(const char *s, enum fb_batch_impl *b)
+{
+	for (int i = 0; i < FB_BATCH_COUNT; i++) {
+		if (!strcmp(s, batch_impl_names[i])) {
+			*b = (enum fb_batch_impl)i;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 const char *fb_mode_name(enum fb_mode m)
 {
@@ -80,11 +97,32 @@ static bool known_function(const char *f, bool kmod)
 	       (kmod && !strcmp(f, "folios_mc_copy"));
 }
 
+/* The routine a batched variant runs: copy_page's, or none (rep movsq). */
+static enum fb_kroutine cell_routine(const struct fb_cell *c)
+{
+	if (c->mode == FB_MODE_BATCHED && c->batch_impl == FB_BATCH_COPY_PAGE)
+		return FB_KR_COPY_PAGE;
+	return routine_of(c->function, c->mode);
+}
+
 static void describe_path(struct fb_cell *c, enum fb_kernel_model km,
 			  const struct fb_kpath *kp)
 {
-	snprintf(c->kernel_path, sizeof(c->kernel_path), "%s %s: %s (%s)",
-		 fb_mode_name(c->mode), fb_kernel_model_name(km), kp->impl, kp->why);
+	if (c->mode == FB_MODE_BATCHED && c->batch_impl == FB_BATCH_COPY_PAGE)
+		snprintf(c->kernel_path, sizeof(c->kernel_path),
+			 "%s %s: %s (batch-impl copy_page: copy_page on each page, %s)",
+			 fb_mode_name(c->mode), fb_kernel_model_name(km), kp->impl, kp->why);
+	else
+		snprintf(c->kernel_path, sizeof(c->kernel_path), "%s %s: %s (%s)",
+			 fb_mode_name(c->mode), fb_kernel_model_name(km), kp->impl, kp->why);
+}
+
+/* rep movsq over the folio is in no kernel: what a page-aligned fast path could run. */
+static void describe_rep_movsq(struct fb_cell *c, enum fb_kernel_model km)
+{
+	snprintf(c->kernel_path, sizeof(c->kernel_path),
+		 "%s %s: rep movsq (batch-impl rep_movsq: a page-aligned fast path, in no kernel)",
+		 fb_mode_name(c->mode), fb_kernel_model_name(km));
 }
 
 /* Resolve function x kernel model x mode to a userspace primitive. */
@@ -96,13 +134,18 @@ static int resolve_user(struct fb_cell *c, enum fb_kernel_model km,
 	struct fb_kpath kp;
 	const char *why = NULL;
 
-	if (fb_kpath_select_boot(cpu, km, routine_of(c->function, c->mode), m->kboot, &kp)) {
+	if (c->batch_impl == FB_BATCH_REP_MOVSQ) {
+		describe_rep_movsq(c, km);
+		kp.primitive = "rep_movsq";
+		kp.impl = "rep movsq";
+	} else if (fb_kpath_select_boot(cpu, km, cell_routine(c), m->kboot, &kp)) {
 		snprintf(err, errlen,
 			 "--function %s: the x86 kernel path rules do not apply to this CPU; use --primitive",
 			 c->function);
 		return -1;
+	} else {
+		describe_path(c, km, &kp);
 	}
-	describe_path(c, km, &kp);
 	if (!kp.primitive) {
 		snprintf(err, errlen, "--function %s: kernel %s path '%s' has no userspace copy",
 			 c->function, fb_kernel_model_name(km), kp.impl);
@@ -215,6 +258,37 @@ static int check_axes(const struct fb_spec *s, const struct fb_plan_machine *m,
 			return -1;
 		}
 	}
+	if (s->nbatch_impls) {
+		bool batched = false, variant = false;
+		const char *v = NULL;
+
+		for (size_t i = 0; i < s->nmodes; i++)
+			batched |= s->modes[i] == FB_MODE_BATCHED;
+		for (size_t i = 0; i < s->nbatch_impls; i++)
+			if (s->batch_impls[i] != FB_BATCH_MEMCPY && !variant) {
+				variant = true;
+				v = fb_batch_impl_name(s->batch_impls[i]);
+			}
+		if (s->nprimitives) {
+			snprintf(err, errlen, "--batch-impl: it says how a batched --function folio_copy copies; --primitive runs the primitive it names");
+			return -1;
+		}
+		if (!batched) {
+			snprintf(err, errlen, "--batch-impl: only --mode batched has variants (add batched to --mode)");
+			return -1;
+		}
+		for (size_t i = 0; variant && i < s->nfunctions; i++) {
+			if (strcmp(s->functions[i], "folio_copy")) {
+				snprintf(err, errlen, "--batch-impl %s: a variant of folio_copy only (%s must copy machine-check safely); allowed with %s: memcpy",
+					 v, s->functions[i], s->functions[i]);
+				return -1;
+			}
+		}
+		if (variant && s->nchannels) {
+			snprintf(err, errlen, "--batch-impl %s: a CPU copy; DMA channels copy the folio themselves (drop --channels)", v);
+			return -1;
+		}
+	}
 	if (kmod && s->nprimitives) {
 		snprintf(err, errlen, "--primitive: the kmod backend runs kernel functions; use --function");
 		return -1;
@@ -315,7 +389,8 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_plan_machine *mach,
 	struct fb_cell *cells;
 	enum fb_kernel_model running = mach->running;
 
-	size_t dims[] = { nwhat, nkm, s->nmodes, s->nnodes, s->nevicts, s->nplacements, npar,
+	size_t nbi = s->nbatch_impls ? s->nbatch_impls : 1;
+	size_t dims[] = { nwhat, nkm, s->nmodes, nbi, s->nnodes, s->nevicts, s->nplacements, npar,
 			  nsize, ncount };
 
 	if (check_axes(s, mach, err, errlen) ||
@@ -329,6 +404,7 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_plan_machine *mach,
 	for (size_t w = 0; w < nwhat; w++)
 	for (size_t k = 0; k < nkm; k++)
 	for (size_t m = 0; m < s->nmodes; m++)
+	for (size_t bi = 0; bi < nbi; bi++)
 	for (size_t nd = 0; nd < s->nnodes; nd++)
 	for (size_t e = 0; e < s->nevicts; e++)
 	for (size_t pl = 0; pl < s->nplacements; pl++)
@@ -338,9 +414,16 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_plan_machine *mach,
 		struct fb_cell *c = &cells[n];
 		enum fb_kernel_model km;
 
+		/* the variants are of the batched mode: one cell in the others */
+		if (bi && s->modes[m] != FB_MODE_BATCHED)
+			continue;
 		c->id = (int)n;
 		c->backend = s->backend;
 		c->mode = s->modes[m];
+		if (c->mode == FB_MODE_BATCHED && s->nbatch_impls) {
+			c->batch_impl = s->batch_impls[bi];
+			c->batch_impl_recorded = true;
+		}
 		c->src_node = s->nodes[nd].src;
 		c->dst_node = s->nodes[nd].dst;
 		c->evict = s->evicts[e];
@@ -387,9 +470,11 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_plan_machine *mach,
 				struct fb_kpath kp;
 
 				/* kernel mode: the module says what ran */
-				if (c->mode != FB_MODE_KERNEL &&
+				if (c->batch_impl == FB_BATCH_REP_MOVSQ)
+					describe_rep_movsq(c, km);
+				else if (c->mode != FB_MODE_KERNEL &&
 				    !fb_kpath_select_boot(mach->cpu, km,
-						     routine_of(c->function, c->mode), mach->kboot, &kp))
+						     cell_routine(c), mach->kboot, &kp))
 					describe_path(c, km, &kp);
 			}
 		}
@@ -582,6 +667,8 @@ const char *fb_cell_label(const struct fb_cell *c, char *buf, size_t len)
 
 	off = snprintf(buf, len, "%s %s", c->function[0] ? c->function : c->primitive,
 		       fb_mode_name(c->mode));
+	if (c->batch_impl_recorded && off < (int)len)
+		off += snprintf(buf + off, len - off, " %s", fb_batch_impl_name(c->batch_impl));
 	if (c->kernel_model >= 0 && off < (int)len)
 		off += snprintf(buf + off, len - off, " %s",
 				fb_kernel_model_name((enum fb_kernel_model)c->kernel_model));

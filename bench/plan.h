@@ -18,11 +18,19 @@
 /* FB_MODE_KERNEL: whatever this kernel's own function does (kmod only). */
 enum fb_mode { FB_MODE_PER_PAGE, FB_MODE_BATCHED, FB_MODE_KERNEL, FB_MODE_COUNT };
 enum fb_split { FB_SPLIT_AUTO, FB_SPLIT_CHUNK, FB_SPLIT_FOLIO };
+/*
+ * How a batched folio_copy copies a folio (seed 000's question): one memcpy
+ * over it (the RFC, today's batched mode), the per-page primitive copy_page
+ * on each page without the per-page overhead, or one rep movsq over it.
+ */
+enum fb_batch_impl { FB_BATCH_MEMCPY, FB_BATCH_COPY_PAGE, FB_BATCH_REP_MOVSQ, FB_BATCH_COUNT };
 
 const char *fb_mode_name(enum fb_mode m);          /* "per-page", "batched", "kernel" */
 int fb_mode_parse(const char *s, enum fb_mode *m);
 const char *fb_split_name(enum fb_split s);        /* "auto", "chunk", "folio" */
 int fb_split_parse(const char *s, enum fb_split *sp);
+const char *fb_batch_impl_name(enum fb_batch_impl b); /* "memcpy", "copy_page", "rep_movsq" */
+int fb_batch_impl_parse(const char *s, enum fb_batch_impl *b);
 
 struct fb_node_pair {
 	int src, dst;
@@ -38,6 +46,8 @@ struct fb_spec {
 	size_t nkmodels;               /* 0: the running kernel's line */
 	enum fb_mode modes[FB_MODE_COUNT];
 	size_t nmodes;
+	enum fb_batch_impl batch_impls[FB_BATCH_COUNT];
+	size_t nbatch_impls;           /* 0: memcpy, not recorded (as before the axis) */
 	uint64_t *folio_sizes;
 	size_t nsizes;
 	uint64_t total;                /* bytes per cell, when counts is empty */
@@ -75,6 +85,8 @@ struct fb_cell {
 	char primitive[24];            /* user backend: the primitive run */
 	char kernel_path[256];         /* what the modelled kernel runs, and why */
 	enum fb_mode mode;
+	enum fb_batch_impl batch_impl; /* batched cells; memcpy otherwise */
+	bool batch_impl_recorded;      /* --batch-impl given: in the cell's config */
 	uint64_t folio_size, folio_count;
 	int threads;
 	enum fb_split split;           /* resolved: chunk or folio */

@@ -142,6 +142,10 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 	json_object_object_add(cfg, "kernel_model", c->kernel_model >= 0 ?
 		json_object_new_string(fb_kernel_model_name(c->kernel_model)) : NULL);
 	json_object_object_add(cfg, "mode", json_object_new_string(fb_mode_name(c->mode)));
+	/* only where --batch-impl was given: absent is memcpy, as before it */
+	if (c->batch_impl_recorded)
+		json_object_object_add(cfg, "batch_impl",
+				       json_object_new_string(fb_batch_impl_name(c->batch_impl)));
 	json_object_object_add(cfg, "folio_size", json_object_new_int64((int64_t)c->folio_size));
 	json_object_object_add(cfg, "folio_count", json_object_new_int64((int64_t)c->folio_count));
 	json_object_object_add(cfg, "total_bytes", json_object_new_int64((int64_t)fb_cell_bytes(c)));
@@ -261,7 +265,7 @@ static const char *const csv_cols[] = {
 	"config.mode", "config.folio_size", "config.folio_count", "config.total_bytes",
 	"config.threads", "config.channels", "config.split", "config.placement",
 	"config.src_node", "config.dst_node", "config.evict", "config.backing",
-	"config.batch", "config.load", "implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
+	"config.batch", "config.load", "config.batch_impl", "implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
 	"stats.n", "stats.mean", "stats.sd", "stats.median", "stats.min", "stats.max",
 	"stats.ci95_lo", "stats.ci95_hi",
 };

@@ -19,6 +19,7 @@ static const struct {
 	{ "primitive", "Primitive", false },
 	{ "kernel_model", "Kernel", false },
 	{ "mode", "Mode", false },
+	{ "batch_impl", "Batch impl", false }, /* batched folio_copy: memcpy, copy_page, rep_movsq */
 	{ "direction", "Direction", false },
 	{ "evict", "Evict", false },
 	{ "placement", "Placement", false },
@@ -184,6 +185,10 @@ const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t
 			 (int)fb_json_num(cfg, "dst_node", -1));
 	} else if (!strcmp(key, "kernel_path")) {
 		fb_kpath_concise(fb_json_str(cell, "kernel_path", "-"), buf, len);
+	} else if (!strcmp(key, "batch_impl")) {
+		/* a batched cell without it ran memcpy (recorded only with --batch-impl) */
+		snprintf(buf, len, "%s", fb_json_str(cfg, key,
+			 !strcmp(fb_json_str(cfg, "mode", ""), "batched") ? "memcpy" : "-"));
 	} else if (!strcmp(key, "folio_size") || !strcmp(key, "total_bytes")) {
 		fb_size_str((uint64_t)fb_json_num(cfg, key, 0), buf, len);
 	} else {
@@ -517,8 +522,8 @@ static void print_constants(FILE *f, json_object *cells, const char *rows, const
 			    const char **gk, size_t ng, enum fb_table_fmt fmt)
 {
 	static const char *const shown[] = { "backend", "function", "primitive", "kernel_model",
-		"mode", "direction", "evict", "placement", "backing", "threads", "channels",
-		"folio_size", "total_bytes", "batch", "load", "src_fill" };
+		"mode", "batch_impl", "direction", "evict", "placement", "backing", "threads",
+		"channels", "folio_size", "total_bytes", "batch", "load", "src_fill" };
 	bool first = true;
 
 	for (size_t a = 0; a < sizeof(shown) / sizeof(shown[0]); a++) {

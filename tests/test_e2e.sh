@@ -62,6 +62,32 @@ check "every supported primitive copies correctly per page and batched" jq_py "$
 check "kernel model cells name copy_page for per-page and memcpy's choice for batched" jq_py "$tmp/km/run.json" \
 	"m = d['machine']['kernel_paths']; assert all(c['config']['primitive'] == m[c['config']['kernel_model']]['copy_page' if c['config']['mode'] == 'per-page' else 'memcpy']['primitive'] for c in d['cells'])"
 
+# Batched variants (seed 000's split): memcpy, copy_page on each page, rep movsq.
+"$FB" copy --kernel-model 6.1,6.12 --batch-impl memcpy,copy_page,rep_movsq --folio-sizes 64K,2M \
+	--total 8M --reps 2 --verify --output "$tmp/bi" --quiet 2>/dev/null
+check "--batch-impl: 2 models x 2 sizes x (per page + 3 variants) cells, all verified" jq_py "$tmp/bi/run.json" \
+	"assert len(d['cells']) == 16 and all(c['verified'] is True for c in d['cells'])"
+check "--batch-impl: recorded in batched cells only; copy_page runs copy_page's primitive, rep_movsq rep_movsq" jq_py "$tmp/bi/run.json" \
+	"m = d['machine']['kernel_paths']
+for c in d['cells']:
+    g = c['config']; b = g.get('batch_impl')
+    assert (b is None) == (g['mode'] == 'per-page'), g
+    want = {None: 'copy_page', 'memcpy': 'memcpy', 'copy_page': 'copy_page'}.get(b)
+    assert g['primitive'] == (m[g['kernel_model']][want]['primitive'] if want else 'rep_movsq'), g
+    assert b != 'copy_page' or 'batch-impl copy_page' in c['kernel_path']"
+check "--batch-impl: the result matches the schema" validate "$tmp/bi"
+"$FB" copy --batch-impl copy_page,rep_movsq --mode batched --folio-sizes 2M --folio-count 1 --threads 2 \
+	--reps 2 --verify --output "$tmp/bic" --quiet 2>/dev/null
+check "--batch-impl: one folio on two threads is split into chunks and verifies" jq_py "$tmp/bic/run.json" \
+	"assert len(d['cells']) == 2 and all(c['config']['split'] == 'chunk' and c['verified'] is True for c in d['cells'])"
+check "without --batch-impl no cell records batch_impl" jq_py "$tmp/km/run.json" \
+	"assert all('batch_impl' not in c['config'] for c in d['cells'])"
+"$FB" show "$tmp/bi/run.json" --rows kernel_model --cols batch_impl --where mode=batched,folio_size=2M >"$tmp/bi.txt"
+check "show: batch_impl as columns, selected with --where" grep -Eq '^6\.12 +\| [0-9.]+±[0-9.]+ +\| [0-9.]+±[0-9.]+ +\| [0-9.]+±' "$tmp/bi.txt"
+check "show: the batch_impl columns are memcpy, copy_page, rep_movsq" grep -q 'Kernel \\ Batch impl | memcpy *| copy_page *| rep_movsq' "$tmp/bi.txt"
+"$FB" show "$tmp/km/run.json" --where batch_impl=memcpy --rows kernel_model --cols mode >"$tmp/bim.txt"
+check "show --where batch_impl=memcpy: a batched cell without the field ran memcpy" grep -Eq '^Kernel \\ Mode \| batched +\|$' "$tmp/bim.txt"
+
 # Counters.  Generic events go through perf_event_open(2): task-clock (a
 # software event) counts wherever perf_event works; cycles only with a PMU,
 # else it is named as unavailable, never fabricated.  LIBPFM_FORCE_PMU=none

@@ -258,6 +258,72 @@ static void test_copy(const struct fb_plan_machine *fsrm, const struct fb_plan_m
 	      "--cpus with 2 CPUs for 1 thread");
 }
 
+/* --batch-impl: the variants of batched folio_copy, one cell per other mode. */
+static void test_batch_impl(const struct fb_plan_machine *erms)
+{
+	char *functions[] = { "folio_copy", "folio_mc_copy" }, *prims[] = { "libc" };
+	uint64_t threads[] = { 1 }, sizes[] = { 2ULL << 20 };
+	struct fb_node_pair pair = { 0, 1 };
+	struct fb_cell *cells = NULL;
+	size_t n = 0, variants = 0, recorded = 0;
+	char err[FB_ERRLEN] = "";
+	struct fb_spec s;
+	bool same = true;
+
+	copy_spec(&s, functions, threads, sizes, &pair);
+	s.nfunctions = 1;
+	s.nthreads = 1;
+	s.nsizes = 1;
+	s.batch_impls[0] = FB_BATCH_MEMCPY;
+	s.batch_impls[1] = FB_BATCH_COPY_PAGE;
+	s.batch_impls[2] = FB_BATCH_REP_MOVSQ;
+	s.nbatch_impls = 3;
+	check(!fb_plan_build(&s, erms, &cells, &n, err, sizeof(err)) && n == 8,
+	      "--batch-impl x3: 2 kernel lines x (per page + 3 batched variants) = 8 cells");
+	for (size_t i = 0; cells && i < n; i++) {
+		const struct fb_cell *c = &cells[i];
+
+		variants += c->batch_impl != FB_BATCH_MEMCPY;
+		recorded += c->batch_impl_recorded;
+		/* cells: per page, memcpy, copy_page, rep_movsq per kernel line */
+		if (c->batch_impl == FB_BATCH_COPY_PAGE)
+			same &= !strcmp(c->primitive, cells[i - 2].primitive) &&
+				cells[i - 2].mode == FB_MODE_PER_PAGE &&
+				strstr(c->kernel_path, "batch-impl copy_page") != NULL;
+		if (c->batch_impl == FB_BATCH_REP_MOVSQ)
+			same &= !strcmp(c->primitive, "rep_movsq");
+		if (c->mode == FB_MODE_BATCHED && c->batch_impl == FB_BATCH_MEMCPY &&
+		    c->kernel_model == FB_KM_6_12)
+			same &= !strcmp(c->primitive, "memcpy_orig");
+	}
+	checkf(variants == 4 && recorded == 6,
+	       "the variants are batched cells, recorded there only (%zu variants, %zu recorded)",
+	       variants, recorded);
+	check(same, "copy_page runs per page's primitive, rep_movsq rep_movsq, memcpy the model's memcpy");
+	free(cells);
+
+	s.functions = functions + 1;
+	check(plan_fails(&s, erms, "--batch-impl copy_page: a variant of folio_copy only"),
+	      "--batch-impl copy_page with folio_mc_copy is refused");
+	s.nbatch_impls = 1;
+	cells = NULL;
+	check(!fb_plan_build(&s, erms, &cells, &n, err, sizeof(err)),
+	      "--batch-impl memcpy with folio_mc_copy is allowed");
+	free(cells);
+	s.functions = functions;
+	s.batch_impls[0] = FB_BATCH_REP_MOVSQ;
+	s.nmodes = 1;
+	check(plan_fails(&s, erms, "only --mode batched has variants"),
+	      "--batch-impl without --mode batched is refused");
+	s.nmodes = 2;
+	s.primitives = prims;
+	s.nprimitives = 1;
+	s.nfunctions = 0;
+	s.nkmodels = 0;
+	check(plan_fails(&s, erms, "--primitive runs the primitive it names"),
+	      "--batch-impl with --primitive is refused");
+}
+
 static void test_stores(const struct fb_plan_machine *m)
 {
 	char *kernels[] = { "cached", "flushcache" };
@@ -383,6 +449,7 @@ int main(void)
 	erms = (struct fb_plan_machine){ &icx, &boot, FB_KM_6_1, &topo, xml_node_check };
 	test_caps(&fsrm);
 	test_copy(&fsrm, &erms);
+	test_batch_impl(&erms);
 	test_stores(&fsrm);
 	test_migrate(&fsrm);
 	fb_topology_free(&topo);

@@ -139,6 +139,32 @@ else
 	notok "kmod cells lack cpus_used"
 fi
 
+# The batched variants of folio_copy (seed 000's split), verified: copy_page
+# on each page and one rep movsq, 1 and 2 threads, one folio in chunks.
+$fb copy --backend kmod --mode per-page,batched --batch-impl memcpy,copy_page,rep_movsq \
+	--threads 1,2 --folio-sizes 64K,2M --folio-count 4 --reps 2 --verify --quiet \
+	--output $out/bimpl 2>$out/err
+check_run "--batch-impl memcpy,copy_page,rep_movsq x threads 1,2 x 64K,2M" $out/bimpl 16
+if [ "$(grep -c '"batch_impl":"copy_page"' $out/bimpl/run.json)" = 4 ] &&
+	[ "$(grep -c '"batch_impl":"rep_movsq"' $out/bimpl/run.json)" = 4 ] &&
+	grep -q 'copy_page_loop: batched variant (module): copy_page() on each page' $out/bimpl/run.json &&
+	grep -q 'rep_movsq: batched variant (module): one rep movsq' $out/bimpl/run.json; then
+	ok "--batch-impl: each variant recorded and run by the module's own code"
+else
+	notok "--batch-impl: variants not recorded or not run: $(grep -m2 '"implementation"' $out/bimpl/run.json | tr '\n' ' ')"
+fi
+$fb copy --backend kmod --mode batched --batch-impl copy_page,rep_movsq --threads 2 --folio-sizes 2M \
+	--folio-count 1 --reps 2 --verify --quiet --output $out/bichunk 2>$out/err
+check_run "--batch-impl copy_page,rep_movsq: one 2M folio in chunks on 2 threads" $out/bichunk 2
+$fb copy --backend kmod --function folio_mc_copy --mode batched --batch-impl rep_movsq --folio-count 4 \
+	--reps 1 --quiet --output $out/bimc 2>$out/err
+rc=$?
+if [ $rc -eq 2 ] && grep -q "folio_copy only" $out/err && [ ! -e $out/bimc ]; then
+	ok "--batch-impl rep_movsq with folio_mc_copy: exit 2, no result"
+else
+	notok "--batch-impl rep_movsq with folio_mc_copy: exit $rc: $(cat $out/err)"
+fi
+
 # The module's per-worker times: each worker's GB/s and the skew, stored
 # and shown; the inline mode copies on the (pinned) calling thread.
 if [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
@@ -179,6 +205,10 @@ if [ "$nodes" -ge 2 ]; then
 		--folio-sizes 2M --folio-count 8 --reps 2 --verify --evict src --quiet \
 		--output $out/nodes 2>$out/err
 	check_run "node 0 -> 1 and 1 -> 0" $out/nodes 8
+	$fb copy --backend kmod --mode batched --batch-impl copy_page,rep_movsq --nodes 0:1,1:0 \
+		--folio-sizes 2M --folio-count 4 --reps 2 --verify --evict src --quiet \
+		--output $out/binodes 2>$out/err
+	check_run "--batch-impl copy_page,rep_movsq node 0 -> 1 and 1 -> 0" $out/binodes 4
 else
 	$fb copy --backend kmod --nodes 0:1 --folio-count 8 --reps 1 --quiet --output $out/n1 2>$out/err
 	rc=$?
