@@ -47,7 +47,7 @@ import os, re, subprocess, sys
 out, fb = sys.argv[1], sys.argv[2]
 runs = {"seed001-1a-threads": ("seed001", ["1a"]), "seed001-2-folio-count": ("seed001", ["2a"]),
         "seed001-3-placement": ("seed001", ["3a", "3b"]), "seed000-folio-mc-copy": ("seed000", ["micro"]),
-        "seed000-zen3": ("seed000", ["zen3"]), "seed004-stores": ("seed004", ["stores"])}
+        "seed000-zen3": ("seed000", ["zen3", "zen3-split"]), "seed004-stores": ("seed004", ["stores"])}
 
 def grids(text):
     """{(table id, caption): [rows of cells]} from report's text output."""
@@ -150,6 +150,53 @@ for r in seed001-1a-threads seed001-2-folio-count seed001-3-placement; do
 done
 check "the seed's table is printed beside ours, citing the post" \
 	bash -c "grep -q '^seed (GB/s, as published)' '$tmp/all/seed001-1a-threads/tables.txt' && grep -q 'from: .*shared/seeds/001_' '$tmp/all/seed001-1a-threads/tables.txt'"
+
+# Seed 000's split: for each kernel model, overhead saved x primitive
+# changed multiplies back to the measured speedup (within the rounding of
+# the printed ratios), each ratio is the ratio of its GB/s columns, and a
+# line says which variant wins.
+$PY - "$tmp/all/seed000-zen3/tables.txt" >"$tmp/split.out" 2>&1 <<'EOF'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+start = next(i for i, l in enumerate(lines) if l.startswith("Seed 000 table zen3-split:"))
+ours = next(i for i in range(start, len(lines)) if lines[i].startswith("ours (GB/s"))
+head = [c.strip() for c in lines[ours + 1].rstrip(" |").split(" | ")]
+want = ["Kernel model", "per-page GB/s", "copy_page loop GB/s", "memcpy GB/s", "rep movsq GB/s",
+        "overhead saved", "primitive memcpy", "speedup memcpy", "primitive rep movsq", "speedup rep movsq"]
+assert head == want, head
+rows = {}
+for l in lines[ours + 3:]:
+    if not l.endswith("|"):
+        break
+    c = [x.strip() for x in l.rstrip(" |").split(" | ")]
+    rows[c[0]] = dict(zip(head, c))
+assert sorted(rows) == ["6.1", "6.12"], rows
+def mean(v): return float(v.split("±")[0])
+def ratio(v): return float(v.rstrip("x"))
+def close(a, b, what, tol=None):
+    # the ratios are printed to 2 decimals, the GB/s too: allow their rounding
+    ok = abs(a - b) <= (tol if tol is not None else 0.011 + 0.01 * abs(b))
+    print(f"{'ok' if ok else 'not ok'} - {what}: {a:.4f} vs {b:.4f}")
+    return ok
+good = True
+for km, r in rows.items():
+    o, pm, sm = ratio(r["overhead saved"]), ratio(r["primitive memcpy"]), ratio(r["speedup memcpy"])
+    pr, sr = ratio(r["primitive rep movsq"]), ratio(r["speedup rep movsq"])
+    pp, cp, mc, rq = (mean(r[k]) for k in want[1:5])
+    good &= close(o * pm, sm, f"{km}: overhead x primitive memcpy = speedup memcpy", 0.0051 * (o + pm) + 0.006)
+    good &= close(o * pr, sr, f"{km}: overhead x primitive rep movsq = speedup rep movsq", 0.0051 * (o + pr) + 0.006)
+    good &= close(cp / pp, o, f"{km}: overhead saved = copy_page loop / per page")
+    good &= close(mc / cp, pm, f"{km}: primitive memcpy = memcpy / copy_page loop")
+    good &= close(mc / pp, sm, f"{km}: speedup memcpy = memcpy / per page")
+    good &= close(rq / cp, pr, f"{km}: primitive rep movsq = rep movsq / copy_page loop")
+    v = [l for l in lines if re.match(rf"^on this CPU \(user backend\), kernel model {re.escape(km)}: (per page|batched (memcpy|copy_page|rep_movsq)) wins at [0-9.]+ GB/s, ", l)]
+    print(f"{'ok' if len(v) == 1 else 'not ok'} - {km}: one line says which variant wins: {v}")
+    good &= len(v) == 1
+sys.exit(0 if good else 1)
+EOF
+rc=$?
+sed 's/^/  # /' "$tmp/split.out"
+check "seed000-zen3 split: overhead x primitive = speedup for both kernel models, and which variant wins" [ $rc -eq 0 ]
 
 # Every link of every report.md points to a file that exists.
 $PY - "$tmp/all" <<'EOF' >"$tmp/links.out" 2>&1
