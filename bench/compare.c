@@ -217,8 +217,8 @@ static void axis_text(json_object *cfg, int k, bool full, char *buf, size_t len)
 		if (strcmp(v, "-") && (!full || strcmp(v, "none")))
 			snprintf(buf, len, "load=%s", v);
 		break;
-	case K_BATCH_IMPL: /* memcpy: the batched mode as before the axis */
-		if (strcmp(v, "-") && (!full || strcmp(v, "memcpy")))
+	case K_BATCH_IMPL: /* shown where --batch-impl recorded it */
+		if (fb_json_path(cfg, "batch_impl") && (!full || strcmp(v, "memcpy")))
 			snprintf(buf, len, "batch_impl=%s", v);
 		break;
 	case K_SRCFILL: /* absent: the pattern */
