@@ -24,9 +24,9 @@
 #include <linux/workqueue.h>
 #include "foliobench.h"
 
-struct fb_worker {
+struct fbk_worker {
 	struct work_struct work;
-	struct fb_cpu_engine *e;
+	struct fbk_cpu_engine *e;
 	unsigned int cpu;
 	u32 first, count;		/* SPLIT_FOLIO: folios [first, +count) */
 	size_t off, len;		/* SPLIT_CHUNK: bytes [off, +len) of each */
@@ -38,24 +38,24 @@ struct fb_worker {
 	int err;
 };
 
-struct fb_cpu_engine {
-	struct fb_run_ctx *ctx;
+struct fbk_cpu_engine {
+	struct fbk_run_ctx *ctx;
 	u32 split;
 	u32 nr_workers;
 	u32 nr_active;			/* workers 0..nr_active-1 have work */
 	bool linked;			/* folios are on the workers' lists */
 	bool inline_copy;		/* worker 0 runs on the calling thread */
 	atomic_t arrived;		/* the start barrier */
-	struct fb_worker w[];
+	struct fbk_worker w[];
 };
 
-u32 fb_llc_id(unsigned int cpu)
+u32 fbk_llc_id(unsigned int cpu)
 {
-#if defined(FB_HAVE_PER_CPU_LLC_ID)
+#if defined(FBK_HAVE_PER_CPU_LLC_ID)
 	u32 id = per_cpu_llc_id(cpu);
 
 	return id == BAD_APICID ? FOLIOBENCH_LLC_NONE : id;
-#elif defined(FB_HAVE_GET_LLC_ID)
+#elif defined(FBK_HAVE_GET_LLC_ID)
 	u32 id = get_llc_id(cpu);
 
 	return id == BAD_APICID ? FOLIOBENCH_LLC_NONE : id;
@@ -64,14 +64,14 @@ u32 fb_llc_id(unsigned int cpu)
 #endif
 }
 
-struct fb_cpu_llc {
+struct fbk_cpu_llc {
 	u32 llc;
 	u32 cpu;
 };
 
-static int fb_cmp_llc(const void *a, const void *b)
+static int fbk_cmp_llc(const void *a, const void *b)
 {
-	const struct fb_cpu_llc *x = a, *y = b;
+	const struct fbk_cpu_llc *x = a, *y = b;
 
 	if (x->llc != y->llc)
 		return x->llc < y->llc ? -1 : 1;
@@ -83,9 +83,9 @@ static int fb_cmp_llc(const void *a, const void *b)
  * fill takes them in that order (one LLC domain, then the next), spread
  * takes the first CPU of every domain, then the second of every domain, ...
  */
-static int fb_place(u32 placement, u32 n, const u32 *list, u32 *cpus)
+static int fbk_place(u32 placement, u32 n, const u32 *list, u32 *cpus)
 {
-	struct fb_cpu_llc *c;
+	struct fbk_cpu_llc *c;
 	unsigned int cpu;
 	u32 nr = 0, k = 0, round, i, j;
 
@@ -100,7 +100,7 @@ static int fb_place(u32 placement, u32 n, const u32 *list, u32 *cpus)
 	for_each_online_cpu(cpu) {
 		if (nr == nr_cpu_ids)
 			break;
-		c[nr].llc = fb_llc_id(cpu);
+		c[nr].llc = fbk_llc_id(cpu);
 		c[nr].cpu = cpu;
 		nr++;
 	}
@@ -108,7 +108,7 @@ static int fb_place(u32 placement, u32 n, const u32 *list, u32 *cpus)
 		kvfree(c);
 		return -EAGAIN;
 	}
-	sort(c, nr, sizeof(*c), fb_cmp_llc, NULL);
+	sort(c, nr, sizeof(*c), fbk_cmp_llc, NULL);
 
 	if (placement == FOLIOBENCH_PLACE_FILL) {
 		for (k = 0; k < n; k++)
@@ -127,11 +127,11 @@ static int fb_place(u32 placement, u32 n, const u32 *list, u32 *cpus)
 	return 0;
 }
 
-static int fb_worker_copy(struct fb_worker *w)
+static int fbk_worker_copy(struct fbk_worker *w)
 {
-	struct fb_run_ctx *ctx = w->e->ctx;
-	const struct fb_func *fn = ctx->fn;
-	struct fb_folios *fs = &ctx->fs;
+	struct fbk_run_ctx *ctx = w->e->ctx;
+	const struct fbk_func *fn = ctx->fn;
+	struct fbk_folios *fs = &ctx->fs;
 	int ret = 0;
 	u32 i;
 
@@ -142,7 +142,7 @@ static int fb_worker_copy(struct fb_worker *w)
 			cond_resched();
 		}
 	} else if (fn->list) {
-		ret = fb_list_copy(ctx, &w->dst_list, &w->src_list, w->first);
+		ret = fbk_list_copy(ctx, &w->dst_list, &w->src_list, w->first);
 	} else {
 		for (i = w->first; i < w->first + w->count && !ret; i++) {
 			ret = fn->copy(fs->dst[i], fs->src[i]);
@@ -152,10 +152,10 @@ static int fb_worker_copy(struct fb_worker *w)
 	return ret;
 }
 
-static void fb_worker_fn(struct work_struct *work)
+static void fbk_worker_fn(struct work_struct *work)
 {
-	struct fb_worker *w = container_of(work, struct fb_worker, work);
-	struct fb_cpu_engine *e = w->e;
+	struct fbk_worker *w = container_of(work, struct fbk_worker, work);
+	struct fbk_cpu_engine *e = w->e;
 	unsigned int cpu;
 
 	if (!e->inline_copy) {
@@ -172,7 +172,7 @@ static void fb_worker_fn(struct work_struct *work)
 	}
 	cpu = raw_smp_processor_id();
 	w->start_ns = ktime_get_ns();
-	w->err = fb_worker_copy(w);
+	w->err = fbk_worker_copy(w);
 	w->end_ns = ktime_get_ns();
 	w->moved = cpu != w->cpu || raw_smp_processor_id() != w->cpu;
 }
@@ -183,9 +183,9 @@ static void fb_worker_fn(struct work_struct *work)
  * for a batched one); otherwise each worker gets a contiguous block of
  * whole folios. The list copy works on whole folios only.
  */
-static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
+static u32 fbk_split(struct fbk_cpu_engine *e, u32 split, u32 n)
 {
-	struct fb_folios *fs = &e->ctx->fs;
+	struct fbk_folios *fs = &e->ctx->fs;
 	u32 i, first = 0, active = 0;
 
 	if (split == FOLIOBENCH_SPLIT_AUTO)
@@ -214,7 +214,7 @@ static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
 	}
 
 	for (i = 0; i < n; i++) {
-		struct fb_worker *w = &e->w[i];
+		struct fbk_worker *w = &e->w[i];
 		u32 k;
 
 		w->first = first;
@@ -236,10 +236,10 @@ static u32 fb_split(struct fb_cpu_engine *e, u32 split, u32 n)
 	return active;
 }
 
-int fb_cpu_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
-		 const u32 *cpu_list, struct fb_cpu_engine **out)
+int fbk_cpu_setup(struct fbk_run_ctx *ctx, const struct foliobench_run *r,
+		 const u32 *cpu_list, struct fbk_cpu_engine **out)
 {
-	struct fb_cpu_engine *e;
+	struct fbk_cpu_engine *e;
 	u32 *cpus, i, n = r->nr_threads;
 	int ret;
 
@@ -253,7 +253,7 @@ int fb_cpu_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 	if (e->inline_copy)	/* the caller's CPU: it is expected pinned */
 		cpus[0] = raw_smp_processor_id();
 	else
-		ret = fb_place(r->placement, n, cpu_list, cpus);
+		ret = fbk_place(r->placement, n, cpu_list, cpus);
 	if (ret == -EAGAIN)
 		ctx->cpu_moved = true;
 	if (ret)
@@ -262,15 +262,15 @@ int fb_cpu_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 	e->ctx = ctx;
 	e->nr_workers = n;
 	for (i = 0; i < n; i++) {
-		struct fb_worker *w = &e->w[i];
+		struct fbk_worker *w = &e->w[i];
 
-		INIT_WORK(&w->work, fb_worker_fn);
+		INIT_WORK(&w->work, fbk_worker_fn);
 		INIT_LIST_HEAD(&w->src_list);
 		INIT_LIST_HEAD(&w->dst_list);
 		w->e = e;
 		w->cpu = cpus[i];
 	}
-	e->nr_active = fb_split(e, r->split, n);
+	e->nr_active = fbk_split(e, r->split, n);
 	kvfree(cpus);
 	*out = e;
 	return 0;
@@ -284,7 +284,7 @@ err:
  * One sample: max(end) - min(start) over the active workers; @times (NULL,
  * or nr_workers entries) gets each worker's raw times.
  */
-int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns,
+int fbk_cpu_iteration(struct fbk_cpu_engine *e, u64 *ns,
 		     struct foliobench_worker_time *times)
 {
 	u64 t0 = U64_MAX, t1 = 0;
@@ -300,10 +300,10 @@ int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns,
 	if (!moved) {
 		atomic_set(&e->arrived, 0);
 		if (e->inline_copy) {
-			fb_worker_fn(&e->w[0].work);
+			fbk_worker_fn(&e->w[0].work);
 		} else {
 			for (i = 0; i < e->nr_active; i++)
-				queue_work_on(e->w[i].cpu, fb_wq, &e->w[i].work);
+				queue_work_on(e->w[i].cpu, fbk_wq, &e->w[i].work);
 			for (i = 0; i < e->nr_active; i++)
 				flush_work(&e->w[i].work);
 		}
@@ -313,7 +313,7 @@ int fb_cpu_iteration(struct fb_cpu_engine *e, u64 *ns,
 		goto moved;
 
 	for (i = 0; i < e->nr_active; i++) {
-		struct fb_worker *w = &e->w[i];
+		struct fbk_worker *w = &e->w[i];
 
 		t0 = min(t0, w->start_ns);
 		t1 = max(t1, w->end_ns);
@@ -339,7 +339,7 @@ moved:
 	return -EAGAIN;
 }
 
-void fb_cpu_report(struct fb_cpu_engine *e, struct foliobench_run *r,
+void fbk_cpu_report(struct fbk_cpu_engine *e, struct foliobench_run *r,
 		   u32 *cpus)
 {
 	u32 i;
@@ -350,9 +350,9 @@ void fb_cpu_report(struct fb_cpu_engine *e, struct foliobench_run *r,
 		cpus[i] = e->w[i].cpu;
 }
 
-void fb_cpu_teardown(struct fb_cpu_engine *e)
+void fbk_cpu_teardown(struct fbk_cpu_engine *e)
 {
-	struct fb_folios *fs;
+	struct fbk_folios *fs;
 	u32 i;
 
 	if (!e)

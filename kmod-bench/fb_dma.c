@@ -35,20 +35,20 @@
 #include "foliobench.h"
 
 /* well below the hung-task timeout (120 s), short enough to poll tx_status */
-#define FB_DMA_SLICE	max_t(long, HZ / 10, 1)
+#define FBK_DMA_SLICE	max_t(long, HZ / 10, 1)
 
-enum { FB_D_PENDING, FB_D_OK, FB_D_FAILED };
+enum { FBK_D_PENDING, FBK_D_OK, FBK_D_FAILED };
 
-struct fb_dma_chan;
+struct fbk_dma_chan;
 
-struct fb_dma_desc {
-	struct fb_dma_chan *c;
+struct fbk_dma_desc {
+	struct fbk_dma_chan *c;
 	dma_cookie_t cookie;
-	u8 state;			/* FB_D_*; the callback writes it */
+	u8 state;			/* FBK_D_*; the callback writes it */
 	bool armed;			/* interrupt and callback requested */
 };
 
-struct fb_dma_chan {
+struct fbk_dma_chan {
 	struct dma_chan *chan;		/* NULL: not held */
 	struct device *dev;		/* maps memory for the channel */
 	bool no_order;			/* DMA_COMPLETION_NO_ORDER */
@@ -58,7 +58,7 @@ struct fb_dma_chan {
 	u32 nsub;			/* descriptors [0, nsub) submitted */
 	u32 resolved;			/* descriptors [0, resolved) ended */
 	bool sg_mapped;
-	struct fb_dma_desc *d;		/* per folio */
+	struct fbk_dma_desc *d;		/* per folio */
 	dma_addr_t *src_addr;		/* per folio, either mapping */
 	dma_addr_t *dst_addr;
 	struct sg_table src_sgt, dst_sgt;
@@ -66,12 +66,12 @@ struct fb_dma_chan {
 	wait_queue_head_t wq;
 };
 
-struct fb_dma_engine {
-	struct list_head qnode;		/* on fb_dma_quarantine */
-	struct fb_run_ctx *ctx;		/* NULL once quarantined */
+struct fbk_dma_engine {
+	struct list_head qnode;		/* on fbk_dma_quarantine */
+	struct fbk_run_ctx *ctx;		/* NULL once quarantined */
 	struct foliobench_run *res;
-	struct fb_folios *fs;		/* ctx->fs, or qfs once quarantined */
-	struct fb_folios qfs;
+	struct fbk_folios *fs;		/* ctx->fs, or qfs once quarantined */
+	struct fbk_folios qfs;
 	u32 map, request, irq;
 	int near_nid;			/* NUMA_NO_NODE: any channel */
 	u64 __user *phases;
@@ -79,22 +79,22 @@ struct fb_dma_engine {
 	unsigned long timeout;		/* jiffies */
 	bool quarantined;
 	u32 nr;
-	struct fb_dma_chan ch[];
+	struct fbk_dma_chan ch[];
 };
 
 /* Quarantined engines; DMA runs are refused once there was one. */
-static LIST_HEAD(fb_dma_quarantine);
-static DEFINE_MUTEX(fb_dma_qlock);
-static bool fb_dma_refuse;
-static void fb_dma_qpoll(struct work_struct *work);
-static DECLARE_DELAYED_WORK(fb_dma_qwork, fb_dma_qpoll);
+static LIST_HEAD(fbk_dma_quarantine);
+static DEFINE_MUTEX(fbk_dma_qlock);
+static bool fbk_dma_refuse;
+static void fbk_dma_qpoll(struct work_struct *work);
+static DECLARE_DELAYED_WORK(fbk_dma_qwork, fbk_dma_qpoll);
 
-static bool fb_dma_near(struct dma_chan *chan, void *param)
+static bool fbk_dma_near(struct dma_chan *chan, void *param)
 {
 	return dev_to_node(chan->device->dev) == *(int *)param;
 }
 
-static struct dma_chan *fb_dma_request(int nid)
+static struct dma_chan *fbk_dma_request(int nid)
 {
 	dma_cap_mask_t mask;
 
@@ -102,24 +102,24 @@ static struct dma_chan *fb_dma_request(int nid)
 	dma_cap_set(DMA_MEMCPY, mask);
 	if (nid == NUMA_NO_NODE)
 		return dma_request_channel(mask, NULL, NULL);
-	return dma_request_channel(mask, fb_dma_near, &nid);
+	return dma_request_channel(mask, fbk_dma_near, &nid);
 }
 
-static const char *fb_dma_driver(struct dma_chan *chan)
+static const char *fbk_dma_driver(struct dma_chan *chan)
 {
 	struct device *dev = chan->device->dev;
 
 	return dev->driver ? dev->driver->name : "?";
 }
 
-static void fb_dma_name(struct foliobench_dma_chan_info *info,
+static void fbk_dma_name(struct foliobench_dma_chan_info *info,
 			struct dma_chan *chan)
 {
 	struct dma_device *dd = chan->device;
 
 	strscpy(info->chan, dma_chan_name(chan), sizeof(info->chan));
 	strscpy(info->dev, dev_name(dd->dev), sizeof(info->dev));
-	strscpy(info->driver, fb_dma_driver(chan), sizeof(info->driver));
+	strscpy(info->driver, fbk_dma_driver(chan), sizeof(info->driver));
 	info->node = dev_to_node(dd->dev);
 	info->flags = 0;
 	if (dma_has_cap(DMA_COMPLETION_NO_ORDER, dd->cap_mask))
@@ -129,7 +129,7 @@ static void fb_dma_name(struct foliobench_dma_chan_info *info,
 }
 
 /* INFO: names of the DMA_MEMCPY channels free now (all taken, then freed). */
-int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
+int fbk_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 		bool *more)
 {
 	struct dma_chan *chans[FOLIOBENCH_MAX_DMA_CHANS + 1];
@@ -138,7 +138,7 @@ int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 	*more = false;
 	max = min_t(unsigned int, max, FOLIOBENCH_MAX_DMA_CHANS);
 	while (n <= max) {
-		chans[n] = fb_dma_request(NUMA_NO_NODE);
+		chans[n] = fbk_dma_request(NUMA_NO_NODE);
 		if (!chans[n])
 			break;
 		n++;
@@ -149,13 +149,13 @@ int fb_dma_list(struct foliobench_dma_chan_info *info, unsigned int max,
 	}
 	for (i = 0; i < n; i++) {
 		if (i < max)
-			fb_dma_name(&info[i], chans[i]);
+			fbk_dma_name(&info[i], chans[i]);
 		dma_release_channel(chans[i]);
 	}
 	return min(n, max);
 }
 
-static int fb_dma_bad(struct foliobench_run *r, u32 field, const char *name,
+static int fbk_dma_bad(struct foliobench_run *r, u32 field, const char *name,
 		      u64 val)
 {
 	r->bad_field = field;
@@ -163,25 +163,14 @@ static int fb_dma_bad(struct foliobench_run *r, u32 field, const char *name,
 	return -EINVAL;
 }
 
-/* RUN validation of the DMA fields; a CPU run must leave them 0. */
-int fb_dma_validate(struct foliobench_run *r)
+/* RUN checks of the DMA engine beyond the ranges of fb_run.c (dma_phases, quarantine). */
+int fbk_dma_validate(struct foliobench_run *r)
 {
 	bool dma = r->engine == FOLIOBENCH_ENGINE_DMA;
 
-	if (r->dma_map > (dma ? FOLIOBENCH_DMA_MAP_PAGE : 0))
-		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_MAP, "dma_map",
-				  r->dma_map);
-	if (r->dma_request > (dma ? FOLIOBENCH_DMA_REQUEST_BATCH : 0))
-		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_REQUEST,
-				  "dma_request", r->dma_request);
-	if (r->dma_near > (dma ? FOLIOBENCH_DMA_NEAR_DST : 0))
-		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_NEAR, "dma_near",
-				  r->dma_near);
-	if (r->dma_irq > (dma ? FOLIOBENCH_DMA_IRQ_LAST : 0))
-		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_IRQ, "dma_irq",
-				  r->dma_irq);
+	/* the ranges of dma_map, dma_request, dma_near, dma_irq: fb_run.c */
 	if (!dma && r->dma_phases)
-		return fb_dma_bad(r, FOLIOBENCH_FIELD_DMA_PHASES, "dma_phases",
+		return fbk_dma_bad(r, FOLIOBENCH_FIELD_DMA_PHASES, "dma_phases",
 				  1);
 	if (r->dma_phases &&
 	    !access_ok(u64_to_user_ptr(r->dma_phases),
@@ -190,7 +179,7 @@ int fb_dma_validate(struct foliobench_run *r)
 		r->bad_field = FOLIOBENCH_FIELD_DMA_PHASES;
 		return -EFAULT;
 	}
-	if (dma && READ_ONCE(fb_dma_refuse)) {
+	if (dma && READ_ONCE(fbk_dma_refuse)) {
 		r->flags |= FOLIOBENCH_RUN_F_DMA_QUARANTINED;
 		pr_warn_ratelimited("foliobench: RUN: DMA refused: a channel was quarantined after a timeout or a kill; reload the module\n");
 		return -EBUSY;
@@ -198,7 +187,7 @@ int fb_dma_validate(struct foliobench_run *r)
 	return 0;
 }
 
-static void fb_dma_release(struct fb_dma_engine *e)
+static void fbk_dma_release(struct fbk_dma_engine *e)
 {
 	u32 i;
 
@@ -210,18 +199,18 @@ static void fb_dma_release(struct fb_dma_engine *e)
 }
 
 /* Requests every channel (near e->near_nid if set); -ENODEV if one lacks. */
-static int fb_dma_request_all(struct fb_dma_engine *e, u32 *found)
+static int fbk_dma_request_all(struct fbk_dma_engine *e, u32 *found)
 {
 	u32 i;
 
 	for (i = 0; i < e->nr; i++) {
-		struct fb_dma_chan *c = &e->ch[i];
+		struct fbk_dma_chan *c = &e->ch[i];
 		struct dma_device *dd;
 
-		c->chan = fb_dma_request(e->near_nid);
+		c->chan = fbk_dma_request(e->near_nid);
 		if (!c->chan) {
 			*found = i;
-			fb_dma_release(e);
+			fbk_dma_release(e);
 			return -ENODEV;
 		}
 		dd = c->chan->device;
@@ -233,13 +222,13 @@ static int fb_dma_request_all(struct fb_dma_engine *e, u32 *found)
 	return 0;
 }
 
-static void fb_dma_free(struct fb_dma_engine *e)
+static void fbk_dma_free(struct fbk_dma_engine *e)
 {
 	u32 i;
 
-	fb_dma_release(e);
+	fbk_dma_release(e);
 	for (i = 0; i < e->nr; i++) {
-		struct fb_dma_chan *c = &e->ch[i];
+		struct fbk_dma_chan *c = &e->ch[i];
 
 		sg_free_table(&c->src_sgt);
 		sg_free_table(&c->dst_sgt);
@@ -248,11 +237,11 @@ static void fb_dma_free(struct fb_dma_engine *e)
 		kvfree(c->dst_addr);
 	}
 	if (e->fs == &e->qfs)
-		fb_folios_free(&e->qfs);
+		fbk_folios_free(&e->qfs);
 	kfree(e);
 }
 
-static void fb_dma_unmap(struct fb_dma_engine *e, struct fb_dma_chan *c)
+static void fbk_dma_unmap(struct fbk_dma_engine *e, struct fbk_dma_chan *c)
 {
 	size_t size = e->fs->size;
 	u32 k;
@@ -273,39 +262,39 @@ static void fb_dma_unmap(struct fb_dma_engine *e, struct fb_dma_chan *c)
 }
 
 /* Has descriptor @k ended (the engine no longer touches its folios)? */
-static bool fb_dma_ended(struct fb_dma_chan *c, u32 k)
+static bool fbk_dma_ended(struct fbk_dma_chan *c, u32 k)
 {
-	struct fb_dma_desc *d = &c->d[k];
+	struct fbk_dma_desc *d = &c->d[k];
 	enum dma_status st;
 
-	if (READ_ONCE(d->state) != FB_D_PENDING)
+	if (READ_ONCE(d->state) != FBK_D_PENDING)
 		return true;
 	/* an armed descriptor ends with its callback, which must not outlive us */
 	if (d->armed || c->no_order)
 		return false;
 	st = dmaengine_tx_status(c->chan, d->cookie, NULL);
 	if (st == DMA_COMPLETE)
-		d->state = FB_D_OK;
+		d->state = FBK_D_OK;
 	else if (st == DMA_ERROR)
-		d->state = FB_D_FAILED;
-	return d->state != FB_D_PENDING;
+		d->state = FBK_D_FAILED;
+	return d->state != FBK_D_PENDING;
 }
 
 /* Advances c->resolved; true when every submitted descriptor ended. */
-static bool fb_dma_scan(struct fb_dma_chan *c)
+static bool fbk_dma_scan(struct fbk_dma_chan *c)
 {
-	while (c->resolved < c->nsub && fb_dma_ended(c, c->resolved))
+	while (c->resolved < c->nsub && fbk_dma_ended(c, c->resolved))
 		c->resolved++;
 	return c->resolved == c->nsub;
 }
 
-static void fb_dma_callback(void *param, const struct dmaengine_result *res)
+static void fbk_dma_callback(void *param, const struct dmaengine_result *res)
 {
-	struct fb_dma_desc *d = param;
-	struct fb_dma_chan *c = d->c;
+	struct fbk_dma_desc *d = param;
+	struct fbk_dma_chan *c = d->c;
 
 	WRITE_ONCE(d->state, !res || res->result == DMA_TRANS_NOERROR ?
-		   FB_D_OK : FB_D_FAILED);
+		   FBK_D_OK : FBK_D_FAILED);
 	atomic_inc(&c->ncb);
 	wake_up(&c->wq);
 }
@@ -314,7 +303,7 @@ static void fb_dma_callback(void *param, const struct dmaengine_result *res)
  * Sleeps until a callback comes or @slice passes; 0, -ETIMEDOUT past
  * @deadline, -EINTR on a fatal signal.
  */
-static int fb_dma_sleep(struct fb_dma_chan *c, int seen, unsigned long deadline,
+static int fbk_dma_sleep(struct fbk_dma_chan *c, int seen, unsigned long deadline,
 			long slice)
 {
 	long left = (long)(deadline - jiffies);
@@ -328,11 +317,11 @@ static int fb_dma_sleep(struct fb_dma_chan *c, int seen, unsigned long deadline,
 	return 0;
 }
 
-#ifdef FB_HAVE_SG_SET_FOLIO
-#define fb_sg_set_folio sg_set_folio
+#ifdef FBK_HAVE_SG_SET_FOLIO
+#define fbk_sg_set_folio sg_set_folio
 #else
 /* what sg_set_folio() (not in 6.1) does: the folio's pages in one entry */
-static void fb_sg_set_folio(struct scatterlist *sg, struct folio *folio,
+static void fbk_sg_set_folio(struct scatterlist *sg, struct folio *folio,
 			    size_t len, size_t offset)
 {
 	sg_set_page(sg, folio_page(folio, 0), len, offset);
@@ -340,7 +329,7 @@ static void fb_sg_set_folio(struct scatterlist *sg, struct folio *folio,
 #endif
 
 /* Maps one direction of a channel's block as one sg_table; per-folio addrs. */
-static int fb_dma_map_sg(struct fb_dma_chan *c, struct sg_table *sgt,
+static int fbk_dma_map_sg(struct fbk_dma_chan *c, struct sg_table *sgt,
 			 struct folio **folios, size_t size,
 			 enum dma_data_direction dir, dma_addr_t *addr)
 {
@@ -350,7 +339,7 @@ static int fb_dma_map_sg(struct fb_dma_chan *c, struct sg_table *sgt,
 	int ret;
 
 	for_each_sgtable_sg(sgt, sg, k)
-		fb_sg_set_folio(sg, folios[c->first + k], size, 0);
+		fbk_sg_set_folio(sg, folios[c->first + k], size, 0);
 	ret = dma_map_sgtable(c->dev, sgt, dir, 0);
 	if (ret)
 		return ret;
@@ -365,17 +354,17 @@ static int fb_dma_map_sg(struct fb_dma_chan *c, struct sg_table *sgt,
 	return -EIO;
 }
 
-static void fb_dma_map(struct fb_dma_engine *e, struct fb_dma_chan *c)
+static void fbk_dma_map(struct fbk_dma_engine *e, struct fbk_dma_chan *c)
 {
-	struct fb_folios *fs = e->fs;
+	struct fbk_folios *fs = e->fs;
 	dma_addr_t a;
 	u32 k;
 
 	if (e->map == FOLIOBENCH_DMA_MAP_SGTABLE) {
-		if (fb_dma_map_sg(c, &c->src_sgt, fs->src, fs->size,
+		if (fbk_dma_map_sg(c, &c->src_sgt, fs->src, fs->size,
 				  DMA_TO_DEVICE, c->src_addr))
 			return;
-		if (fb_dma_map_sg(c, &c->dst_sgt, fs->dst, fs->size,
+		if (fbk_dma_map_sg(c, &c->dst_sgt, fs->dst, fs->size,
 				  DMA_FROM_DEVICE, c->dst_addr)) {
 			dma_unmap_sgtable(c->dev, &c->src_sgt, DMA_TO_DEVICE, 0);
 			return;
@@ -412,8 +401,8 @@ static void fb_dma_map(struct fb_dma_engine *e, struct fb_dma_chan *c)
  * after those is a real refusal and leaves the rest to the CPU.
  * 0, -ETIMEDOUT or -EINTR.
  */
-#define FB_DMA_IDLE_PREP_TRIES	10
-static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
+#define FBK_DMA_IDLE_PREP_TRIES	10
+static int fbk_dma_submit(struct fbk_dma_engine *e, struct fbk_dma_chan *c,
 			 unsigned long deadline)
 {
 	size_t size = e->fs->size;
@@ -421,7 +410,7 @@ static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
 	u32 k;
 
 	for (k = 0; k < c->nmapped; k++) {
-		struct fb_dma_desc *d = &c->d[k];
+		struct fbk_dma_desc *d = &c->d[k];
 		struct dma_async_tx_descriptor *tx;
 		unsigned long flags = DMA_CTRL_ACK;
 		dma_cookie_t cookie;
@@ -439,17 +428,17 @@ static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
 			if (tx)
 				break;
 			dma_async_issue_pending(c->chan);
-			if (fb_dma_scan(c) && ++idle > FB_DMA_IDLE_PREP_TRIES)
+			if (fbk_dma_scan(c) && ++idle > FBK_DMA_IDLE_PREP_TRIES)
 				break;
 			e->res->dma_prep_retries++;
-			ret = fb_dma_sleep(c, seen, deadline, 1);
+			ret = fbk_dma_sleep(c, seen, deadline, 1);
 			if (ret)
 				break;
 		}
 		if (!tx)
 			break;
 		if (d->armed) {
-			tx->callback_result = fb_dma_callback;
+			tx->callback_result = fbk_dma_callback;
 			tx->callback_param = d;
 		}
 		cookie = dmaengine_submit(tx);
@@ -463,16 +452,16 @@ static int fb_dma_submit(struct fb_dma_engine *e, struct fb_dma_chan *c,
 }
 
 /* Waits until every submitted descriptor ended: 0, -ETIMEDOUT or -EINTR. */
-static int fb_dma_wait(struct fb_dma_chan *c, unsigned long deadline)
+static int fbk_dma_wait(struct fbk_dma_chan *c, unsigned long deadline)
 {
 	int ret;
 
 	for (;;) {
 		int seen = atomic_read(&c->ncb);
 
-		if (fb_dma_scan(c))
+		if (fbk_dma_scan(c))
 			return 0;
-		ret = fb_dma_sleep(c, seen, deadline, FB_DMA_SLICE);
+		ret = fbk_dma_sleep(c, seen, deadline, FBK_DMA_SLICE);
 		if (ret)
 			return ret;
 	}
@@ -480,27 +469,27 @@ static int fb_dma_wait(struct fb_dma_chan *c, unsigned long deadline)
 
 /*
  * Keeps everything the engine may still write or call back into: the
- * folios leave ctx (fb_run frees nothing), the engine goes on the
+ * folios leave ctx (fbk_run frees nothing), the engine goes on the
  * quarantine list at teardown, and this module stays loaded until it ended.
  */
-static void fb_dma_quarantine_engine(struct fb_dma_engine *e,
-				     struct fb_dma_chan *c, int why)
+static void fbk_dma_quarantine_engine(struct fbk_dma_engine *e,
+				     struct fbk_dma_chan *c, int why)
 {
 	e->qfs = e->ctx->fs;
 	memset(&e->ctx->fs, 0, sizeof(e->ctx->fs));
 	e->fs = &e->qfs;
 	e->quarantined = true;
 	e->res->flags |= FOLIOBENCH_RUN_F_DMA_QUARANTINED;
-	WRITE_ONCE(fb_dma_refuse, true);
+	WRITE_ONCE(fbk_dma_refuse, true);
 	__module_get(THIS_MODULE);
 	pr_err("foliobench: %s (%s) %s and cannot be terminated (no device_terminate_all): quarantined %u folio pairs (%zu KiB each) and %u channel(s) until the engine finishes; DMA runs are refused until the module is reloaded, which waits for that\n",
-	       dma_chan_name(c->chan), fb_dma_driver(c->chan),
+	       dma_chan_name(c->chan), fbk_dma_driver(c->chan),
 	       why == -EINTR ? "was interrupted by a fatal signal" : "timed out",
 	       e->qfs.nr, e->qfs.size >> 10, e->nr);
 }
 
 /* Ends a channel that did not finish: terminated, or the engine quarantined. */
-static int fb_dma_stop(struct fb_dma_engine *e, struct fb_dma_chan *c, int why)
+static int fbk_dma_stop(struct fbk_dma_engine *e, struct fbk_dma_chan *c, int why)
 {
 	u32 k;
 
@@ -511,8 +500,8 @@ static int fb_dma_stop(struct fb_dma_engine *e, struct fb_dma_chan *c, int why)
 	if (c->can_terminate && !dmaengine_terminate_sync(c->chan)) {
 		/* nothing runs or calls back now; the CPU copies the rest */
 		for (k = c->resolved; k < c->nsub; k++)
-			if (READ_ONCE(c->d[k].state) == FB_D_PENDING)
-				c->d[k].state = FB_D_FAILED;
+			if (READ_ONCE(c->d[k].state) == FBK_D_PENDING)
+				c->d[k].state = FBK_D_FAILED;
 		c->resolved = c->nsub;
 		pr_warn_ratelimited("foliobench: %s %s, terminated; the CPU copies what it did not\n",
 				    dma_chan_name(c->chan),
@@ -520,21 +509,21 @@ static int fb_dma_stop(struct fb_dma_engine *e, struct fb_dma_chan *c, int why)
 		return why == -EINTR ? why : 0;
 	}
 	if (!e->quarantined)
-		fb_dma_quarantine_engine(e, c, why);
+		fbk_dma_quarantine_engine(e, c, why);
 	return why == -EINTR ? why : -ETIMEDOUT;
 }
 
 /* The CPU copies every folio whose descriptor did not succeed. */
-static int fb_dma_fallback(struct fb_dma_engine *e, struct fb_dma_chan *c)
+static int fbk_dma_fallback(struct fbk_dma_engine *e, struct fbk_dma_chan *c)
 {
-	struct fb_folios *fs = e->fs;
+	struct fbk_folios *fs = e->fs;
 	int ret;
 	u32 k;
 
 	for (k = 0; k < c->count; k++) {
 		u32 i = c->first + k;
 
-		if (k < c->nsub && c->d[k].state == FB_D_OK)
+		if (k < c->nsub && c->d[k].state == FBK_D_OK)
 			continue;
 		ret = e->ctx->fn->copy(fs->dst[i], fs->src[i]);
 		if (ret)
@@ -545,7 +534,7 @@ static int fb_dma_fallback(struct fb_dma_engine *e, struct fb_dma_chan *c)
 	return 0;
 }
 
-static void fb_dma_reset(struct fb_dma_chan *c)
+static void fbk_dma_reset(struct fbk_dma_chan *c)
 {
 	u32 k;
 
@@ -557,7 +546,7 @@ static void fb_dma_reset(struct fb_dma_chan *c)
 	for (k = 0; k < c->count; k++) {
 		c->d[k].c = c;
 		c->d[k].cookie = -EINVAL;
-		c->d[k].state = FB_D_PENDING;
+		c->d[k].state = FBK_D_PENDING;
 		c->d[k].armed = false;
 	}
 }
@@ -566,7 +555,7 @@ static void fb_dma_reset(struct fb_dma_chan *c)
  * One sample: from the channel request (REQUEST_BATCH) or the first mapping
  * until every folio is copied. The phases are consecutive intervals of it.
  */
-int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
+int fbk_dma_iteration(struct fbk_dma_engine *e, u64 *ns)
 {
 	u64 t[FOLIOBENCH_DMA_NR_PHASES + 1], ph[FOLIOBENCH_DMA_NR_PHASES];
 	unsigned long deadline;
@@ -574,10 +563,10 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
 	u32 i, found;
 
 	for (i = 0; i < e->nr; i++)
-		fb_dma_reset(&e->ch[i]);
+		fbk_dma_reset(&e->ch[i]);
 	t[0] = ktime_get_ns();
 	if (e->request == FOLIOBENCH_DMA_REQUEST_BATCH) {
-		ret = fb_dma_request_all(e, &found);
+		ret = fbk_dma_request_all(e, &found);
 		if (ret) {
 			pr_warn_ratelimited("foliobench: only %u of %u DMA_MEMCPY channels free for this batch\n",
 					    found, e->nr);
@@ -588,7 +577,7 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
 			if (e->irq == FOLIOBENCH_DMA_IRQ_LAST && e->ch[i].no_order) {
 				pr_warn_ratelimited("foliobench: dma_irq=last: this batch got %s, which completes out of order\n",
 						    dma_chan_name(e->ch[i].chan));
-				fb_dma_release(e);
+				fbk_dma_release(e);
 				return -EOPNOTSUPP;
 			}
 		}
@@ -596,13 +585,13 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
 	/* REQUEST_ONCE: the request was paid at setup (dma_request_ns) */
 	t[1] = e->request == FOLIOBENCH_DMA_REQUEST_BATCH ? ktime_get_ns() : t[0];
 	for (i = 0; i < e->nr; i++)
-		fb_dma_map(e, &e->ch[i]);
+		fbk_dma_map(e, &e->ch[i]);
 	t[2] = ktime_get_ns();
 	deadline = jiffies + e->timeout;
 	for (i = 0; i < e->nr; i++) {
-		err = fb_dma_submit(e, &e->ch[i], deadline);
+		err = fbk_dma_submit(e, &e->ch[i], deadline);
 		if (err)
-			err = fb_dma_stop(e, &e->ch[i], err);
+			err = fbk_dma_stop(e, &e->ch[i], err);
 		if (err && !ret)
 			ret = err;
 		if (ret)
@@ -610,16 +599,16 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
 	}
 	t[3] = ktime_get_ns();
 	for (i = 0; i < e->nr; i++) {
-		struct fb_dma_chan *c = &e->ch[i];
+		struct fbk_dma_chan *c = &e->ch[i];
 
 		if (e->quarantined)
 			break;		/* it keeps every channel as it is */
 		if (c->resolved == c->nsub)
 			continue;
 		/* after a fatal signal the rest are stopped at once */
-		err = ret ? ret : fb_dma_wait(c, deadline);
+		err = ret ? ret : fbk_dma_wait(c, deadline);
 		if (err)
-			err = fb_dma_stop(e, c, err);
+			err = fbk_dma_stop(e, c, err);
 		if (err && !ret)
 			ret = err;
 	}
@@ -627,12 +616,12 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
 	if (e->quarantined)
 		return ret;	/* nothing may be unmapped or reused */
 	for (i = 0; i < e->nr; i++)
-		fb_dma_unmap(e, &e->ch[i]);
+		fbk_dma_unmap(e, &e->ch[i]);
 	if (e->request == FOLIOBENCH_DMA_REQUEST_BATCH)
-		fb_dma_release(e);
+		fbk_dma_release(e);
 	t[5] = ktime_get_ns();
 	for (i = 0; i < e->nr && !ret; i++)
-		ret = fb_dma_fallback(e, &e->ch[i]);
+		ret = fbk_dma_fallback(e, &e->ch[i]);
 	t[6] = ktime_get_ns();
 	*ns = t[6] - t[0];
 
@@ -648,59 +637,59 @@ int fb_dma_iteration(struct fb_dma_engine *e, u64 *ns)
 }
 
 /* Frees quarantined engines whose every descriptor has ended. */
-static void fb_dma_qpoll(struct work_struct *work)
+static void fbk_dma_qpoll(struct work_struct *work)
 {
-	struct fb_dma_engine *e, *tmp;
+	struct fbk_dma_engine *e, *tmp;
 	bool more;
 	u32 i;
 
-	mutex_lock(&fb_dma_qlock);
-	list_for_each_entry_safe(e, tmp, &fb_dma_quarantine, qnode) {
+	mutex_lock(&fbk_dma_qlock);
+	list_for_each_entry_safe(e, tmp, &fbk_dma_quarantine, qnode) {
 		bool ended = true;
 
 		for (i = 0; i < e->nr; i++)
-			ended &= fb_dma_scan(&e->ch[i]);
+			ended &= fbk_dma_scan(&e->ch[i]);
 		if (!ended)
 			continue;
 		list_del(&e->qnode);
 		for (i = 0; i < e->nr; i++)
-			fb_dma_unmap(e, &e->ch[i]);
+			fbk_dma_unmap(e, &e->ch[i]);
 		pr_info("foliobench: the quarantined DMA engine finished; its %u folio pairs and channels are released (DMA runs stay refused until the module is reloaded)\n",
 			e->qfs.nr);
-		fb_dma_free(e);
-		/* fb_dma_exit() flushes this work before the module goes */
+		fbk_dma_free(e);
+		/* fbk_dma_exit() flushes this work before the module goes */
 		module_put(THIS_MODULE);
 	}
-	more = !list_empty(&fb_dma_quarantine);
-	mutex_unlock(&fb_dma_qlock);
+	more = !list_empty(&fbk_dma_quarantine);
+	mutex_unlock(&fbk_dma_qlock);
 	if (more)
-		schedule_delayed_work(&fb_dma_qwork, HZ);
+		schedule_delayed_work(&fbk_dma_qwork, HZ);
 }
 
-void fb_dma_teardown(struct fb_dma_engine *e)
+void fbk_dma_teardown(struct fbk_dma_engine *e)
 {
 	if (!e)
 		return;
 	if (e->quarantined) {
 		e->ctx = NULL;		/* both end with the ioctl */
 		e->res = NULL;
-		mutex_lock(&fb_dma_qlock);
-		list_add_tail(&e->qnode, &fb_dma_quarantine);
-		mutex_unlock(&fb_dma_qlock);
-		schedule_delayed_work(&fb_dma_qwork, HZ);
+		mutex_lock(&fbk_dma_qlock);
+		list_add_tail(&e->qnode, &fbk_dma_quarantine);
+		mutex_unlock(&fbk_dma_qlock);
+		schedule_delayed_work(&fbk_dma_qwork, HZ);
 		return;
 	}
-	fb_dma_free(e);
+	fbk_dma_free(e);
 }
 
 /* Module exit: a quarantined engine holds a module reference, so none left. */
-void fb_dma_exit(void)
+void fbk_dma_exit(void)
 {
-	cancel_delayed_work_sync(&fb_dma_qwork);
-	WARN_ON_ONCE(!list_empty(&fb_dma_quarantine));
+	cancel_delayed_work_sync(&fbk_dma_qwork);
+	WARN_ON_ONCE(!list_empty(&fbk_dma_quarantine));
 }
 
-static int fb_dma_alloc_chan(struct fb_dma_engine *e, struct fb_dma_chan *c)
+static int fbk_dma_alloc_chan(struct fbk_dma_engine *e, struct fbk_dma_chan *c)
 {
 	c->d = kvcalloc(c->count, sizeof(*c->d), GFP_KERNEL);
 	c->src_addr = kvmalloc_array(c->count, sizeof(*c->src_addr),
@@ -719,8 +708,8 @@ static int fb_dma_alloc_chan(struct fb_dma_engine *e, struct fb_dma_chan *c)
 	return 0;
 }
 
-static void fb_dma_describe(struct fb_dma_engine *e, struct foliobench_run *r,
-			    const struct fb_func *fn)
+static void fbk_dma_describe(struct fbk_dma_engine *e, struct foliobench_run *r,
+			    const struct fbk_func *fn)
 {
 	struct foliobench_dma_chan_info *ci = &r->dma[0];
 
@@ -734,12 +723,12 @@ static void fb_dma_describe(struct fb_dma_engine *e, struct foliobench_run *r,
 	r->dma_irq_used = e->irq;
 }
 
-int fb_dma_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
-		 struct fb_dma_engine **out, struct foliobench_run *res)
+int fbk_dma_setup(struct fbk_run_ctx *ctx, const struct foliobench_run *r,
+		 struct fbk_dma_engine **out, struct foliobench_run *res)
 {
 	u32 n = min(r->nr_dma_chans, ctx->fs.nr), i, first = 0, found;
 	u32 ms = r->dma_timeout_ms ?: FOLIOBENCH_DMA_TIMEOUT_MS;
-	struct fb_dma_engine *e;
+	struct fbk_dma_engine *e;
 	u64 t0;
 	int ret;
 
@@ -760,18 +749,18 @@ int fb_dma_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 	e->timeout = msecs_to_jiffies(ms);
 	e->nr = n;
 	for (i = 0; i < n; i++) {
-		struct fb_dma_chan *c = &e->ch[i];
+		struct fbk_dma_chan *c = &e->ch[i];
 
 		c->first = first;
 		c->count = ctx->fs.nr / n + (i < ctx->fs.nr % n);
 		first += c->count;
-		ret = fb_dma_alloc_chan(e, c);
+		ret = fbk_dma_alloc_chan(e, c);
 		if (ret)
 			goto err;
 	}
 
 	t0 = ktime_get_ns();
-	ret = fb_dma_request_all(e, &found);
+	ret = fbk_dma_request_all(e, &found);
 	res->dma_request_ns = ktime_get_ns() - t0;
 	res->dma_chans_used = found;
 	if (ret) {
@@ -784,7 +773,7 @@ int fb_dma_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 		goto err;
 	}
 	for (i = 0; i < n; i++) {
-		fb_dma_name(&res->dma[i], e->ch[i].chan);
+		fbk_dma_name(&res->dma[i], e->ch[i].chan);
 		if (e->irq == FOLIOBENCH_DMA_IRQ_LAST && e->ch[i].no_order) {
 			pr_warn_ratelimited("foliobench: RUN: dma_irq=last needs in-order channels; %s completes out of order\n",
 					    dma_chan_name(e->ch[i].chan));
@@ -793,15 +782,15 @@ int fb_dma_setup(struct fb_run_ctx *ctx, const struct foliobench_run *r,
 			goto err;
 		}
 	}
-	fb_dma_describe(e, res, ctx->fn);
+	fbk_dma_describe(e, res, ctx->fn);
 	if (e->request == FOLIOBENCH_DMA_REQUEST_BATCH) {
 		/* each iteration requests its own, timed */
-		fb_dma_release(e);
+		fbk_dma_release(e);
 		res->dma_request_ns = 0;
 	}
 	*out = e;
 	return 0;
 err:
-	fb_dma_free(e);
+	fbk_dma_free(e);
 	return ret;
 }

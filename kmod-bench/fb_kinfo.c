@@ -31,18 +31,18 @@
 #include <asm/page.h>
 #endif
 
-struct fb_kinfo {
+struct fbk_kinfo {
 	u32 kflags, kflags_known, kconfig;
 	char memcpy_path[FOLIOBENCH_PATH_LEN], memcpy_how[FOLIOBENCH_HOW_LEN];
 	char copy_page_path[FOLIOBENCH_PATH_LEN], copy_page_how[FOLIOBENCH_HOW_LEN];
 	char copy_mc_path[FOLIOBENCH_PATH_LEN], copy_mc_how[FOLIOBENCH_HOW_LEN];
 };
 
-static struct fb_kinfo fb_ki;
-static bool fb_ki_done;
+static struct fbk_kinfo fbk_ki;
+static bool fbk_ki_done;
 
 /* the config options of the tree the module was built against */
-static u32 fb_kconfig_bits(void)
+static u32 fbk_kconfig_bits(void)
 {
 	static const struct {
 		bool on;
@@ -72,15 +72,15 @@ static u32 fb_kconfig_bits(void)
 
 #ifdef CONFIG_X86_64
 
-#define FB_CODE_LEN	48	/* bytes of a routine decoded */
-#define FB_BODY_LEN	24	/* where its own rep movs must be */
+#define FBK_CODE_LEN	48	/* bytes of a routine decoded */
+#define FBK_BODY_LEN	24	/* where its own rep movs must be */
 
 /*
  * Length of the NOP (or ENDBR64) at p, 0 if p is no NOP. Covers what
  * alternatives and IBT sealing write: 0x90, 66 90, [66|2e ...] 0f 1f /0
  * (x86_nops[], and the ENDBR poison 66 0f 1f 00).
  */
-static unsigned int fb_nop_len(const u8 *p, unsigned int left)
+static unsigned int fbk_nop_len(const u8 *p, unsigned int left)
 {
 	unsigned int i = 0, n, mod, rm;
 
@@ -106,11 +106,11 @@ static unsigned int fb_nop_len(const u8 *p, unsigned int left)
 }
 
 /* Whether code[from, to) is only NOPs and int3s: padding a jmp skips. */
-static bool fb_padding(const u8 *code, unsigned int from, unsigned int to)
+static bool fbk_padding(const u8 *code, unsigned int from, unsigned int to)
 {
 	while (from < to) {
 		unsigned int n = code[from] == 0xcc ? 1 :
-				 fb_nop_len(code + from, to - from);
+				 fbk_nop_len(code + from, to - from);
 
 		if (!n)
 			return false;
@@ -125,12 +125,12 @@ static bool fb_padding(const u8 *code, unsigned int from, unsigned int to)
  * else the first rep movsb/movsq of the body. Anything else is "unknown",
  * with the bytes as evidence.
  */
-static void fb_decode(const char *name, const void *fn, char *path,
+static void fbk_decode(const char *name, const void *fn, char *path,
 		      char *how)
 {
 	unsigned long start = (unsigned long)fn;
 	unsigned int at = 0, hops = 0, i;
-	u8 code[FB_CODE_LEN];
+	u8 code[FBK_CODE_LEN];
 
 	if (copy_from_kernel_nofault(code, fn, sizeof(code))) {
 		strscpy(path, "unknown", FOLIOBENCH_PATH_LEN);
@@ -139,7 +139,7 @@ static void fb_decode(const char *name, const void *fn, char *path,
 		return;
 	}
 	while (at < sizeof(code)) {
-		unsigned int n = fb_nop_len(code + at, sizeof(code) - at);
+		unsigned int n = fbk_nop_len(code + at, sizeof(code) - at);
 		unsigned long target;
 		long rel;
 
@@ -159,7 +159,7 @@ static void fb_decode(const char *name, const void *fn, char *path,
 		}
 		target = start + at + n + rel;
 		if (target > start + at + n && target < start + sizeof(code) &&
-		    fb_padding(code, at + n, target - start) && ++hops < 4) {
+		    fbk_padding(code, at + n, target - start) && ++hops < 4) {
 			at = target - start;
 			continue;
 		}
@@ -168,7 +168,7 @@ static void fb_decode(const char *name, const void *fn, char *path,
 			 (void *)target);
 		return;
 	}
-	for (i = at; i + 2 < FB_BODY_LEN + at && i + 2 < sizeof(code); i++) {
+	for (i = at; i + 2 < FBK_BODY_LEN + at && i + 2 < sizeof(code); i++) {
 		const char *op = NULL;
 
 		if (code[i] == 0xf3 && code[i + 1] == 0xa4)
@@ -191,24 +191,24 @@ static void fb_decode(const char *name, const void *fn, char *path,
 
 #ifdef CONFIG_KPROBES
 /* the two routines copy_mc_to_kernel() may call besides memcpy() */
-static const char * const fb_mc_names[] = {
+static const char * const fbk_mc_names[] = {
 	"copy_mc_fragile", "copy_mc_enhanced_fast_string",
 };
-static struct kprobe fb_mc_kp[ARRAY_SIZE(fb_mc_names)];
-static atomic_t fb_mc_hits[ARRAY_SIZE(fb_mc_names)];
-static const void *fb_mc_src;
+static struct kprobe fbk_mc_kp[ARRAY_SIZE(fbk_mc_names)];
+static atomic_t fbk_mc_hits[ARRAY_SIZE(fbk_mc_names)];
+static const void *fbk_mc_src;
 
 /* counts only our own call: its source is the second argument (rsi) */
-static int fb_mc_pre(struct kprobe *p, struct pt_regs *regs)
+static int fbk_mc_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	if ((const void *)regs->si == READ_ONCE(fb_mc_src))
-		atomic_inc(&fb_mc_hits[p - fb_mc_kp]);
+	if ((const void *)regs->si == READ_ONCE(fbk_mc_src))
+		atomic_inc(&fbk_mc_hits[p - fbk_mc_kp]);
 	return 0;
 }
 
-static void fb_copy_mc_path(struct fb_kinfo *ki)
+static void fbk_copy_mc_path(struct fbk_kinfo *ki)
 {
-	int err[ARRAY_SIZE(fb_mc_names)];
+	int err[ARRAY_SIZE(fbk_mc_names)];
 	unsigned int i;
 	unsigned long left = 0;
 	u8 *buf;
@@ -221,50 +221,50 @@ static void fb_copy_mc_path(struct fb_kinfo *ki)
 		return;
 	}
 	memset(buf, 0x5a, 64);
-	WRITE_ONCE(fb_mc_src, buf);
-	for (i = 0; i < ARRAY_SIZE(fb_mc_names); i++) {
-		memset(&fb_mc_kp[i], 0, sizeof(fb_mc_kp[i]));
-		fb_mc_kp[i].symbol_name = fb_mc_names[i];
-		fb_mc_kp[i].pre_handler = fb_mc_pre;
-		atomic_set(&fb_mc_hits[i], 0);
-		err[i] = register_kprobe(&fb_mc_kp[i]);
+	WRITE_ONCE(fbk_mc_src, buf);
+	for (i = 0; i < ARRAY_SIZE(fbk_mc_names); i++) {
+		memset(&fbk_mc_kp[i], 0, sizeof(fbk_mc_kp[i]));
+		fbk_mc_kp[i].symbol_name = fbk_mc_names[i];
+		fbk_mc_kp[i].pre_handler = fbk_mc_pre;
+		atomic_set(&fbk_mc_hits[i], 0);
+		err[i] = register_kprobe(&fbk_mc_kp[i]);
 	}
 	if (!err[0] && !err[1])
 		left = copy_mc_to_kernel(buf + 64, buf, 64);
-	for (i = 0; i < ARRAY_SIZE(fb_mc_names); i++)
+	for (i = 0; i < ARRAY_SIZE(fbk_mc_names); i++)
 		if (!err[i])
-			unregister_kprobe(&fb_mc_kp[i]);
-	WRITE_ONCE(fb_mc_src, NULL);
+			unregister_kprobe(&fbk_mc_kp[i]);
+	WRITE_ONCE(fbk_mc_src, NULL);
 	kfree(buf);
 
-	for (i = 0; i < ARRAY_SIZE(fb_mc_names); i++) {
+	for (i = 0; i < ARRAY_SIZE(fbk_mc_names); i++) {
 		if (err[i]) {
 			strscpy(ki->copy_mc_path, "unknown",
 				sizeof(ki->copy_mc_path));
 			snprintf(ki->copy_mc_how, sizeof(ki->copy_mc_how),
-				 "kprobe on %s: error %d", fb_mc_names[i],
+				 "kprobe on %s: error %d", fbk_mc_names[i],
 				 err[i]);
 			return;
 		}
 	}
 	ki->kflags_known |= FOLIOBENCH_KF_MC_FRAGILE;
-	if (atomic_read(&fb_mc_hits[0])) {
+	if (atomic_read(&fbk_mc_hits[0])) {
 		ki->kflags |= FOLIOBENCH_KF_MC_FRAGILE;
-		strscpy(ki->copy_mc_path, fb_mc_names[0],
+		strscpy(ki->copy_mc_path, fbk_mc_names[0],
 			sizeof(ki->copy_mc_path));
-	} else if (atomic_read(&fb_mc_hits[1])) {
-		strscpy(ki->copy_mc_path, fb_mc_names[1],
+	} else if (atomic_read(&fbk_mc_hits[1])) {
+		strscpy(ki->copy_mc_path, fbk_mc_names[1],
 			sizeof(ki->copy_mc_path));
 	} else {
 		strscpy(ki->copy_mc_path, "memcpy", sizeof(ki->copy_mc_path));
 	}
 	snprintf(ki->copy_mc_how, sizeof(ki->copy_mc_how),
 		 "one call (%lu left), kprobes hit: copy_mc_fragile %d, copy_mc_enhanced_fast_string %d",
-		 left, atomic_read(&fb_mc_hits[0]),
-		 atomic_read(&fb_mc_hits[1]));
+		 left, atomic_read(&fbk_mc_hits[0]),
+		 atomic_read(&fbk_mc_hits[1]));
 }
 #else
-static void fb_copy_mc_path(struct fb_kinfo *ki)
+static void fbk_copy_mc_path(struct fbk_kinfo *ki)
 {
 	strscpy(ki->copy_mc_path, "unknown", sizeof(ki->copy_mc_path));
 	strscpy(ki->copy_mc_how, "kernel built without CONFIG_KPROBES",
@@ -272,7 +272,7 @@ static void fb_copy_mc_path(struct fb_kinfo *ki)
 }
 #endif /* CONFIG_KPROBES */
 
-static void fb_kinfo_x86(struct fb_kinfo *ki)
+static void fbk_kinfo_x86(struct fbk_kinfo *ki)
 {
 	/* fortify makes memcpy a function-like macro: name the function */
 	void *(*const memcpy_fn)(void *, const void *, size_t) = memcpy;
@@ -290,24 +290,24 @@ static void fb_kinfo_x86(struct fb_kinfo *ki)
 	if (boot_cpu_has(X86_FEATURE_FSRS))
 		ki->kflags |= FOLIOBENCH_KF_FSRS;
 #endif
-	fb_decode("memcpy", memcpy_fn, ki->memcpy_path, ki->memcpy_how);
-	fb_decode("copy_page", copy_page, ki->copy_page_path,
+	fbk_decode("memcpy", memcpy_fn, ki->memcpy_path, ki->memcpy_how);
+	fbk_decode("copy_page", copy_page, ki->copy_page_path,
 		  ki->copy_page_how);
-	fb_copy_mc_path(ki);
+	fbk_copy_mc_path(ki);
 }
 #endif /* CONFIG_X86_64 */
 
-void fb_kinfo_fill(struct foliobench_info *in)
+void fbk_kinfo_fill(struct foliobench_info *in)
 {
-	struct fb_kinfo *ki = &fb_ki;
+	struct fbk_kinfo *ki = &fbk_ki;
 
-	/* under fb_lock, like every INFO */
-	if (!fb_ki_done) {
-		ki->kconfig = fb_kconfig_bits();
+	/* under fbk_lock, like every INFO */
+	if (!fbk_ki_done) {
+		ki->kconfig = fbk_kconfig_bits();
 #ifdef CONFIG_X86_64
-		fb_kinfo_x86(ki);
+		fbk_kinfo_x86(ki);
 #endif
-		fb_ki_done = true;
+		fbk_ki_done = true;
 	}
 	in->kflags = ki->kflags;
 	in->kflags_known = ki->kflags_known;

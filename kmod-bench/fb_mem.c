@@ -19,25 +19,25 @@
 #include <linux/vmstat.h>
 #include "foliobench.h"
 
-#ifdef FB_HAVE_CLFLUSH_CACHE_RANGE
+#ifdef FBK_HAVE_CLFLUSH_CACHE_RANGE
 #include <asm/cacheflush.h>
 #endif
 
-#define FB_POISON	0x5a
+#define FBK_POISON	0x5a
 
 /* Does @nid have memory in ZONE_MOVABLE? */
-static bool fb_node_movable(int nid)
+static bool fbk_node_movable(int nid)
 {
 	return populated_zone(&NODE_DATA(nid)->node_zones[ZONE_MOVABLE]);
 }
 
 /* The gfp flags of the folios on @nid under RUN.gfp_movable @policy. */
-static gfp_t fb_node_gfp(int nid, u32 policy, unsigned int order)
+static gfp_t fbk_node_gfp(int nid, u32 policy, unsigned int order)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN;
 
 	if (policy == FOLIOBENCH_MOVABLE_ON ||
-	    (policy == FOLIOBENCH_MOVABLE_AUTO && fb_node_movable(nid))) {
+	    (policy == FOLIOBENCH_MOVABLE_AUTO && fbk_node_movable(nid))) {
 		gfp |= __GFP_MOVABLE;
 #ifndef CONFIG_HIGHMEM
 		/* no highmem: this only opens ZONE_MOVABLE (linear map) */
@@ -51,7 +51,7 @@ static gfp_t fb_node_gfp(int nid, u32 policy, unsigned int order)
 }
 
 /* Free pages of a node in every zone an allocation with @gfp may use. */
-static unsigned long fb_node_free_pages(int nid, gfp_t gfp)
+static unsigned long fbk_node_free_pages(int nid, gfp_t gfp)
 {
 	pg_data_t *pgdat = NODE_DATA(nid);
 	enum zone_type highest = gfp_zone(gfp);
@@ -67,37 +67,37 @@ static unsigned long fb_node_free_pages(int nid, gfp_t gfp)
 	return free;
 }
 
-static int fb_check_node(int nid, u64 pages, u32 policy)
+static int fbk_check_node(int nid, u64 pages, u32 policy)
 {
-	u64 free = fb_node_free_pages(nid, fb_node_gfp(nid, policy, 0));
-	u64 allowed = div_u64(free * fb_cap_pct, 100);
+	u64 free = fbk_node_free_pages(nid, fbk_node_gfp(nid, policy, 0));
+	u64 allowed = div_u64(free * fbk_cap_pct, 100);
 
 	if (pages <= allowed)
 		return 0;
 	pr_warn_ratelimited("foliobench: refusing %llu KiB on node %d: cap is %llu KiB (cap_pct=%u of %llu KiB free)\n",
 			    pages << (PAGE_SHIFT - 10), nid,
-			    allowed << (PAGE_SHIFT - 10), fb_cap_pct,
+			    allowed << (PAGE_SHIFT - 10), fbk_cap_pct,
 			    free << (PAGE_SHIFT - 10));
 	return -ENOMEM;
 }
 
 /* -ENOMEM when the run would take more than cap_pct of a node's free memory. */
-int fb_node_check_cap(int src_nid, int dst_nid, u32 nr, unsigned int order,
+int fbk_node_check_cap(int src_nid, int dst_nid, u32 nr, unsigned int order,
 		      u32 policy)
 {
 	u64 pages = (u64)nr << order;
 	int ret;
 
 	if (src_nid == dst_nid)
-		return fb_check_node(src_nid, 2 * pages, policy);
-	ret = fb_check_node(src_nid, pages, policy);
+		return fbk_check_node(src_nid, 2 * pages, policy);
+	ret = fbk_check_node(src_nid, pages, policy);
 	if (!ret)
-		ret = fb_check_node(dst_nid, pages, policy);
+		ret = fbk_check_node(dst_nid, pages, policy);
 	return ret;
 }
 
 /* FOLIOBENCH_ZONE_* bit of the zone @folio is in. */
-static u32 fb_zone_bit(struct folio *folio)
+static u32 fbk_zone_bit(struct folio *folio)
 {
 	switch (folio_zonenum(folio)) {
 #ifdef CONFIG_ZONE_DMA
@@ -119,7 +119,7 @@ static u32 fb_zone_bit(struct folio *folio)
 	}
 }
 
-void fb_folios_free(struct fb_folios *fs)
+void fbk_folios_free(struct fbk_folios *fs)
 {
 	u32 i;
 
@@ -142,11 +142,11 @@ void fb_folios_free(struct fb_folios *fs)
  * enough memory; -EINTR: a signal). fs->src_zones and dst_zones say which
  * zones the folios came from.
  */
-int fb_folios_alloc(struct fb_folios *fs, u32 nr, unsigned int order,
+int fbk_folios_alloc(struct fbk_folios *fs, u32 nr, unsigned int order,
 		    int src_nid, int dst_nid, u32 policy, u32 *obtained)
 {
-	gfp_t src_gfp = fb_node_gfp(src_nid, policy, order);
-	gfp_t dst_gfp = fb_node_gfp(dst_nid, policy, order);
+	gfp_t src_gfp = fbk_node_gfp(src_nid, policy, order);
+	gfp_t dst_gfp = fbk_node_gfp(dst_nid, policy, order);
 	int ret = 0;
 	u32 i;
 
@@ -181,20 +181,20 @@ int fb_folios_alloc(struct fb_folios *fs, u32 nr, unsigned int order,
 		}
 		fs->src[i] = src;
 		fs->dst[i] = dst;
-		fs->src_zones |= fb_zone_bit(src);
-		fs->dst_zones |= fb_zone_bit(dst);
+		fs->src_zones |= fbk_zone_bit(src);
+		fs->dst_zones |= fbk_zone_bit(dst);
 		fs->nr = i + 1;
 		cond_resched();
 	}
 	*obtained = fs->nr;
 out:
 	if (ret)
-		fb_folios_free(fs);
+		fbk_folios_free(fs);
 	return ret;
 }
 
 /* A pattern unique to every 8 bytes of every folio, so a misplaced copy shows. */
-void fb_folios_fill(struct fb_folios *fs)
+void fbk_folios_fill(struct fbk_folios *fs)
 {
 	size_t words = fs->size / sizeof(u64), j;
 	u32 i;
@@ -209,18 +209,18 @@ void fb_folios_fill(struct fb_folios *fs)
 	}
 }
 
-void fb_folios_poison_dst(struct fb_folios *fs)
+void fbk_folios_poison_dst(struct fbk_folios *fs)
 {
 	u32 i;
 
 	for (i = 0; i < fs->nr; i++) {
-		memset(folio_address(fs->dst[i]), FB_POISON, fs->size);
+		memset(folio_address(fs->dst[i]), FBK_POISON, fs->size);
 		cond_resched();
 	}
 }
 
 /* 0 when every dst equals its src; else -EIO and the first bad index. */
-int fb_folios_verify(struct fb_folios *fs, u32 *bad)
+int fbk_folios_verify(struct fbk_folios *fs, u32 *bad)
 {
 	u32 i;
 
@@ -235,9 +235,9 @@ int fb_folios_verify(struct fb_folios *fs, u32 *bad)
 	return 0;
 }
 
-bool fb_can_evict(void)
+bool fbk_can_evict(void)
 {
-#ifdef FB_HAVE_CLFLUSH_CACHE_RANGE
+#ifdef FBK_HAVE_CLFLUSH_CACHE_RANGE
 	return true;
 #else
 	return false;
@@ -245,9 +245,9 @@ bool fb_can_evict(void)
 }
 
 /* clflush the sources (and destinations) out of every cache level. */
-int fb_folios_evict(struct fb_folios *fs, bool dst)
+int fbk_folios_evict(struct fbk_folios *fs, bool dst)
 {
-#ifdef FB_HAVE_CLFLUSH_CACHE_RANGE
+#ifdef FBK_HAVE_CLFLUSH_CACHE_RANGE
 	u32 i;
 
 	for (i = 0; i < fs->nr; i++) {

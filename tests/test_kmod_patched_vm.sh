@@ -96,8 +96,8 @@ check "the cache's headers are untouched (no RFC declaration in highmem.h)" \
 gen=$repo/kmod-bench/gen-exports.sh
 sh "$gen" "$src_amd64/Module.symvers" "$(dirname "$src_amd64")/$src_common" >"$tmp/base.h"
 sh "$gen" "$pk/Module.symvers" "$pc" >"$tmp/patched.h"
-for m in FB_KERNEL_COPY_HIGHPAGES FB_KERNEL_COPY_MC_HIGHPAGES FB_KERNEL_FOLIOS_MC_COPY \
-	FB_KERNEL_MIGRATE_OFFLOAD; do
+for m in FBK_KERNEL_COPY_HIGHPAGES FBK_KERNEL_COPY_MC_HIGHPAGES FBK_KERNEL_FOLIOS_MC_COPY \
+	FBK_KERNEL_MIGRATE_OFFLOAD; do
 	check "gen-exports.sh: $rel has no $m" bash -c '! grep -q "^#define $0 " "$1"' "$m" "$tmp/base.h"
 	check "gen-exports.sh: the patched headers have $m" grep -q "^#define $m 1" "$tmp/patched.h"
 done
@@ -106,7 +106,7 @@ cp "$src_amd64/Module.symvers" "$tmp/Module.symvers"
 echo "0x12345678	copy_mc_highpages	vmlinux	EXPORT_SYMBOL	" >>"$tmp/Module.symvers"
 sh "$gen" "$tmp/Module.symvers" "$(dirname "$src_amd64")/$src_common" >"$tmp/export.h"
 check "gen-exports.sh: an exported copy_mc_highpages alone is found alone" bash -c \
-	'grep -q "^#define FB_KERNEL_COPY_MC_HIGHPAGES 1" "$0" && ! grep -q "^#define FB_KERNEL_COPY_HIGHPAGES " "$0"' \
+	'grep -q "^#define FBK_KERNEL_COPY_MC_HIGHPAGES 1" "$0" && ! grep -q "^#define FBK_KERNEL_COPY_HIGHPAGES " "$0"' \
 	"$tmp/export.h"
 
 if ! "$vm/build-module.sh" "$pk" "$repo/kmod-bench" "$work/mod" >"$work/kos.txt" 2>"$logs/patched-build.log"; then
