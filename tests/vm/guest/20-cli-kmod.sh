@@ -39,6 +39,13 @@ if ! insmod "$dir/foliobench.ko" 2>$out/err; then
 fi
 i=0
 while [ ! -c /dev/foliobench ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+modver=$(cat /sys/module/foliobench/version 2>/dev/null)
+cliver=$($fb version | awk '{ print $2 }')
+if [ -n "$modver" ] && [ "$modver" = "$cliver" ]; then
+	ok "MODULE_VERSION $modver is the CLI's version"
+else
+	notok "MODULE_VERSION '$modver', the CLI is '$cliver'"
+fi
 
 # check_run DESC DIR CELLS: CELLS cells, every one ok and verified (counted
 # in the pretty-printed run.json: busybox has no JSON parser)
@@ -145,8 +152,9 @@ $fb copy --backend kmod --mode per-page,batched --batch-impl memcpy,copy_page,re
 	--threads 1,2 --folio-sizes 64K,2M --folio-count 4 --reps 2 --verify --quiet \
 	--output $out/bimpl 2>$out/err
 check_run "--batch-impl memcpy,copy_page,rep_movsq x threads 1,2 x 64K,2M" $out/bimpl 16
-if [ "$(grep -c '"batch_impl":"copy_page"' $out/bimpl/run.json)" = 4 ] &&
-	[ "$(grep -c '"batch_impl":"rep_movsq"' $out/bimpl/run.json)" = 4 ] &&
+# 4 cells each, and the module's function table (INFO) in the machine block
+if [ "$(grep -c '"batch_impl":"copy_page"' $out/bimpl/run.json)" = 5 ] &&
+	[ "$(grep -c '"batch_impl":"rep_movsq"' $out/bimpl/run.json)" = 5 ] &&
 	grep -q 'copy_page_loop: batched variant (module): copy_page() on each page' $out/bimpl/run.json &&
 	grep -q 'rep_movsq: batched variant (module): one rep movsq' $out/bimpl/run.json; then
 	ok "--batch-impl: each variant recorded and run by the module's own code"
