@@ -36,6 +36,11 @@ bad "nope" copy --primitive nope
 bad "nope" copy --function nope
 bad "5.4" copy --kernel-model 5.4
 bad "sideways" copy --mode sideways
+bad "--batch-impl movsb" copy --batch-impl movsb
+bad "--batch-impl memcpy,memcpy" copy --batch-impl memcpy,memcpy
+bad "--batch-impl copy_page: a variant of folio_copy only" copy --function folio_mc_copy --batch-impl copy_page
+bad "only --mode batched has variants" copy --mode per-page --batch-impl rep_movsq
+bad "--batch-impl rep_movsq: a CPU copy" copy --backend kmod --channels 1 --mode batched --batch-impl rep_movsq
 bad "warm" copy --evict warm
 bad "giant" copy --backing giant
 bad "--reps 0" copy --reps 0
