@@ -252,12 +252,24 @@ static int fbk_rep_movsq(struct folio *dst, struct folio *src)
 }
 
 #define FBK_REP_MOVSQ_IMPL	FBK_BATCHED_IMPL
-#define FBK_REP_MOVSQ_DESC	"batched variant (module): one rep movsq over each folio"
 #else
 #define fbk_rep_movsq		NULL
 #define fbk_rep_movsq_range	NULL
 #define FBK_REP_MOVSQ_IMPL	FOLIOBENCH_IMPL_UNAVAILABLE
 #define FBK_REP_MOVSQ_DESC	"batched variant rep movsq: x86-64 only"
+#endif
+
+/* what INFO and RUN say of them, and why a HIGHMEM kernel refuses them */
+#ifdef CONFIG_HIGHMEM
+#define FBK_COPY_PAGE_LOOP_DESC	"batched variant copy_page loop: needs the folio in the linear map, not on HIGHMEM kernels"
+#ifndef FBK_REP_MOVSQ_DESC
+#define FBK_REP_MOVSQ_DESC	"batched variant rep movsq: needs the folio in the linear map, not on HIGHMEM kernels"
+#endif
+#else
+#define FBK_COPY_PAGE_LOOP_DESC	"batched variant (module): copy_page() on each page, no per-page kmap or cond_resched()"
+#ifndef FBK_REP_MOVSQ_DESC
+#define FBK_REP_MOVSQ_DESC	"batched variant (module): one rep movsq over each folio"
+#endif
 #endif
 
 /* ---- a list of folios with a per-folio marker (seed 002) ---- */
@@ -421,7 +433,7 @@ const struct fbk_func fbk_funcs[] = {
 		.copy = fbk_kernel_folio_mc_copy,
 	}, {
 		.name = "copy_page_loop",
-		.desc = "batched variant (module): copy_page() on each page, no per-page kmap or cond_resched()",
+		.desc = FBK_COPY_PAGE_LOOP_DESC,
 		.func = FOLIOBENCH_FUNC_FOLIO_COPY, .batched = 1,
 		.batch_impl = FOLIOBENCH_BATCH_COPY_PAGE,
 		.impl = FBK_BATCHED_IMPL, .inner_impl = FBK_BATCHED_IMPL,
