@@ -154,11 +154,15 @@ static int load_machine(struct machine *m, const char *path, char *err, size_t e
 	if (!m->p || !keys)
 		return snprintf(err, errlen, "%s: out of memory", path), -1;
 	/* the batched cells by pair key: each per-page cell finds its partner
-	 * (the first batched cell with its key) in O(1) */
+	 * (the first batched cell with its key) in O(1); the RFC's batched
+	 * copy is one memcpy, so copy --batch-impl's other variants are not
+	 * partners (seed000-zen3's split table compares them) */
 	for (size_t j = 0; j < n; j++) {
 		json_object *b = json_object_array_get_idx(cells, j);
+		char impl[32];
 
-		if (!usable(b) || !has_mode(b, "batched"))
+		if (!usable(b) || !has_mode(b, "batched") ||
+		    strcmp(fb_table_value(b, "batch_impl", impl, sizeof(impl)), "memcpy"))
 			continue;
 		pair_key(b, k, sizeof(k));
 		keys[j] = strdup(k);

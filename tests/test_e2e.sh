@@ -88,6 +88,12 @@ check "show: the batch_impl columns are memcpy, copy_page, rep_movsq" grep -q 'K
 "$FB" show "$tmp/km/run.json" --where batch_impl=memcpy --rows kernel_model --cols mode >"$tmp/bim.txt"
 check "show --where batch_impl=memcpy: a batched cell without the field ran memcpy" grep -Eq '^Kernel \\ Mode \| batched +\|$' "$tmp/bim.txt"
 
+"$FB" copy --kernel-model 6.12 --batch-impl rep_movsq,memcpy --folio-sizes 2M --total 8M --reps 2 \
+	--output "$tmp/bip" --quiet 2>/dev/null
+want=$(jq_py "$tmp/bip/run.json" "m = {c['config'].get('batch_impl', 'page'): c['stats']['mean'] for c in d['cells']}; print('%.2f' % (m['memcpy'] / m['page']))")
+check "paths pairs per page with the batched memcpy cell, not another variant ($want)" \
+	bash -c "'$FB' paths '$tmp/bip/run.json' | grep -Eq '^2M +\\| $want±'"
+
 # Counters.  Generic events go through perf_event_open(2): task-clock (a
 # software event) counts wherever perf_event works; cycles only with a PMU,
 # else it is named as unavailable, never fabricated.  LIBPFM_FORCE_PMU=none
