@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The copy functions under test, as data: fbk_funcs[] has one entry per
- * (function, per page | batched | kernel mode, batched variant). Where this kernel does not export a
- * function to modules (6.1 has neither folio_copy nor folio_mc_copy for
- * modules) the entry runs the module's reimplementation of the same per-page
- * loop and says so (FOLIOBENCH_IMPL_REIMPL), never just the kernel's name.
+ * (function, per page | batched | kernel mode, batched variant). Where this
+ * kernel does not export a function to modules (6.1 has neither folio_copy
+ * nor folio_mc_copy for modules) the entry runs the module's
+ * reimplementation of the same per-page loop and says so
+ * (FOLIOBENCH_IMPL_REIMPL), never just the kernel's name.
  */
 #include <linux/bitops.h>
 #include <linux/highmem.h>
