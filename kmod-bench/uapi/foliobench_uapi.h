@@ -451,9 +451,7 @@ struct foliobench_run {
 					 */
 	__u32 reserved_cpu;		/* 0 */
 	/* batched variants (ABI 3) */
-	__u32 batch_impl;		/* FOLIOBENCH_BATCH_*: 0 unless func
-					 * FOLIO_COPY, batched 1, engine CPU
-					 */
+	__u32 batch_impl;		/* FOLIOBENCH_BATCH_* (see there) */
 	__u32 reserved_batch;		/* 0 */
 	/* outputs */
 	__u32 iterations_done;		/* samples written */
