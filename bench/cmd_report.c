@@ -94,6 +94,8 @@ static bool readable(const char *p)
 }
 
 /* The reference folders, most specific first. */
+#define REF_DIRS_MAX 5
+
 static int ref_dirs(char dirs[][PATH_MAX], int max)
 {
 	char exe[PATH_MAX];
@@ -117,20 +119,24 @@ static int ref_dirs(char dirs[][PATH_MAX], int max)
 			snprintf(dirs[k++], PATH_MAX, "%.*s/../results/reference", PATH_MAX - 40, exe);
 		if (k < max)
 			snprintf(dirs[k++], PATH_MAX, "%.*s/../../results/reference", PATH_MAX - 40, exe);
+		/* Installed by cmake --install: PREFIX/bin and PREFIX/share/foliobench. */
+		if (k < max)
+			snprintf(dirs[k++], PATH_MAX, "%.*s/../share/foliobench/results/reference",
+				 PATH_MAX - 60, exe);
 	}
 	return k;
 }
 
 static int resolve_ref(const char *name, char *out, size_t len)
 {
-	char dirs[4][PATH_MAX];
+	char dirs[REF_DIRS_MAX][PATH_MAX];
 	int nd;
 
 	if (strchr(name, '/') || strstr(name, ".ref")) {
 		snprintf(out, len, "%s", name);
 		return readable(out) ? 0 : -1;
 	}
-	nd = ref_dirs(dirs, 4);
+	nd = ref_dirs(dirs, REF_DIRS_MAX);
 	for (int i = 0; i < nd; i++) {
 		snprintf(out, len, "%.*s/%.64s.ref", PATH_MAX - 80, dirs[i], name);
 		if (readable(out))
@@ -141,8 +147,8 @@ static int resolve_ref(const char *name, char *out, size_t len)
 
 static int list_refs(void)
 {
-	char dirs[4][PATH_MAX], err[FB_ERRLEN];
-	int nd = ref_dirs(dirs, 4);
+	char dirs[REF_DIRS_MAX][PATH_MAX], err[FB_ERRLEN];
+	int nd = ref_dirs(dirs, REF_DIRS_MAX);
 
 	for (int i = 0; i < nd; i++) {
 		DIR *d = opendir(dirs[i]);

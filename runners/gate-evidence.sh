@@ -15,10 +15,12 @@
 #   [build/foliobench].  About 50 s per trial here (20: ~17 minutes; 5 for
 #   a quick look).
 set -uo pipefail
+FB_CALLER_DIR=$PWD
 cd "$(dirname "$0")/.."
-FB=${FOLIOBENCH:-build/foliobench}
+. runners/locate.sh
+FB=${FOLIOBENCH:-$FB_DEFAULT_BINARY}
 trials=${1:-20}
-out=${2:-${FOLIOBENCH_RESULTS:-results}/gate-evidence-$(date -u +%Y%m%dT%H%M%SZ)}
+out=$(fb_caller_path "${2:-${FOLIOBENCH_RESULTS:-results}/gate-evidence-$(date -u +%Y%m%dT%H%M%SZ)}")
 sweep=(--folio-sizes 4K,2M --total 64M --reps 5)
 [ -x "$FB" ] || { echo "gate-evidence: $FB is not built (cmake --build build)" >&2; exit 2; }
 case $trials in '' | *[!0-9]*) echo "gate-evidence: TRIALS $trials: allowed a whole number" >&2; exit 2 ;; esac

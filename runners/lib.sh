@@ -8,16 +8,20 @@
 #   --quick  a small total per cell and few repetitions (the default)
 #   --full   the seeds' sizes (1 GB per cell), more repetitions
 #   --tiny   the smallest run that still has every row and column (tests)
-#   OUTDIR   [results/NAME-<UTC time>; $FOLIOBENCH_RESULTS replaces results]
+#   OUTDIR   [results/NAME-<UTC time>; $FOLIOBENCH_RESULTS replaces results;
+#            installed (runners/locate.sh): relative to where it was called]
 #   -- ...   more foliobench copy options for every run (e.g. -- --verify)
-# Environment: FOLIOBENCH (the binary) [build/foliobench], GNUPLOT [gnuplot],
+# Environment: FOLIOBENCH (the binary) [build/foliobench; installed:
+# PREFIX/bin/foliobench], GNUPLOT [gnuplot],
 # FOLIOBENCH_RUNNER_MODE (quick|full|tiny) as the option.
 # Exit: 0 complete, 1 failed or interrupted (the report says partial),
 # 2 bad usage, 4 cannot run on this machine (the reason is printed).
 set -euo pipefail
+FB_CALLER_DIR=$PWD
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. runners/locate.sh
 
-FB=${FOLIOBENCH:-build/foliobench}
+FB=${FOLIOBENCH:-$FB_DEFAULT_BINARY}
 GNUPLOT=${GNUPLOT:-gnuplot}
 FB_INTERRUPTED=0
 FB_PARTIAL=()
@@ -63,7 +67,7 @@ fb_start() {
 		exit 2
 		;;
 	esac
-	OUT=${OUT:-${FOLIOBENCH_RESULTS:-results}/$RUNNER-$(date -u +%Y%m%dT%H%M%SZ)}
+	OUT=$(fb_caller_path "${OUT:-${FOLIOBENCH_RESULTS:-results}/$RUNNER-$(date -u +%Y%m%dT%H%M%SZ)}")
 	if [ ! -x "$FB" ]; then
 		echo "$RUNNER: $FB is not built: cmake -S . -B build && cmake --build build (or set FOLIOBENCH)" >&2
 		exit 1

@@ -8,8 +8,10 @@
 # a few percent faster than foliobench's default pattern on some machines).  Prints a markdown table of GB/s (1e9) and foliobench/perf.
 # usage: runners/perf-bench-compare.sh [ROUNDS]   (needs Debian's linux-perf)
 set -euo pipefail
+FB_CALLER_DIR=$PWD
 cd "$(dirname "$0")/.."
-FB=${FOLIOBENCH:-build/foliobench}
+. runners/locate.sh
+FB=${FOLIOBENCH:-$FB_DEFAULT_BINARY}
 rounds=${1:-5}
 command -v perf >/dev/null || { echo "perf-bench-compare: perf is not installed (apt-get install linux-perf)" >&2; exit 4; }
 perf bench mem memcpy -s 1MB -l 1 -f default >/dev/null 2>&1 || { echo "perf-bench-compare: perf bench mem memcpy does not run here" >&2; exit 4; }

@@ -20,8 +20,10 @@
 set -euo pipefail
 FB=${FOLIOBENCH:-}
 [[ -z $FB || $FB == /* ]] || FB=$PWD/$FB   # relative to where it was called
+FB_CALLER_DIR=$PWD
 cd "$(dirname "$0")/.."
-FB=${FB:-build/foliobench}
+. runners/locate.sh
+FB=${FB:-$FB_DEFAULT_BINARY}
 prog=seed000-move-pages
 
 total=64M reps=5 full=
@@ -33,7 +35,7 @@ if [[ ${1:-} == -h || ${1:-} == --help ]]; then
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit 0
 fi
-out=${1:-${FOLIOBENCH_RESULTS:-results}/seed000-move-pages-$(date -u +%Y%m%dT%H%M%SZ)}
+out=$(fb_caller_path "${1:-${FOLIOBENCH_RESULTS:-results}/seed000-move-pages-$(date -u +%Y%m%dT%H%M%SZ)}")
 shift || true
 [[ -x $FB ]] || { echo "$prog: $FB not built (cmake --build build, or set FOLIOBENCH)" >&2; exit 2; }
 
