@@ -3,11 +3,11 @@
 # starts with the quick start and links every command's page; every option
 # in each command's --help appears in its docs/ page and its man page; every
 # man page has the man(7) sections and renders without a warning; every
-# relative link in README.md and docs/ names a file that exists (with a
-# #fragment: a heading there); and `cmake --install` into a temporary
-# prefix installs the binary, the man pages, the runners, plots and
-# reference tables, where an installed runner finds the installed binary and
-# writes its results beside the caller, not into the install tree.
+# relative link in README.md, kmod-bench/README.md and docs/ names a file
+# that exists (with a #fragment: a heading there); and `cmake --install`
+# into a temporary prefix installs the binary, the man pages, the runners,
+# plots and reference tables, where an installed runner finds the installed
+# binary and writes its results beside the caller, not into the install tree.
 set -u
 FB=$1
 BUILD=${2:-}
@@ -102,7 +102,7 @@ fi
 $PY - "$root" >"$tmp/links" 2>&1 <<'EOF'
 import os, re, sys
 root = sys.argv[1]
-files = ["README.md"] + sorted("docs/" + f for f in os.listdir(os.path.join(root, "docs")) if f.endswith(".md"))
+files = ["README.md", "kmod-bench/README.md"] + sorted("docs/" + f for f in os.listdir(os.path.join(root, "docs")) if f.endswith(".md"))
 
 def slugs(path):
     """GitHub's heading anchors: lower case, punctuation dropped, blanks to '-', repeats numbered."""
@@ -139,7 +139,7 @@ for f in files:
 sys.exit(1 if bad else 0)
 EOF
 rc=$?
-check "every relative link in README.md and docs/ resolves ($(grep -c '^ok ' "$tmp/links") links; $(grep -v '^ok ' "$tmp/links" | head -3 | tr '\n' ' '))" [ $rc -eq 0 ]
+check "every relative link in README.md, kmod-bench/README.md and docs/ resolves ($(grep -c '^ok ' "$tmp/links") links; $(grep -v '^ok ' "$tmp/links" | head -3 | tr '\n' ' '))" [ $rc -eq 0 ]
 
 # ---- cmake --install ----
 if [ -z "$BUILD" ] || [ ! -f "$BUILD/cmake_install.cmake" ]; then
