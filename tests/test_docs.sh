@@ -28,9 +28,9 @@ check "the quick start has './run main' and './run test'" \
 	bash -c "grep -q '^    ./run main  ' '$tmp/quick' && grep -q '^    ./run test  ' '$tmp/quick'"
 
 # ---- every command's options in its docs page and its man page ----
-cmds=$("$FB" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' |
+mapfile -t cmds < <("$FB" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' |
 	grep -vx -e help -e version)
-check "foliobench --help lists commands ($(echo $cmds))" [ -n "$cmds" ]
+check "foliobench --help lists commands (${cmds[*]})" [ ${#cmds[@]} -gt 0 ]
 # mentions FILE OPTION...: the options FILE does not mention (a man page's
 # \- read as -), as a list; empty when all are there.
 mentions() {
@@ -41,7 +41,7 @@ mentions() {
 	done
 	echo "$missing"
 }
-for c in $cmds; do
+for c in "${cmds[@]}"; do
 	"$FB" "$c" --help >"$tmp/help" 2>&1
 	rc=$?
 	opts=$(grep -oE -- '--[a-z][a-z0-9-]*' "$tmp/help" | sort -u)
@@ -61,14 +61,14 @@ for c in $cmds; do
 	done
 	check "README.md links docs/$c.md" grep -qF "(docs/$c.md)" "$root/README.md"
 done
-missing=$(mentions "$root/man/foliobench.1" --help --version -V $cmds)
+missing=$(mentions "$root/man/foliobench.1" --help --version -V "${cmds[@]}")
 check "man/foliobench.1 names every command and --help, --version, -V${missing:+; missing:$missing}" [ -z "$missing" ]
 
 # ---- the man pages render ----
-pages=$(cd "$root/man" && ls ./*.1 | sed 's|^\./||')
-check "a man page per command and foliobench.1 ($(echo $pages | wc -w) pages)" \
-	[ "$(echo $pages | wc -w)" -eq $(($(echo $cmds | wc -w) + 1)) ]
-for p in $pages; do
+pages=()
+for p in "$root"/man/*.1; do pages+=("${p##*/}"); done
+check "a man page per command and foliobench.1 (${#pages[@]} pages)" [ ${#pages[@]} -eq $((${#cmds[@]} + 1)) ]
+for p in "${pages[@]}"; do
 	missing=""
 	for sec in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" "SEE ALSO"; do
 		grep -qx "\.SH $sec" "$root/man/$p" || missing+=" $sec"
@@ -78,7 +78,7 @@ for p in $pages; do
 	check "man/$p: NAME is '${p%.1} \\- ...'" grep -q "^${p%.1}" <(sed -n '/^\.SH NAME$/{n;s/\\-/-/g;p}' "$root/man/$p")
 done
 if command -v groff >/dev/null; then
-	for p in $pages; do
+	for p in "${pages[@]}"; do
 		groff -man -Tutf8 -ww -z "$root/man/$p" >"$tmp/groff.out" 2>&1
 		rc=$?
 		check "groff -man -ww renders man/$p without a warning (exit $rc: $(head -c 200 "$tmp/groff.out"))" \
@@ -88,7 +88,7 @@ else
 	skip "the man pages render without warnings" "groff is not installed (groff-base, ./run test installs it)"
 fi
 if command -v man >/dev/null; then
-	for p in $pages; do
+	for p in "${pages[@]}"; do
 		MANWIDTH=80 man --warnings -l "$root/man/$p" >"$tmp/man.out" 2>"$tmp/man.err"
 		rc=$?
 		check "man -l man/$p renders its OPTIONS without a warning (exit $rc: $(head -c 200 "$tmp/man.err"))" \
@@ -151,7 +151,7 @@ else
 	check "cmake --install --prefix TMP exits 0 (got $rc: $(tail -1 "$tmp/install.log"))" [ $rc -eq 0 ]
 	check "installed: bin/foliobench runs" bash -c "'$pfx/bin/foliobench' --version >/dev/null"
 	missing=""
-	for p in $pages; do [ -f "$pfx/share/man/man1/$p" ] || missing+=" $p"; done
+	for p in "${pages[@]}"; do [ -f "$pfx/share/man/man1/$p" ] || missing+=" $p"; done
 	check "installed: every man page in share/man/man1${missing:+; missing:$missing}" [ -z "$missing" ]
 	check "installed: man -M finds foliobench-copy(1)" \
 		bash -c "MANWIDTH=80 man -M '$pfx/share/man' foliobench-copy 2>/dev/null | grep -q -- '--folio-sizes'"
