@@ -93,7 +93,8 @@ static bool readable(const char *p)
 	return access(p, R_OK) == 0;
 }
 
-/* The reference folders, most specific first. */
+/* Reference folders, most specific first; beside the binary: build/, build/x/, PREFIX/bin. */
+static const char *const ref_beside_exe[] = { "..", "../..", "../share/foliobench" };
 #define REF_DIRS_MAX 5
 
 static int ref_dirs(char dirs[][PATH_MAX], int max)
@@ -114,15 +115,9 @@ static int ref_dirs(char dirs[][PATH_MAX], int max)
 		slash = strrchr(exe, '/');
 		if (slash)
 			*slash = '\0';
-		/* build/foliobench and build/sub/foliobench sit below the tree. */
-		if (k < max)
-			snprintf(dirs[k++], PATH_MAX, "%.*s/../results/reference", PATH_MAX - 40, exe);
-		if (k < max)
-			snprintf(dirs[k++], PATH_MAX, "%.*s/../../results/reference", PATH_MAX - 40, exe);
-		/* Installed by cmake --install: PREFIX/bin and PREFIX/share/foliobench. */
-		if (k < max)
-			snprintf(dirs[k++], PATH_MAX, "%.*s/../share/foliobench/results/reference",
-				 PATH_MAX - 60, exe);
+		for (size_t i = 0; i < sizeof(ref_beside_exe) / sizeof(*ref_beside_exe) && k < max; i++)
+			snprintf(dirs[k++], PATH_MAX, "%.*s/%s/results/reference", PATH_MAX - 60, exe,
+				 ref_beside_exe[i]);
 	}
 	return k;
 }
