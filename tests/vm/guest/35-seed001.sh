@@ -45,11 +45,20 @@ section() {
 # An ours/seed grid: its caption, or the column of a one-column table.
 ratio_re='^ours/seed \(|\| ours/seed'
 
-# runner NAME TABLES COPY ROWS MROWS: run it, check its report; ROWS: rows
-# of the share table (one per migrated cell), MROWS: measured rows of ours
-# in each migration table
+# migrated CELLS [SIZE]: the migrate run's cells that completed (of folio
+# size SIZE bytes): the kernel offers only some mTHP sizes (6.1: none but
+# 4K), and the runner moves those
+migrated() {
+	awk -v want="${2:-}" '/"folio_size":/ { v = $0; gsub(/[^0-9]/, "", v); fs = v }
+		/"status":"ok"/ && (want == "" || fs == want) { n++ } END { print n + 0 }' "$1"
+}
+
+# runner NAME TABLES COPY MROWS: run it, check its report; the share table
+# has one row per migrated cell; MROWS: measured rows of ours in each
+# migration table: "one" (the 1-thread row, when anything migrated), "2M"
+# (the 2M cells: the folio counts of 2a; 3a/3b's one 2M cell)
 runner() {
-	name=$1 tables=$2 copy=$3 rows=$4 mrows=$5
+	name=$1 tables=$2 copy=$3 mrows=$4
 	r=$out/$name
 	t0=$(date +%s)
 	(cd /repo && FOLIOBENCH=$fb bash runners/$name.sh --tiny $r) >$r.out 2>&1
@@ -78,6 +87,12 @@ runner() {
 		return
 	fi
 	check "$name: the migrate run is complete" grep -q '"status":"complete"' $r/migrate/run.json
+	rows=$(migrated $r/migrate/run.json)
+	case $mrows in
+	one) mrows=$((rows > 0 ? 1 : 0)) ;;
+	2M) mrows=$(migrated $r/migrate/run.json 2097152) ;;
+	esac
+	echo "# fb-s001: $name: $rows migrated cell(s), $mrows measured row(s) expected per migration table"
 	# the migration sections come first, one per table
 	i=1
 	for t in $(echo "$tables" | tr ',' ' '); do
@@ -97,7 +112,9 @@ runner() {
 	check "$name: the share table is there, labelled a bound computed from two measurements" \
 		sh -c "echo \"\$1\" | grep -q '^  bound computed from two measurements, not a measurement'" - "$sh_"
 	check "$name: share columns" sh -c "echo \"\$1\" | grep -q '^direction | folio size | folios | migration GB/s | migration ms | copy ms, 1 thread | copy share | bound GB/s, '" - "$sh_"
-	n=$(echo "$sh_" | grep -cE '^[0-9]+ -> [0-9]+ +\| [0-9]+[KM] +\| [0-9]+ +\| [0-9.]+±[0-9.]+ .*\| [0-9]+% +\| [0-9.]+ \([0-9.]+x\)')
+	# a row has a share, and a bound or "- (copy > migration)" where
+	# the separately timed copy was slower than the whole migration
+	n=$(echo "$sh_" | grep -cE '^[0-9]+ -> [0-9]+ +\| [0-9]+[KM] +\| [0-9]+ +\| [0-9.]+±[0-9.]+ .*\| [0-9]+% +\| ([0-9.]+ \([0-9.]+x\)|- \(copy > migration\))')
 	check "$name: $rows share row(s) with a share and a bound ($n)" [ "$n" = "$rows" ]
 	check "$name: the copy phase has no ours/seed ratio" \
 		sh -c "! sed -n '/here: the copy phase alone/,/^shape:/p' $tt | grep -Eq '$ratio_re'"
@@ -105,9 +122,9 @@ runner() {
 	check "$name: copy phase between the migration's nodes" grep -q '"dst_node":1' $r/$copy/run.json
 }
 
-runner seed001-1a-threads 1a copy 9 1
-runner seed001-2-folio-count 2a cpu 3 3
-runner seed001-3-placement 3a,3b copy 1 1
+runner seed001-1a-threads 1a copy one
+runner seed001-2-folio-count 2a cpu 2M
+runner seed001-3-placement 3a,3b copy 2M
 if [ -n "$loaded" ]; then
 	if rmmod foliobench 2>$out/err; then ok "rmmod foliobench"; else notok "rmmod foliobench: $(cat $out/err)"; fi
 fi
