@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "axis.h"
 #include "cli.h"
 #include "reference.h"
 #include "report_share.h"
@@ -191,116 +192,6 @@ static size_t array_len(json_object *a)
 	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 }
 
-/* A NUMA node of the machine block with memory and no CPUs. */
-static bool memory_only(json_object *n)
-{
-	return json_object_get_boolean(fb_json_path(n, "memory_only")) ||
-	       !array_len(fb_json_path(n, "cpus"));
-}
-
-/* The id of NUMA node "dramK" (K-th node with CPUs) or "cxlK" (K-th
- * memory-only node) of the run's machine, a plain number as itself. */
-static int node_id(json_object *doc, const char *name)
-{
-	json_object *nodes = fb_json_path(doc, "machine.numa_nodes");
-	bool cxl = !strncmp(name, "cxl", 3), dram = !strncmp(name, "dram", 4);
-	int want, k = 0;
-	char *end;
-
-	if (!cxl && !dram) {
-		long v = strtol(name, &end, 10);
-
-		return end != name && !*end ? (int)v : -1;
-	}
-	want = (int)strtol(name + (cxl ? 3 : 4), &end, 10);
-	if (*end)
-		return -1;
-	for (size_t i = 0; i < array_len(nodes); i++) {
-		json_object *n = json_object_array_get_idx(nodes, i);
-		bool mem_only = memory_only(n);
-
-		if (mem_only != cxl)
-			continue;
-		if (k++ == want)
-			return (int)fb_json_num(n, "id", -1);
-	}
-	return -1;
-}
-
-/* "DRAM0", "CXL": how the seeds name node id. */
-static const char *node_name(json_object *doc, int id, char *buf, size_t len)
-{
-	json_object *nodes = fb_json_path(doc, "machine.numa_nodes");
-	int kd = 0, kc = 0;
-
-	for (size_t i = 0; i < array_len(nodes); i++) {
-		json_object *n = json_object_array_get_idx(nodes, i);
-		bool mem_only = memory_only(n);
-
-		if ((int)fb_json_num(n, "id", -1) == id) {
-			if (mem_only && kc == 0)
-				snprintf(buf, len, "CXL");
-			else
-				snprintf(buf, len, mem_only ? "CXL%d" : "DRAM%d", mem_only ? kc : kd);
-			return buf;
-		}
-		if (mem_only)
-			kc++;
-		else
-			kd++;
-	}
-	snprintf(buf, len, "node%d", id);
-	return buf;
-}
-
-static bool value_match(json_object *doc, json_object *cell, const char *axis, const char *want)
-{
-	char buf[128];
-	const char *ours = fb_table_value(cell, axis, buf, sizeof(buf));
-
-	if (!strcmp(axis, "folio_size") || !strcmp(axis, "total_bytes")) {
-		uint64_t a, b;
-
-		return !fb_parse_size(ours, &a) && !fb_parse_size(want, &b) && a == b;
-	}
-	if (!strcmp(axis, "direction")) {
-		char w[128], *arrow;
-		int s, d;
-
-		snprintf(w, sizeof(w), "%s", want);
-		arrow = strstr(w, "->");
-		if (!arrow)
-			return false;
-		*arrow = '\0';
-		s = node_id(doc, w);
-		d = node_id(doc, arrow + 2);
-		return s >= 0 && d >= 0 &&
-		       (int)fb_json_num(fb_json_path(cell, "config"), "src_node", -1) == s &&
-		       (int)fb_json_num(fb_json_path(cell, "config"), "dst_node", -1) == d;
-	}
-	return !strcmp(ours, want);
-}
-
-/* Every AXIS=VALUE of sel holds for the cell ("" holds for every cell). */
-static bool sel_match(json_object *doc, json_object *cell, const char *sel)
-{
-	char buf[512], *save = NULL, *tok;
-
-	if (!sel || !*sel)
-		return true;
-	snprintf(buf, sizeof(buf), "%s", sel);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-
-		if (!eq)
-			return false;
-		*eq = '\0';
-		if (!value_match(doc, cell, tok, eq + 1))
-			return false;
-	}
-	return true;
-}
-
 static void cell_value(json_object *cell, struct fb_ref_value *v)
 {
 	json_object *st = fb_json_path(cell, "stats");
@@ -318,17 +209,18 @@ static void cell_value(json_object *cell, struct fb_ref_value *v)
 
 static bool numeric_axis(const char *axis)
 {
-	return !strcmp(axis, "threads") || !strcmp(axis, "channels") ||
-	       !strcmp(axis, "folio_size") || !strcmp(axis, "folio_count");
+	return fb_axis_numeric(fb_axis_find(axis));
 }
 
+/* The number a row label of a numeric axis stands for ("2M", "16"). */
 static double axis_number(const char *axis, const char *label)
 {
-	uint64_t b;
+	struct fb_axis_value v;
+	char err[160];
 
-	if (!strcmp(axis, "folio_size"))
-		return fb_parse_size(label, &b) ? NAN : (double)b;
-	return strtod(label, NULL);
+	if (fb_axis_parse(fb_axis_find(axis), label, NULL, &v, err, sizeof(err)))
+		return NAN;
+	return v.num;
 }
 
 /*
@@ -352,8 +244,8 @@ static int build_ours(const struct fb_ref_table *seed, json_object *doc, const c
 	for (size_t i = 0; i < json_object_array_length(all); i++) {
 		json_object *cell = json_object_array_get_idx(all, i);
 
-		if (sel_match(doc, cell, mw ? seed->migration_where : seed->where) &&
-		    sel_match(doc, cell, where))
+		if (fb_where_holds(mw ? seed->migration_where : seed->where, doc, cell) &&
+		    fb_where_holds(where, doc, cell))
 			json_object_array_add(cells, json_object_get(cell));
 	}
 	/* Rows the seed does not have. */
@@ -364,9 +256,9 @@ static int build_ours(const struct fb_ref_table *seed, json_object *doc, const c
 			char val[64], label[64];
 
 			for (int c = 0; c < o->ncols && !in_col; c++)
-				in_col = o->cols[c].num < 0 && sel_match(doc, cell, o->cols[c].sel);
+				in_col = o->cols[c].num < 0 && fb_where_holds(o->cols[c].sel, doc, cell);
 			for (int r = 0; r < o->nrows && !in_row; r++)
-				in_row = sel_match(doc, cell, o->rows[r].sel);
+				in_row = fb_where_holds(o->rows[r].sel, doc, cell);
 			if (!in_col || in_row || o->nrows == FB_REF_MAX_ROWS)
 				continue;
 			fb_table_value(cell, o->rows_axis, val, sizeof(val));
@@ -376,8 +268,8 @@ static int build_ours(const struct fb_ref_table *seed, json_object *doc, const c
 				char a[24], b[24];
 
 				snprintf(label, sizeof(label), "%.24s -> %.24s",
-					 node_name(doc, (int)fb_json_num(cfg, "src_node", -1), a, sizeof(a)),
-					 node_name(doc, (int)fb_json_num(cfg, "dst_node", -1), b, sizeof(b)));
+					 fb_axis_node_name(doc, (int)fb_json_num(cfg, "src_node", -1), a, sizeof(a)),
+					 fb_axis_node_name(doc, (int)fb_json_num(cfg, "dst_node", -1), b, sizeof(b)));
 			}
 			struct fb_ref_row *x = &o->rows[o->nrows];
 
@@ -413,8 +305,8 @@ static int build_ours(const struct fb_ref_table *seed, json_object *doc, const c
 			for (size_t i = 0; i < json_object_array_length(cells); i++) {
 				json_object *cell = json_object_array_get_idx(cells, i);
 
-				if (!sel_match(doc, cell, o->rows[r].sel) ||
-				    !sel_match(doc, cell, o->cols[c].sel))
+				if (!fb_where_holds(o->rows[r].sel, doc, cell) ||
+				    !fb_where_holds(o->cols[c].sel, doc, cell))
 					continue;
 				if (!hits++) {
 					cell_value(cell, &o->rows[r].v[c]);
@@ -802,9 +694,14 @@ int fb_cmd_report(int argc, char **argv)
 	if (resolve_ref(refname, path, sizeof(path)))
 		fb_usage_error("report", "--reference %s: no such reference (foliobench report --list)",
 			    refname);
-	if (where && fb_table_where_bad(where, err, sizeof(err)))
-		fb_usage_error("report", "--where %s: allowed AXIS=VALUE with an axis of %s", err,
-			    fb_table_axes());
+	if (where) {
+		struct fb_where w;
+
+		if (fb_where_parse(&w, where, NULL, err, sizeof(err)))
+			fb_usage_error("report", "--where %s: allowed AXIS=VALUE with an axis of %s",
+				    err, fb_table_axes());
+		fb_where_free(&w);
+	}
 	ref = calloc(1, sizeof(*ref));
 	built = calloc(FB_REF_MAX_TABLES, sizeof(*built));
 	if (!ref || !built) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axis.h"
 #include "cli.h"
 #include "results.h"
 #include "table.h"
@@ -19,34 +20,27 @@ static const char show_usage[] =
 "the renderer copy uses.  csv: the cells as cells.csv has them; json: the\n"
 "run; series: gnuplot data blocks, one per column value: x, mean, sd.\n"
 "--where keeps the cells whose axis has that value as a table shows it\n"
-"(mode=batched, folio_size=2M, direction=0->1).\n";
+"(mode=batched, folio_size=2M, direction=0->1), or the same value written\n"
+"otherwise: a size as 2097152 or 2MiB, a node as the seeds name it\n"
+"(direction=dram0->cxl), as report --where.\n";
 
 /* Keep only the cells matching every AXIS=VALUE of where. */
 static void filter_cells(json_object *doc, const char *where)
 {
 	json_object *cells = fb_json_path(doc, "cells"), *kept = json_object_new_array();
-	char **conds, bad[256];
-	size_t nc;
+	struct fb_where w;
+	char bad[256];
 
-	if (fb_table_where_bad(where, bad, sizeof(bad)))
+	if (fb_where_parse(&w, where, doc, bad, sizeof(bad)))
 		fb_usage_error("show", "--where %s: allowed AXIS=VALUE with an axis of %s", bad,
 			    fb_table_axes());
-	fb_split_list(where, &conds, &nc);
 	for (size_t c = 0; c < json_object_array_length(cells); c++) {
 		json_object *cell = json_object_array_get_idx(cells, c);
-		bool keep = true;
 
-		for (size_t i = 0; i < nc && keep; i++) {
-			char buf[128], *eq = strchr(conds[i], '=');
-
-			*eq = '\0';
-			keep = !strcmp(fb_table_value(cell, conds[i], buf, sizeof(buf)), eq + 1);
-			*eq = '=';
-		}
-		if (keep)
+		if (fb_where_match(&w, cell))
 			json_object_array_add(kept, json_object_get(cell));
 	}
-	fb_free_list(conds, nc);
+	fb_where_free(&w);
 	json_object_object_add(doc, "cells", kept);
 }
 

@@ -23,32 +23,6 @@
 #define SWEEP_LINE 64
 #define SWEEP_DEFAULT_LLC ((size_t)4 << 20) /* -> 8 MiB sweep when LLC unknown */
 
-const char *fb_evict_name(enum fb_evict e)
-{
-	switch (e) {
-	case FB_EVICT_NONE: return "none";
-	case FB_EVICT_SRC: return "src";
-	case FB_EVICT_BOTH: return "both";
-	case FB_EVICT_SWEEP: return "sweep";
-	}
-	return "?";
-}
-
-int fb_evict_parse(const char *s, enum fb_evict *e)
-{
-	static const enum fb_evict all[] = {
-		FB_EVICT_NONE, FB_EVICT_SRC, FB_EVICT_BOTH, FB_EVICT_SWEEP };
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		if (strcmp(s, fb_evict_name(all[i])) == 0) {
-			*e = all[i];
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* ---- flush ---- */
 
 /*

@@ -21,11 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const km_names[FB_KM_COUNT] = {
-	[FB_KM_6_1] = "6.1",
-	[FB_KM_6_12] = "6.12",
-};
-
 static const char *const kr_names[FB_KR_COUNT] = {
 	[FB_KR_MEMCPY] = "memcpy",
 	[FB_KR_COPY_PAGE] = "copy_page",
@@ -33,26 +28,6 @@ static const char *const kr_names[FB_KR_COUNT] = {
 	[FB_KR_MEMCPY_FLUSHCACHE] = "memcpy_flushcache",
 	[FB_KR_CLFLUSH_RANGE] = "clflush_cache_range",
 };
-
-const char *fb_kernel_model_name(enum fb_kernel_model km)
-{
-	return (unsigned)km < FB_KM_COUNT ? km_names[km] : "?";
-}
-
-int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km)
-{
-	if (!s || !km)
-		return -1;
-	if (!strcmp(s, "6.1")) {
-		*km = FB_KM_6_1;
-		return 0;
-	}
-	if (!strcmp(s, "6.12") || !strcmp(s, "6.12+")) {
-		*km = FB_KM_6_12;
-		return 0;
-	}
-	return -1;
-}
 
 const char *fb_kroutine_name(enum fb_kroutine r)
 {

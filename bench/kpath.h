@@ -27,6 +27,7 @@ struct fb_kpath {
 	char why[200];         /* "BRIEF -> what runs (source file); details" */
 };
 
+/* Named in bench/axis.c, the axis registry. */
 const char *fb_kernel_model_name(enum fb_kernel_model km); /* "6.1", "6.12" */
 int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km);
 const char *fb_kroutine_name(enum fb_kroutine r);          /* "memcpy", ... */

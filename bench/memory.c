@@ -41,32 +41,6 @@ static size_t round_up(size_t x, size_t a)
 	return (x + a - 1) / a * a;
 }
 
-const char *fb_backing_name(enum fb_backing b)
-{
-	switch (b) {
-	case FB_BACK_AUTO: return "auto";
-	case FB_BACK_4K: return "4k";
-	case FB_BACK_THP: return "thp";
-	case FB_BACK_HUGETLB: return "hugetlb";
-	}
-	return "?";
-}
-
-int fb_backing_parse(const char *s, enum fb_backing *b)
-{
-	static const enum fb_backing all[] = {
-		FB_BACK_AUTO, FB_BACK_4K, FB_BACK_THP, FB_BACK_HUGETLB };
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		if (strcmp(s, fb_backing_name(all[i])) == 0) {
-			*b = all[i];
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* ---- nodes ---- */
 
 /* libnuma wants numa_available() called before anything else; cache it. */

@@ -9,8 +9,6 @@
 #include "stores.h"
 #include "util.h"
 
-static const char *const mode_names[FB_MODE_COUNT] = { "per-page", "batched", "kernel" };
-static const char *const split_names[] = { "auto", "chunk", "folio" };
 static const char *const batch_impl_names[FB_BATCH_COUNT] = { "memcpy", "copy_page", "rep_movsq" };
 
 const char *fb_batch_impl_name(enum fb_batch_impl b)
@@ -23,42 +21,6 @@ int fb_batch_impl_parse(const char *s, enum fb_batch_impl *b)
 	for (int i = 0; i < FB_BATCH_COUNT; i++) {
 		if (!strcmp(s, batch_impl_names[i])) {
 			*b = (enum fb_batch_impl)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *fb_mode_name(enum fb_mode m)
-{
-	return m < FB_MODE_COUNT ? mode_names[m] : "?";
-}
-
-int fb_mode_parse(const char *s, enum fb_mode *m)
-{
-	for (int i = 0; i < FB_MODE_COUNT; i++) {
-		if (!strcmp(s, mode_names[i])) {
-			*m = (enum fb_mode)i;
-			return 0;
-		}
-	}
-	if (!strcmp(s, "per_page") || !strcmp(s, "perpage")) {
-		*m = FB_MODE_PER_PAGE;
-		return 0;
-	}
-	return -1;
-}
-
-const char *fb_split_name(enum fb_split s)
-{
-	return s <= FB_SPLIT_FOLIO ? split_names[s] : "?";
-}
-
-int fb_split_parse(const char *s, enum fb_split *sp)
-{
-	for (int i = 0; i <= FB_SPLIT_FOLIO; i++) {
-		if (!strcmp(s, split_names[i])) {
-			*sp = (enum fb_split)i;
 			return 0;
 		}
 	}

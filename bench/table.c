@@ -5,36 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axis.h"
 #include "kpath.h"
 #include "results.h"
 #include "util.h"
 
-static const struct {
-	const char *key, *title;
-	bool numeric;
-} axes[] = {
-	{ "experiment", "Experiment", false },
-	{ "backend", "Backend", false },
-	{ "function", "Function", false },
-	{ "primitive", "Primitive", false },
-	{ "kernel_model", "Kernel", false },
-	{ "mode", "Mode", false },
-	{ "batch_impl", "Batch impl", false }, /* batched folio_copy: memcpy, copy_page, rep_movsq */
-	{ "direction", "Direction", false },
-	{ "evict", "Evict", false },
-	{ "placement", "Placement", false },
-	{ "backing", "Backing", false },
-	{ "threads", "Threads", true },
-	{ "channels", "Channels", true },
-	{ "folio_size", "Folio size", true },
-	{ "folio_count", "Folio count", true },
-	{ "total_bytes", "Total", true },
-	{ "batch", "Batch (pages)", true },   /* migrate: pages per move_pages call */
-	{ "load", "Load", false },            /* migrate: none, rw */
-	/* what the modelled kernel runs, short: "batched 6.12: memcpy_orig (no FSRM)" */
-	{ "kernel_path", "Kernel path", false },
-};
-#define NAXES (sizeof(axes) / sizeof(axes[0]))
+/* A --rows axis of the tables, or NULL. */
+static const struct fb_axis *rows_axis(const char *key)
+{
+	const struct fb_axis *a = fb_axis_find(key);
+
+	return a && (a->flags & FB_AXIS_ROWS) ? a : NULL;
+}
 
 static uint64_t key_hash(const char *s)
 {
@@ -95,14 +77,6 @@ void fb_keymap_free(struct fb_keymap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int axis_index(const char *key)
-{
-	for (size_t i = 0; i < NAXES; i++)
-		if (!strcmp(axes[i].key, key))
-			return (int)i;
-	return -1;
-}
-
 static const char *const format_names[FB_FMT_COUNT] = {
 	"table", "markdown", "csv", "json", "series", "junit",
 };
@@ -143,57 +117,25 @@ enum fb_table_fmt fb_table_fmt_of(enum fb_format f)
 
 int fb_table_axis_valid(const char *key)
 {
-	return axis_index(key) >= 0;
-}
-
-const char *fb_table_where_bad(const char *where, char *bad, size_t len)
-{
-	char **conds;
-	size_t nc;
-	const char *ret = NULL;
-
-	if (fb_split_list(where, &conds, &nc))
-		return snprintf(bad, len, "%s", where), bad;
-	for (size_t i = 0; i < nc && !ret; i++) {
-		char axis[64], *eq = strchr(conds[i], '=');
-
-		snprintf(axis, sizeof(axis), "%.*s", eq ? (int)(eq - conds[i]) : 0, conds[i]);
-		if (!eq || !fb_table_axis_valid(axis))
-			ret = (snprintf(bad, len, "%s", conds[i]), bad);
-	}
-	fb_free_list(conds, nc);
-	return ret;
+	return rows_axis(key) != NULL;
 }
 
 const char *fb_table_axes(void)
 {
 	static char list[512];
 
-	if (!list[0])
-		for (size_t i = 0, off = 0; i < NAXES && off < sizeof(list); i++)
-			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
-						i ? ", " : "", axes[i].key);
-	return list;
+	return fb_axis_list(FB_AXIS_ROWS, list, sizeof(list));
 }
 
 const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t len)
 {
-	json_object *cfg = fb_json_path(cell, "config");
+	const struct fb_axis *a = fb_axis_find(key);
+	struct fb_axis_value v;
 
-	if (!strcmp(key, "direction")) {
-		snprintf(buf, len, "%d->%d", (int)fb_json_num(cfg, "src_node", -1),
-			 (int)fb_json_num(cfg, "dst_node", -1));
-	} else if (!strcmp(key, "kernel_path")) {
-		fb_kpath_concise(fb_json_str(cell, "kernel_path", "-"), buf, len);
-	} else if (!strcmp(key, "batch_impl")) {
-		/* a batched cell without it ran memcpy (recorded only with --batch-impl) */
-		snprintf(buf, len, "%s", fb_json_str(cfg, key,
-			 !strcmp(fb_json_str(cfg, "mode", ""), "batched") ? "memcpy" : "-"));
-	} else if (!strcmp(key, "folio_size") || !strcmp(key, "total_bytes")) {
-		fb_size_str((uint64_t)fb_json_num(cfg, key, 0), buf, len);
-	} else {
-		snprintf(buf, len, "%s", fb_json_str(cfg, key, "-"));
-	}
+	if (!a) /* not an axis: the config field as the file has it */
+		return snprintf(buf, len, "%s", fb_json_str(fb_json_path(cell, "config"), key, "-")), buf;
+	fb_axis_get(a, cell, &v);
+	snprintf(buf, len, "%s", v.text);
 	return buf;
 }
 
@@ -247,10 +189,10 @@ static int cmp_double(const void *a, const void *b)
 static void collect(json_object *cells, const char *key, struct values *vs)
 {
 	size_t n = json_object_array_length(cells);
-	int ai = axis_index(key);
+	const struct fb_axis *a = fb_axis_find(key);
 	char buf[160];
 
-	if (ai >= 0 && axes[ai].numeric) {
+	if (fb_axis_numeric(a)) {
 		double *v = malloc((n ? n : 1) * sizeof(*v));
 
 		if (!v)
@@ -261,7 +203,7 @@ static void collect(json_object *cells, const char *key, struct values *vs)
 		for (size_t j = 0; j < n; j++) {
 			if (j && v[j] == v[j - 1])
 				continue;
-			if (!strcmp(key, "folio_size") || !strcmp(key, "total_bytes"))
+			if (a->kind == FB_AXIS_SIZE)
 				fb_size_str((uint64_t)v[j], buf, sizeof(buf));
 			else
 				snprintf(buf, sizeof(buf), "%.0f", v[j]);
@@ -278,15 +220,16 @@ static void collect(json_object *cells, const char *key, struct values *vs)
 static size_t group_keys(json_object *doc, json_object *cells, const char *rows,
 			 const char *cols, const char **out)
 {
-	size_t ng = 0;
+	const struct fb_axis *order[FB_MAX_AXES];
+	size_t ng = 0, na = fb_axis_table_order(order);
 	struct values total = { 0 };
 
 	collect(cells, "total_bytes", &total);
-	for (size_t a = 0; a < NAXES; a++) {
-		const char *k = axes[a].key;
+	for (size_t a = 0; a < na; a++) {
+		const char *k = order[a]->name;
 		struct values vs = { 0 };
 
-		if (!strcmp(k, rows) || !strcmp(k, cols) || !strcmp(k, "total_bytes"))
+		if (!(order[a]->flags & FB_AXIS_ROWS) || !strcmp(k, rows) || !strcmp(k, cols) || !strcmp(k, "total_bytes"))
 			continue;
 		/* A count derived from one total and the folio size is no axis. */
 		if (!strcmp(k, "folio_count") && total.n == 1)
@@ -402,14 +345,14 @@ static void render_series(FILE *f, json_object **hit, char **gv, size_t ng, cons
 			  const char *cols, const struct values *rv, const struct values *cv,
 			  bool first)
 {
-	int ai = axis_index(rows);
+	const struct fb_axis *ra = rows_axis(rows);
 
 	for (size_t c = 0; c < cv->n; c++) {
 		/* Blank-line pairs only between blocks: gnuplot counts a trailing one. */
 		if (!first || c)
 			fputs("\n\n", f);
 		fputc('"', f);
-		fputs(axes[ai].key, f);
+		fputs(ra->name, f);
 		fputs("\" \"", f);
 		for (size_t i = 0; i < ng; i++)
 			fprintf(f, "%s%s", gv[i], " ");
@@ -419,7 +362,7 @@ static void render_series(FILE *f, json_object **hit, char **gv, size_t ng, cons
 
 			if (!cell)
 				continue;
-			if (axes[ai].numeric)
+			if (fb_axis_numeric(ra))
 				fprintf(f, "%.0f", numeric_value(cell, rows));
 			else
 				fprintf(f, "\"%s\"", rv->v[r]);
@@ -490,8 +433,7 @@ static void render_one(FILE *f, json_object *sub, const char **gk, char **gv, si
 	grid = calloc((rv.n + 1) * (size_t)(ncols + 1), sizeof(*grid));
 	if (!grid)
 		abort();
-	snprintf(head, sizeof(head), "%s \\ %s", axes[axis_index(rows)].title,
-		 axes[axis_index(cols)].title);
+	snprintf(head, sizeof(head), "%s \\ %s", rows_axis(rows)->title, rows_axis(cols)->title);
 	grid[0] = strdup(head);
 	for (int c = 0; c < ncols; c++)
 		grid[c + 1] = strdup(cv.v[c]);
@@ -521,15 +463,15 @@ out:
 static void print_constants(FILE *f, json_object *cells, const char *rows, const char *cols,
 			    const char **gk, size_t ng, enum fb_table_fmt fmt)
 {
-	static const char *const shown[] = { "backend", "function", "primitive", "kernel_model",
-		"mode", "batch_impl", "direction", "evict", "placement", "backing", "threads",
-		"channels", "folio_size", "total_bytes", "batch", "load", "src_fill" };
+	const struct fb_axis *order[FB_MAX_AXES];
+	size_t na = fb_axis_table_order(order);
 	bool first = true;
 
-	for (size_t a = 0; a < sizeof(shown) / sizeof(shown[0]); a++) {
-		const char *k = shown[a];
+	for (size_t a = 0; a < na; a++) {
+		const char *k = order[a]->name;
 		struct values vs = { 0 };
-		bool grouped = !strcmp(k, rows) || !strcmp(k, cols);
+		bool grouped = !strcmp(k, rows) || !strcmp(k, cols) ||
+			       !(order[a]->flags & FB_AXIS_SHARED);
 
 		for (size_t g = 0; g < ng; g++)
 			grouped |= !strcmp(gk[g], k);
@@ -557,13 +499,12 @@ int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *col
 		    enum fb_table_fmt fmt)
 {
 	json_object *cells = fb_json_path(doc, "cells"), **subs;
-	const char *gk[NAXES];
+	const char *gk[FB_MAX_AXES];
 	struct values seen = { 0 };
 	size_t ng, n, *gid;
 	int tables = 0;
 
-	if (!cells || !json_object_array_length(cells) || axis_index(rows) < 0 ||
-	    axis_index(cols) < 0)
+	if (!cells || !json_object_array_length(cells) || !rows_axis(rows) || !rows_axis(cols))
 		return 0;
 	n = json_object_array_length(cells);
 	ng = group_keys(doc, cells, rows, cols, gk);
@@ -592,7 +533,7 @@ int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *col
 	}
 	for (size_t g = 0; g < seen.n; g++) {
 		json_object *first = json_object_array_get_idx(subs[g], 0);
-		char *gv[NAXES], buf[160];
+		char *gv[FB_MAX_AXES], buf[160];
 
 		for (size_t k = 0; k < ng; k++)
 			gv[k] = strdup(fb_table_value(first, gk[k], buf, sizeof(buf)));

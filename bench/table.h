@@ -52,15 +52,13 @@ enum fb_table_fmt { FB_TABLE_TEXT, FB_TABLE_MARKDOWN, FB_TABLE_SERIES };
 /* The table renderer's form of a table, markdown or series format. */
 enum fb_table_fmt fb_table_fmt_of(enum fb_format f);
 
-/* Axis keys: threads channels folio_size folio_count mode placement function
- * primitive kernel_model evict direction backend backing total_bytes. */
+/* A --rows/--cols axis of the registry (axis.h): experiment, backend,
+ * function, ..., kernel_path. */
 int fb_table_axis_valid(const char *key);
-/* The first condition of a --where list that is not AXIS=VALUE with a
- * known axis (copied into bad), or NULL when all are. */
-const char *fb_table_where_bad(const char *where, char *bad, size_t len);
 /* Every axis key, comma-separated, for messages. */
 const char *fb_table_axes(void);
-/* The value of axis `key` of a cell as text ("2M", "0->1", "batched"). */
+/* The value of axis `key` of a cell as text ("2M", "0->1", "batched"),
+ * fb_axis_get's; a key that is no axis: the config field as it is. */
 const char *fb_table_value(json_object *cell, const char *key, char *buf, size_t len);
 /* Render; returns the number of tables printed. */
 int fb_table_render(FILE *f, json_object *doc, const char *rows, const char *cols,

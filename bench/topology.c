@@ -500,30 +500,6 @@ int fb_cpulist_parse(const char *s, int **cpus, int *n, char *err,
 
 /* ---- placement --------------------------------------------------------- */
 
-const char *fb_placement_name(enum fb_placement p)
-{
-	switch (p) {
-	case FB_PLACE_SPREAD: return "spread";
-	case FB_PLACE_FILL: return "fill";
-	case FB_PLACE_LIST: return "list";
-	}
-	return "?";
-}
-
-int fb_placement_parse(const char *s, enum fb_placement *p)
-{
-	static const enum fb_placement all[] = {
-		FB_PLACE_SPREAD, FB_PLACE_FILL, FB_PLACE_LIST
-	};
-
-	for (size_t i = 0; s && i < sizeof(all) / sizeof(all[0]); i++)
-		if (!strcmp(s, fb_placement_name(all[i]))) {
-			*p = all[i];
-			return 0;
-		}
-	return -1;
-}
-
 /* Sorted online CPUs, for "(online: 0-63)" in error messages. */
 static void online_list(const struct fb_topology *t, char *buf, size_t len)
 {
