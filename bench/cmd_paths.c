@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axis.h"
 #include "cli.h"
 #include "kpath.h"
 #include "results.h"
@@ -34,13 +35,12 @@ static const char paths_usage[] =
 "Zen 3 without FSRM.  Tables: rows folio_size, columns function by default;\n"
 "any axis of foliobench copy --rows.  RUN: a run directory or its run.json.\n";
 
-/* Axes that must agree between the per-page and the batched cell. */
-static const char *const pair_axes[] = {
-	"experiment", "backend", "function", "kernel_model", "direction", "evict",
-	"placement", "backing", "threads", "channels", "folio_size", "folio_count",
-	"total_bytes",
-};
-#define NPAIR (sizeof(pair_axes) / sizeof(pair_axes[0]))
+/* The per-page and the batched cell of a pair agree in every table axis
+ * but the mode and what the kernel model picked (axis.h). */
+static bool pair_axis(const struct fb_axis *a)
+{
+	return (a->flags & FB_AXIS_ROWS) && !(a->flags & FB_AXIS_OUTCOME) && strcmp(a->name, "mode");
+}
 
 struct pair {
 	json_object *page, *batched;
@@ -63,11 +63,13 @@ static void pair_key(json_object *cell, char *key, size_t len)
 	size_t off = 0;
 
 	key[0] = '\0';
-	for (size_t i = 0; i < NPAIR && off < len; i++) {
-		char v[160];
+	for (size_t i = 0; i < fb_naxes && off < len; i++) {
+		struct fb_axis_value v;
 
-		off += (size_t)snprintf(key + off, len - off, "%s\x1f",
-					fb_table_value(cell, pair_axes[i], v, sizeof(v)));
+		if (!pair_axis(&fb_axes[i]))
+			continue;
+		fb_axis_get(&fb_axes[i], cell, &v);
+		off += (size_t)snprintf(key + off, len - off, "%s\x1f", v.text);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "axis.h"
 #include "util.h"
 
 const char *fb_json_str(json_object *o, const char *key, const char *dflt)
@@ -259,16 +260,31 @@ json_object *fb_run_json(const struct fb_run *run)
 	return d;
 }
 
-/* CSV columns: a configuration path or a statistic, in this order. */
-static const char *const csv_cols[] = {
-	"config.experiment", "config.backend", "config.function", "config.primitive", "config.kernel_model",
-	"config.mode", "config.folio_size", "config.folio_count", "config.total_bytes",
-	"config.threads", "config.channels", "config.split", "config.placement",
-	"config.src_node", "config.dst_node", "config.evict", "config.backing",
-	"config.batch", "config.load", "config.batch_impl", "implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
+/* CSV columns after the axes that are columns (axis.h FB_AXIS_CSV, each
+ * config.NAME): what ran and its statistics, in this order. */
+static const char *const csv_after[] = {
+	"implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
 	"stats.n", "stats.mean", "stats.sd", "stats.median", "stats.min", "stats.max",
 	"stats.ci95_lo", "stats.ci95_hi",
 };
+#define NCSV_AFTER (sizeof(csv_after) / sizeof(csv_after[0]))
+
+/* Every column's path in the cell: the axes', then csv_cols; how many. */
+static size_t csv_columns(const char **cols, char (*axis_paths)[64])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fb_naxes; i++) {
+		if (!(fb_axes[i].flags & FB_AXIS_CSV))
+			continue;
+		snprintf(axis_paths[n], 64, "config.%s", fb_axes[i].name);
+		cols[n] = axis_paths[n];
+		n++;
+	}
+	for (size_t i = 0; i < NCSV_AFTER; i++)
+		cols[n++] = csv_after[i];
+	return n;
+}
 
 struct sbuf {
 	char *p;
@@ -317,7 +333,9 @@ char *fb_cells_csv(json_object *doc)
 	struct sbuf b = { 0 };
 	json_object *cells = fb_json_path(doc, "cells"), *cpus;
 	const char *run_id = fb_json_str(doc, "run_id", "");
-	size_t ncols = sizeof(csv_cols) / sizeof(csv_cols[0]);
+	const char *csv_cols[FB_MAX_AXES + NCSV_AFTER];
+	char axis_paths[FB_MAX_AXES][64];
+	size_t ncols = csv_columns(csv_cols, axis_paths);
 
 	sb_add(&b, "run_id,cell");
 	for (size_t i = 0; i < ncols; i++) {
