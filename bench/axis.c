@@ -27,6 +27,21 @@ static const char *const kernel_model_aliases[] = { "6.12+", "6.12", NULL };
 static const char *const load_names[] = { "none", "rw", NULL };   /* migrate --load */
 static const char *const src_fill_names[] = { "zero", NULL };     /* copy --src-fill */
 
+static size_t array_len(json_object *a)
+{
+	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+static void cpus_text(json_object *cpus, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < array_len(cpus) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%d", i ? "," : "",
+					json_object_get_int(json_object_array_get_idx(cpus, i)));
+}
+
 static bool channels_used(json_object *cfg)
 {
 	return fb_json_num(cfg, "channels", 0) > 0;
@@ -76,6 +91,28 @@ static void src_fill_label(const struct fb_axis *a, json_object *cfg, bool full,
 		snprintf(buf, len, "src=%s", v ? v : "pattern");
 }
 
+/* A function cell is keyed by its function; a primitive cell by
+ * "primitive NAME" (a function's primitive is an outcome, not a key). */
+static void what_key(const struct fb_axis *a, json_object *cfg, char *buf, size_t len)
+{
+	const char *fn = fb_json_str(cfg, a->name, NULL), *prim = fb_json_str(cfg, "primitive", NULL);
+
+	if (fn && *fn)
+		snprintf(buf, len, "%s", fn);
+	else
+		snprintf(buf, len, "primitive %s", prim && *prim ? prim : "-");
+}
+
+/* Only a list the user gave: spread and fill follow from the topology. */
+static void cpus_key(const struct fb_axis *a, json_object *cfg, char *buf, size_t len)
+{
+	const char *placement = fb_json_str(cfg, "placement", "");
+
+	buf[0] = '\0';
+	if (!strcmp(placement, "list"))
+		cpus_text(fb_json_path(cfg, a->name), buf, len);
+}
+
 #define ALL_OF_A_RUN (FB_AXIS_ROWS | FB_AXIS_KEY | FB_AXIS_CSV | FB_AXIS_SHARED)
 
 /*
@@ -88,8 +125,8 @@ const struct fb_axis fb_axes[] = {
 	  .table_rank = 1, .absent = "copy", .usual = "copy" },
 	{ .name = "backend", .title = "Backend", .flags = ALL_OF_A_RUN, .table_rank = 2,
 	  .usual = "user" },
-	/* the key names a primitive cell "primitive NAME" (fb_cmp key) */
-	{ .name = "function", .title = "Function", .flags = ALL_OF_A_RUN, .table_rank = 3 },
+	{ .name = "function", .title = "Function", .flags = ALL_OF_A_RUN, .table_rank = 3,
+	  .key = what_key },
 	/* a function's primitive is what its kernel model picked */
 	{ .name = "primitive", .title = "Primitive",
 	  .flags = FB_AXIS_ROWS | FB_AXIS_CSV | FB_AXIS_SHARED | FB_AXIS_OUTCOME, .table_rank = 4 },
@@ -112,9 +149,8 @@ const struct fb_axis fb_axes[] = {
 	  .names = split_names, .prefix = "split=", .in_full = split_matters },
 	{ .name = "placement", .title = "Placement", .flags = ALL_OF_A_RUN, .table_rank = 9,
 	  .names = placement_names, .hidden = "list" },
-	/* only a list the user gave: spread and fill follow from the topology */
 	{ .name = "cpus", .title = "CPUs", .kind = FB_AXIS_CPUS, .flags = FB_AXIS_KEY,
-	  .prefix = "cpus=", .hidden = "" },
+	  .prefix = "cpus=", .hidden = "", .key = cpus_key },
 	{ .name = "src_node", .title = "Source node", .kind = FB_AXIS_NUMBER,
 	  .flags = FB_AXIS_KEY | FB_AXIS_CSV, .absent = "-1", .label = direction_label },
 	{ .name = "dst_node", .title = "Destination node", .kind = FB_AXIS_NUMBER,
@@ -213,21 +249,6 @@ int fb_axis_name_index(const struct fb_axis *a, const char *s)
 }
 
 /* ---- print, parse, compare ---- */
-
-static size_t array_len(json_object *a)
-{
-	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-static void cpus_text(json_object *cpus, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < array_len(cpus) && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%d", i ? "," : "",
-					json_object_get_int(json_object_array_get_idx(cpus, i)));
-}
 
 void fb_axis_get(const struct fb_axis *a, json_object *cell, struct fb_axis_value *v)
 {
@@ -404,6 +425,46 @@ int fb_axis_compare(const struct fb_axis *a, const struct fb_axis_value *x,
 		return (x->num2 > y->num2) - (x->num2 < y->num2);
 	}
 	return strcmp(x->text, y->text);
+}
+
+/* ---- compare's keys and labels ---- */
+
+void fb_axis_key_text(const struct fb_axis *a, json_object *cfg, char *buf, size_t len)
+{
+	const char *absent = a->absent ? a->absent : "-", *s;
+	json_object *v = NULL;
+
+	if (a->key) {
+		a->key(a, cfg, buf, len);
+	} else if (fb_axis_numeric(a)) {
+		if (json_object_object_get_ex(cfg, a->name, &v) && v)
+			snprintf(buf, len, "%.0f", fb_json_num(cfg, a->name, -1));
+		else
+			snprintf(buf, len, "%s", absent);
+	} else {
+		s = fb_json_str(cfg, a->name, NULL);
+		snprintf(buf, len, "%s", s && *s ? s : absent);
+	}
+}
+
+void fb_axis_label(const struct fb_axis *a, json_object *cfg, bool full, char *buf, size_t len)
+{
+	char v[200];
+
+	buf[0] = '\0';
+	if (a->label) {
+		a->label(a, cfg, full, buf, len);
+		return;
+	}
+	if (a->kind == FB_AXIS_SIZE) {
+		fb_size_str((uint64_t)fb_json_num(cfg, a->name, 0), buf, len);
+		return;
+	}
+	fb_axis_key_text(a, cfg, v, sizeof(v));
+	if ((a->hidden && !strcmp(v, a->hidden)) ||
+	    (full && a->usual && !strcmp(v, a->usual)) || (full && a->in_full && !a->in_full(cfg)))
+		return;
+	snprintf(buf, len, "%s%s", a->prefix ? a->prefix : "", v);
 }
 
 /* ---- --where ---- */

@@ -48,6 +48,8 @@ struct fb_axis {
 	bool (*in_full)(json_object *cfg);
 	/* a label that is not prefix + value (the direction, the source fill) */
 	void (*label)(const struct fb_axis *a, json_object *cfg, bool full, char *buf, size_t len);
+	/* a key text that is not the field's (a primitive cell, a CPU list) */
+	void (*key)(const struct fb_axis *a, json_object *cfg, char *buf, size_t len);
 };
 
 /* The registry, in the order of a configuration (cells.csv, labels);
@@ -87,6 +89,12 @@ int fb_axis_compare(const struct fb_axis *a, const struct fb_axis_value *x,
 /* How the seeds name NUMA node id of the run's machine: "DRAM0" (the first
  * node with CPUs), "CXL" (the only memory-only node), "CXL1", "node7". */
 const char *fb_axis_node_name(json_object *doc, int id, char *buf, size_t len);
+
+/* compare's view of a configuration cfg: the text axis a adds to the
+ * matching key (numbers as "%.0f", absent as a->absent), and its part of a
+ * row label; full: a label that names the cell alone.  "" when nothing shows. */
+void fb_axis_key_text(const struct fb_axis *a, json_object *cfg, char *buf, size_t len);
+void fb_axis_label(const struct fb_axis *a, json_object *cfg, bool full, char *buf, size_t len);
 
 /* The enum names of an axis, for "allowed ..." messages. */
 const char *fb_axis_names_text(const struct fb_axis *a, char *buf, size_t len);

@@ -40,58 +40,6 @@ static const char compare_usage[] =
 "Exit: 0 no cell regressed, 1 a cell regressed, 2 bad usage or bad input,\n"
 "3 inconclusive: no cell was gated (regressed, improved or unchanged).\n";
 
-/* Shared with ab: parse the gate's options; 0 when opt is not one of them. */
-int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o)
-{
-	char *end;
-	double v;
-
-	switch (opt) {
-	case 'T':
-		v = strtod(arg, &end);
-		if (*end || end == arg || !(v >= 0 && v < 100))
-			fb_usage_error(cmd, "--threshold %s: allowed a percentage from 0 to below 100", arg);
-		o->threshold_pct = v;
-		return 1;
-	case 'A':
-		v = strtod(arg, &end);
-		if (*end || end == arg || !(v > 0 && v <= 0.5))
-			fb_usage_error(cmd, "--alpha %s: allowed a probability above 0, at most 0.5", arg);
-		o->alpha = v;
-		return 1;
-	case 'S':
-		if (fb_run_stat_parse(arg, &o->run_stat))
-			fb_usage_error(cmd, "--stat %s: allowed best, median, mean", arg);
-		return 1;
-	case 'I':
-		o->allow_inconclusive = true;
-		return 1;
-	}
-	return 0;
-}
-
-/* Write text to path atomically, or to stdout; a one-line error otherwise. */
-/* Text to path atomically (or stdout when path is NULL): an exit status. */
-static int fb_report_write(const char *cmd, const char *path, const char *text)
-{
-	char err[FB_ERRLEN];
-
-	if (!text) {
-		fprintf(stderr, "foliobench %s: out of memory for the report\n", cmd);
-		return FB_EXIT_FAIL;
-	}
-	if (!path) {
-		fputs(text, stdout);
-		fflush(stdout);
-		return FB_EXIT_OK;
-	}
-	if (fb_write_atomic(path, text, strlen(text), err, sizeof(err))) {
-		fprintf(stderr, "foliobench %s: --output %s: %s\n", cmd, path, err);
-		return FB_EXIT_USAGE;
-	}
-	return FB_EXIT_OK;
-}
-
 static int machines(char **paths, int n, enum fb_report_fmt fmt, const char *output)
 {
 	struct fb_cmp_file *f = calloc((size_t)n, sizeof(*f));
@@ -106,35 +54,11 @@ static int machines(char **paths, int n, enum fb_report_fmt fmt, const char *out
 		if (fb_cmp_file_load(paths[i], &f[i], err, sizeof(err)))
 			fb_usage_error("compare", "%s", err);
 	text = fb_cmp_machines_render(f, (size_t)n, fmt);
-	rc = fb_report_write("compare", output, text);
+	rc = fb_cmp_report_write("compare", output, text);
 	free(text);
 	for (int i = 0; i < n; i++)
 		fb_cmp_file_free(&f[i]);
 	free(f);
-	return rc;
-}
-
-int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
-		       const char *output)
-{
-	char *text = fb_cmp_report_render(r, fmt);
-	int rc = fb_report_write(cmd, output, text);
-
-	free(text);
-	if (rc)
-		return rc;
-	rc = fb_cmp_gate_status(r);
-	/* Nothing gated is said on stderr too: the report may be JSON or XML. */
-	if (r->inconclusive && !r->fail)
-		fprintf(stderr, "foliobench %s: inconclusive: %s (%zu of %zu matched cells gated)%s%s%s\n",
-			cmd, r->inconclusive, r->gated, r->matched,
-			rc ? "; --allow-inconclusive to pass" : "", output ? "; report: " : "",
-			output ? output : "");
-	/* With the report in a file, the verdict still shows in the log. */
-	else if (output)
-		fprintf(stderr, "foliobench %s: %s: %zu of %zu cells regressed, %zu gated (report: %s)\n",
-			cmd, r->fail ? "FAIL" : "PASS", r->count[FB_V_REGRESSED], r->nrows, r->gated,
-			output);
 	return rc;
 }
 

@@ -2,7 +2,10 @@
  * The regression gate: result files loaded and checked, cells matched by
  * configuration, a test and a verdict per cell, and the reports (terminal
  * table, markdown, JUnit XML, JSON).  Used by `compare` (two result files,
- * or an `ab` run re-gated) and `ab` (interleaved pairs of runs).
+ * or an `ab` run re-gated) and `ab` (interleaved pairs of runs).  One file
+ * per job: compare_keys.c (names, matching keys, row labels), compare_load.c,
+ * compare_gate.c, compare_ab.c (ab runs on disk), compare_report.c (the
+ * formats), compare_machines.c and compare_cli.c (options and output).
  */
 #ifndef FB_COMPARE_H
 #define FB_COMPARE_H
@@ -131,15 +134,16 @@ void fb_cmp_report_free(struct fb_cmp_report *r);
 /* An `ab` run's directory layout: DIR/ab.json (the report plus "runs"),
  * DIR/runs/A-01/run.json, DIR/runs/B-01/run.json, ... */
 void fb_cmp_ab_run_dir(char side, size_t pair, char *buf, size_t len);
-/* Load an ab run (DIR or DIR/ab.json) and its runs: n pairs into *a, *b
- * (malloc'ed arrays, free each with fb_cmp_file_free); the commands of the
- * two sides into base/new (len each); the run statistic it was gated on.  -1 with "PATH: problem" in err. */
 /* The runs of an ab run's folder dir: runs/A-01.. into *a, runs/B-01..
  * into *b (pairs each, malloc'ed). */
 int fb_cmp_ab_load_runs(const char *dir, size_t pairs, struct fb_cmp_file **a,
 		       struct fb_cmp_file **b, char *err, size_t errlen);
 /* An argv array (ab.json's commands.A) as one line. */
 void fb_cmp_command_text(json_object *argv, char *buf, size_t len);
+/* Load an ab run (DIR or DIR/ab.json) and its runs: n pairs into *a, *b
+ * (malloc'ed arrays, free each with fb_cmp_file_free); the commands of the
+ * two sides into base/new (len each); the run statistic it was gated on.
+ * -1 with "PATH: problem" in err. */
 int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file **b,
 		   size_t *n, char *base, char *new_, size_t len, enum fb_run_stat *stat,
 		   char *err, size_t errlen);
@@ -154,7 +158,7 @@ char *fb_cmp_report_render(const struct fb_cmp_report *r, enum fb_report_fmt fmt
 /* Several machines side by side, no verdict: table, markdown or JSON. */
 char *fb_cmp_machines_render(const struct fb_cmp_file *f, size_t n, enum fb_report_fmt fmt);
 
-/* CLI helpers shared by compare and ab (cmd_compare.c).  Parse --threshold
+/* CLI helpers shared by compare and ab (compare_cli.c).  Parse --threshold
  * ('T'), --alpha ('A'), --stat ('S') and --allow-inconclusive ('I'): 1 when
  * opt was one of them, usage error if bad. */
 int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o);
@@ -162,5 +166,8 @@ int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opt
  * FB_EXIT_INCONCLUSIVE no cell gated, unless allowed). */
 int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
 		       const char *output);
+/* text to path atomically, or to stdout when path is NULL: an exit status
+ * (a one-line error of cmd when it cannot be written). */
+int fb_cmp_report_write(const char *cmd, const char *path, const char *text);
 
 #endif
