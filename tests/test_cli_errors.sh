@@ -66,6 +66,16 @@ printf '{"schema": "foliobench-result", "schema_version": 99, "cells": []}' >"$t
 bad "schema version 99" show "$tmp/v99.json"
 printf '{"schema": "foliobench-res' >"$tmp/trunc.json"
 bad "trunc.json" show "$tmp/trunc.json"
+# The one --where matcher: a bad axis is named with the allowed ones.
+data=$(cd "$(dirname "$0")/data" && pwd)
+axes="experiment, backend, function, primitive, kernel_model, mode, direction, evict, placement, backing, threads, channels, folio_size, folio_count, total_bytes, batch, load, kernel_path"
+bad "--where colour=red: allowed AXIS=VALUE with an axis of $axes" show "$data/compare/base.json" --where mode=batched,colour=red
+bad "--where colour=red: allowed AXIS=VALUE with an axis of $axes" report "$data/compare/base.json" --reference seed001 --where colour=red
+bad "--where split=chunk: allowed AXIS=VALUE with an axis of $axes" show "$data/compare/base.json" --where split=chunk
+bad "no cells match --where folio_size=3M" show "$data/compare/base.json" --where folio_size=3M
+check "show --where takes a size however it is written: 2097152 and 2MiB are 2M" bash -c \
+	"[ \"\$('$FB' show '$data/compare/base.json' --where folio_size=2097152 --format csv)\" = \"\$('$FB' show '$data/compare/base.json' --where folio_size=2MiB --format csv)\" ] &&
+	 [ \"\$('$FB' show '$data/compare/base.json' --where folio_size=2M --format csv | wc -l)\" -gt 1 ]"
 
 # A primitive this CPU lacks (when it lacks one) is refused, not replaced.
 missing=$("$FB" copy --primitive help | awk '$2 == "no" { print $1; exit }')
