@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "axis.h"
-#include "kpath.h"
 #include "results.h"
 #include "util.h"
 
