@@ -113,59 +113,66 @@ static void cpus_key(const struct fb_axis *a, json_object *cfg, char *buf, size_
 		cpus_text(fb_json_path(cfg, a->name), buf, len);
 }
 
-#define ALL_OF_A_RUN (FB_AXIS_ROWS | FB_AXIS_KEY | FB_AXIS_CSV | FB_AXIS_SHARED)
+#define ALL_OF_A_RUN (FB_AXIS_ROWS | FB_AXIS_KEY | FB_AXIS_SHARED)
 
 /*
- * The order is a configuration's (cells.csv's columns, compare's labels);
- * table_rank orders the tables' lists.  absent "-1": compare has always
- * keyed a missing number so.
+ * The order is a configuration's: compare's keys and labels follow it;
+ * table_rank orders the tables' lists and csv_column cells.csv's columns.
+ * absent "-1": compare has always keyed a missing number so.
  */
 const struct fb_axis fb_axes[] = {
-	{ .name = "experiment", .title = "Experiment", .flags = FB_AXIS_ROWS | FB_AXIS_KEY | FB_AXIS_CSV,
-	  .table_rank = 1, .absent = "copy", .usual = "copy" },
-	{ .name = "backend", .title = "Backend", .flags = ALL_OF_A_RUN, .table_rank = 2,
-	  .usual = "user" },
-	{ .name = "function", .title = "Function", .flags = ALL_OF_A_RUN, .table_rank = 3,
-	  .key = what_key },
+	{ .name = "experiment", .title = "Experiment", .flags = FB_AXIS_ROWS | FB_AXIS_KEY,
+	  .table_rank = 1, .csv_column = 1, .absent = "copy", .usual = "copy" },
+	{ .name = "backend", .title = "Backend", .flags = ALL_OF_A_RUN,
+	  .table_rank = 2, .csv_column = 2, .usual = "user" },
+	{ .name = "function", .title = "Function", .flags = ALL_OF_A_RUN,
+	  .table_rank = 3, .csv_column = 3, .key = what_key },
 	/* a function's primitive is what its kernel model picked */
 	{ .name = "primitive", .title = "Primitive",
-	  .flags = FB_AXIS_ROWS | FB_AXIS_CSV | FB_AXIS_SHARED | FB_AXIS_OUTCOME, .table_rank = 4 },
-	{ .name = "kernel_model", .title = "Kernel", .flags = ALL_OF_A_RUN, .table_rank = 5,
+	  .flags = FB_AXIS_ROWS | FB_AXIS_SHARED | FB_AXIS_OUTCOME,
+	  .table_rank = 4, .csv_column = 4 },
+	{ .name = "kernel_model", .title = "Kernel", .flags = ALL_OF_A_RUN,
+	  .table_rank = 5, .csv_column = 5,
 	  .names = kernel_model_names, .aliases = kernel_model_aliases, .hidden = "-" },
-	{ .name = "mode", .title = "Mode", .flags = ALL_OF_A_RUN, .table_rank = 6,
-	  .names = mode_names, .aliases = mode_aliases },
+	{ .name = "mode", .title = "Mode", .flags = ALL_OF_A_RUN,
+	  .table_rank = 6, .csv_column = 6, .names = mode_names, .aliases = mode_aliases },
 	{ .name = "folio_size", .title = "Folio size", .kind = FB_AXIS_SIZE, .flags = ALL_OF_A_RUN,
-	  .table_rank = 13, .absent = "-1" },
+	  .table_rank = 13, .csv_column = 7, .absent = "-1" },
 	{ .name = "folio_count", .title = "Folio count", .kind = FB_AXIS_NUMBER,
-	  .flags = FB_AXIS_ROWS | FB_AXIS_KEY | FB_AXIS_CSV, .table_rank = 14, .absent = "-1",
-	  .prefix = "x" },
+	  .flags = FB_AXIS_ROWS | FB_AXIS_KEY,
+	  .table_rank = 14, .csv_column = 8, .absent = "-1", .prefix = "x" },
 	{ .name = "total_bytes", .title = "Total", .kind = FB_AXIS_SIZE,
-	  .flags = FB_AXIS_ROWS | FB_AXIS_CSV | FB_AXIS_SHARED, .table_rank = 15 },
+	  .flags = FB_AXIS_ROWS | FB_AXIS_SHARED, .table_rank = 15, .csv_column = 9 },
 	{ .name = "threads", .title = "Threads", .kind = FB_AXIS_NUMBER, .flags = ALL_OF_A_RUN,
-	  .table_rank = 11, .absent = "-1", .prefix = "t", .in_full = threads_used },
+	  .table_rank = 11, .csv_column = 10, .absent = "-1", .prefix = "t",
+	  .in_full = threads_used },
 	{ .name = "channels", .title = "Channels", .kind = FB_AXIS_NUMBER, .flags = ALL_OF_A_RUN,
-	  .table_rank = 12, .absent = "-1", .prefix = "c", .in_full = channels_used },
-	{ .name = "split", .title = "Split", .flags = FB_AXIS_KEY | FB_AXIS_CSV,
-	  .names = split_names, .prefix = "split=", .in_full = split_matters },
-	{ .name = "placement", .title = "Placement", .flags = ALL_OF_A_RUN, .table_rank = 9,
-	  .names = placement_names, .hidden = "list" },
+	  .table_rank = 12, .csv_column = 11, .absent = "-1", .prefix = "c",
+	  .in_full = channels_used },
+	{ .name = "split", .title = "Split", .flags = FB_AXIS_KEY,
+	  .csv_column = 12, .names = split_names, .prefix = "split=", .in_full = split_matters },
+	{ .name = "placement", .title = "Placement", .flags = ALL_OF_A_RUN,
+	  .table_rank = 9, .csv_column = 13, .names = placement_names, .hidden = "list" },
 	{ .name = "cpus", .title = "CPUs", .kind = FB_AXIS_CPUS, .flags = FB_AXIS_KEY,
 	  .prefix = "cpus=", .hidden = "", .key = cpus_key },
-	{ .name = "src_node", .title = "Source node", .kind = FB_AXIS_NUMBER,
-	  .flags = FB_AXIS_KEY | FB_AXIS_CSV, .absent = "-1", .label = direction_label },
+	{ .name = "src_node", .title = "Source node", .kind = FB_AXIS_NUMBER, .flags = FB_AXIS_KEY,
+	  .csv_column = 14, .absent = "-1", .label = direction_label },
 	{ .name = "dst_node", .title = "Destination node", .kind = FB_AXIS_NUMBER,
-	  .flags = FB_AXIS_KEY | FB_AXIS_CSV, .absent = "-1", .label = no_label },
+	  .flags = FB_AXIS_KEY, .csv_column = 15, .absent = "-1", .label = no_label },
 	{ .name = "direction", .title = "Direction", .kind = FB_AXIS_DIRECTION,
 	  .flags = FB_AXIS_ROWS | FB_AXIS_SHARED, .table_rank = 7 },
-	{ .name = "evict", .title = "Evict", .flags = ALL_OF_A_RUN, .table_rank = 8,
+	{ .name = "evict", .title = "Evict", .flags = ALL_OF_A_RUN,
+	  .table_rank = 8, .csv_column = 16,
 	  .names = evict_names, .prefix = "evict=", .usual = "none" },
-	{ .name = "backing", .title = "Backing", .flags = ALL_OF_A_RUN, .table_rank = 10,
+	{ .name = "backing", .title = "Backing", .flags = ALL_OF_A_RUN,
+	  .table_rank = 10, .csv_column = 17,
 	  .names = backing_names, .prefix = "backing=", .usual = "auto" },
 	/* migrate: pages per move_pages call; "-" in copy and stores cells */
 	{ .name = "batch", .title = "Batch (pages)", .kind = FB_AXIS_NUMBER, .flags = ALL_OF_A_RUN,
-	  .table_rank = 16, .absent = "-", .prefix = "batch=", .hidden = "-" },
+	  .table_rank = 16, .csv_column = 18, .absent = "-", .prefix = "batch=", .hidden = "-" },
 	/* migrate: what the other threads do meanwhile */
-	{ .name = "load", .title = "Load", .flags = ALL_OF_A_RUN, .table_rank = 17,
+	{ .name = "load", .title = "Load", .flags = ALL_OF_A_RUN,
+	  .table_rank = 17, .csv_column = 19,
 	  .names = load_names, .prefix = "load=", .hidden = "-", .usual = "none" },
 	/* copy --src-fill zero; absent for the pattern */
 	{ .name = "src_fill", .title = "Source fill", .flags = FB_AXIS_KEY | FB_AXIS_SHARED,
@@ -185,23 +192,44 @@ const struct fb_axis *fb_axis_find(const char *name)
 	return NULL;
 }
 
-size_t fb_axis_table_order(const struct fb_axis **out)
+/* The axes with rank(a) > 0, by rank: ranks are few and small, so a pass
+ * per rank keeps the registry the one list. */
+static size_t order_by(int (*rank)(const struct fb_axis *a), const struct fb_axis **out)
 {
 	size_t n = 0;
 
-	/* ranks are few and small: a pass per rank keeps the registry the one list */
-	for (int rank = 1; n < fb_naxes; rank++) {
+	for (int r = 1; n < fb_naxes; r++) {
 		bool any_later = false;
 
 		for (size_t i = 0; i < fb_naxes; i++) {
-			if (fb_axes[i].table_rank == rank)
+			if (rank(&fb_axes[i]) == r)
 				out[n++] = &fb_axes[i];
-			any_later |= fb_axes[i].table_rank > rank;
+			any_later |= rank(&fb_axes[i]) > r;
 		}
 		if (!any_later)
 			break;
 	}
 	return n;
+}
+
+static int table_rank(const struct fb_axis *a)
+{
+	return a->table_rank;
+}
+
+static int csv_column(const struct fb_axis *a)
+{
+	return a->csv_column;
+}
+
+size_t fb_axis_table_order(const struct fb_axis **out)
+{
+	return order_by(table_rank, out);
+}
+
+size_t fb_axis_csv_order(const struct fb_axis **out)
+{
+	return order_by(csv_column, out);
 }
 
 const char *fb_axis_list(unsigned flags, char *buf, size_t len)

@@ -1,7 +1,7 @@
 /*
  * The axis registry: every axis of a cell's configuration, once.  An entry
  * names the axis (its config field and its --rows/--cols/--where key), its
- * table label, whether it is a cells.csv column and part of compare's
+ * table label, its cells.csv column, whether it is part of compare's
  * matching key, how its value is parsed, printed and compared, and the
  * names an enum axis allows.  The tables (table.c), compare's keys and row
  * labels, cells.csv (results.c), paths and report read it; the enum name
@@ -28,9 +28,8 @@ enum fb_axis_kind {
 /* What an axis takes part in (fb_axis.flags). */
 #define FB_AXIS_ROWS (1u << 0)    /* --rows, --cols, --where and seed selectors */
 #define FB_AXIS_KEY (1u << 1)     /* compare matches cells on it */
-#define FB_AXIS_CSV (1u << 2)     /* a cells.csv column (config.NAME) */
-#define FB_AXIS_SHARED (1u << 3)  /* named on a table's line of shared values */
-#define FB_AXIS_OUTCOME (1u << 4) /* what the kernel model picked, not asked for */
+#define FB_AXIS_SHARED (1u << 2)  /* named on a table's line of shared values */
+#define FB_AXIS_OUTCOME (1u << 3) /* what the kernel model picked, not asked for */
 
 struct fb_axis {
 	const char *name;          /* config field and axis key */
@@ -38,6 +37,10 @@ struct fb_axis {
 	enum fb_axis_kind kind;
 	unsigned flags;
 	int table_rank;            /* order in the tables' lists (1 first), 0: none */
+	/* its place among cells.csv's axis columns (config.NAME; 1 first), 0:
+	 * none.  A file format: a new axis takes the next number, so the
+	 * columns before it keep their places. */
+	int csv_column;
 	const char *const *names;  /* an enum's names, NULL-terminated; NULL: any text */
 	const char *const *aliases; /* other spellings: "alias", "name", ..., NULL */
 	const char *absent;        /* key text when a cell lacks the field ("-") */
@@ -52,7 +55,7 @@ struct fb_axis {
 	void (*key)(const struct fb_axis *a, json_object *cfg, char *buf, size_t len);
 };
 
-/* The registry, in the order of a configuration (cells.csv, labels);
+/* The registry, in the order of a configuration (compare's keys, labels);
  * at most FB_MAX_AXES entries, so a set of axes is a bit mask. */
 #define FB_MAX_AXES 32
 extern const struct fb_axis fb_axes[];
@@ -62,6 +65,8 @@ extern const size_t fb_naxes;
 const struct fb_axis *fb_axis_find(const char *name);
 /* The axes with a table_rank, in that order: how many (at most fb_naxes). */
 size_t fb_axis_table_order(const struct fb_axis **out);
+/* The axes that are cells.csv columns, in their order. */
+size_t fb_axis_csv_order(const struct fb_axis **out);
 /* The names of the axes with every flag of flags, comma-separated, in
  * table order ("experiment, backend, ..."), for messages. */
 const char *fb_axis_list(unsigned flags, char *buf, size_t len);

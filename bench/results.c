@@ -260,7 +260,7 @@ json_object *fb_run_json(const struct fb_run *run)
 	return d;
 }
 
-/* CSV columns after the axes that are columns (axis.h FB_AXIS_CSV, each
+/* CSV columns after the axes that are columns (axis.h csv_column, each
  * config.NAME): what ran and its statistics, in this order. */
 static const char *const csv_after[] = {
 	"implementation", "kernel_path", "backing.src", "backing.dst", "verified", "status",
@@ -272,14 +272,12 @@ static const char *const csv_after[] = {
 /* Every column's path in the cell: the axes', then csv_cols; how many. */
 static size_t csv_columns(const char **cols, char (*axis_paths)[64])
 {
-	size_t n = 0;
+	const struct fb_axis *axes[FB_MAX_AXES];
+	size_t n = fb_axis_csv_order(axes);
 
-	for (size_t i = 0; i < fb_naxes; i++) {
-		if (!(fb_axes[i].flags & FB_AXIS_CSV))
-			continue;
-		snprintf(axis_paths[n], 64, "config.%s", fb_axes[i].name);
-		cols[n] = axis_paths[n];
-		n++;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(axis_paths[i], 64, "config.%s", axes[i]->name);
+		cols[i] = axis_paths[i];
 	}
 	for (size_t i = 0; i < NCSV_AFTER; i++)
 		cols[n++] = csv_after[i];

@@ -196,9 +196,11 @@ static void orders(void)
 		      "total_bytes, batch, load, kernel_path"),
 	      "the tables' axes, in the order show and copy --rows list them");
 	checkf(!strcmp(fb_table_axes(), buf), "fb_table_axes is the registry's list");
-	for (size_t i = 0; i < fb_naxes; i++)
-		if (fb_axes[i].flags & FB_AXIS_CSV)
-			off += (size_t)snprintf(csv + off, sizeof(csv) - off, "%s,", fb_axes[i].name);
+	const struct fb_axis *cols[FB_MAX_AXES];
+	size_t ncols = fb_axis_csv_order(cols);
+
+	for (size_t i = 0; i < ncols; i++)
+		off += (size_t)snprintf(csv + off, sizeof(csv) - off, "%s,", cols[i]->name);
 	checkf(!strcmp(csv, "experiment,backend,function,primitive,kernel_model,mode,folio_size,"
 		       "folio_count,total_bytes,threads,channels,split,placement,src_node,"
 		       "dst_node,evict,backing,batch,load,"),
