@@ -26,6 +26,7 @@ static const char *const kernel_model_names[] = { "6.1", "6.12", NULL };
 static const char *const kernel_model_aliases[] = { "6.12+", "6.12", NULL };
 static const char *const load_names[] = { "none", "rw", NULL };   /* migrate --load */
 static const char *const src_fill_names[] = { "zero", NULL };     /* copy --src-fill */
+static const char *const batch_impl_names[] = { "memcpy", "copy_page", "rep_movsq", NULL };
 
 static size_t array_len(json_object *a)
 {
@@ -91,6 +92,26 @@ static void src_fill_label(const struct fb_axis *a, json_object *cfg, bool full,
 		snprintf(buf, len, "src=%s", v ? v : "pattern");
 }
 
+/* Recorded only with copy --batch-impl: a batched cell without it ran
+ * memcpy (the RFC's copy, the batched mode before the axis). */
+static const char *batch_impl_implied(json_object *cfg)
+{
+	return !strcmp(fb_json_str(cfg, "mode", ""), "batched") ? "memcpy" : "-";
+}
+
+/* Named in a label only where --batch-impl recorded it, so the labels of
+ * runs without it read as before. */
+static void batch_impl_label(const struct fb_axis *a, json_object *cfg, bool full, char *buf,
+			     size_t len)
+{
+	char v[64];
+
+	buf[0] = '\0';
+	fb_axis_key_text(a, cfg, v, sizeof(v));
+	if (fb_json_path(cfg, a->name) && (!full || strcmp(v, "memcpy")))
+		snprintf(buf, len, "batch_impl=%s", v);
+}
+
 /* A function cell is keyed by its function; a primitive cell by
  * "primitive NAME" (a function's primitive is an outcome, not a key). */
 static void what_key(const struct fb_axis *a, json_object *cfg, char *buf, size_t len)
@@ -136,23 +157,27 @@ const struct fb_axis fb_axes[] = {
 	  .names = kernel_model_names, .aliases = kernel_model_aliases, .hidden = "-" },
 	{ .name = "mode", .title = "Mode", .flags = ALL_OF_A_RUN,
 	  .table_rank = 6, .csv_column = 6, .names = mode_names, .aliases = mode_aliases },
+	/* copy --batch-impl: how a batched folio_copy copies the folio */
+	{ .name = "batch_impl", .title = "Batch impl", .flags = ALL_OF_A_RUN,
+	  .table_rank = 7, .csv_column = 20, .names = batch_impl_names,
+	  .implied = batch_impl_implied, .label = batch_impl_label },
 	{ .name = "folio_size", .title = "Folio size", .kind = FB_AXIS_SIZE, .flags = ALL_OF_A_RUN,
-	  .table_rank = 13, .csv_column = 7, .absent = "-1" },
+	  .table_rank = 14, .csv_column = 7, .absent = "-1" },
 	{ .name = "folio_count", .title = "Folio count", .kind = FB_AXIS_NUMBER,
 	  .flags = FB_AXIS_ROWS | FB_AXIS_KEY,
-	  .table_rank = 14, .csv_column = 8, .absent = "-1", .prefix = "x" },
+	  .table_rank = 15, .csv_column = 8, .absent = "-1", .prefix = "x" },
 	{ .name = "total_bytes", .title = "Total", .kind = FB_AXIS_SIZE,
-	  .flags = FB_AXIS_ROWS | FB_AXIS_SHARED, .table_rank = 15, .csv_column = 9 },
+	  .flags = FB_AXIS_ROWS | FB_AXIS_SHARED, .table_rank = 16, .csv_column = 9 },
 	{ .name = "threads", .title = "Threads", .kind = FB_AXIS_NUMBER, .flags = ALL_OF_A_RUN,
-	  .table_rank = 11, .csv_column = 10, .absent = "-1", .prefix = "t",
+	  .table_rank = 12, .csv_column = 10, .absent = "-1", .prefix = "t",
 	  .in_full = threads_used },
 	{ .name = "channels", .title = "Channels", .kind = FB_AXIS_NUMBER, .flags = ALL_OF_A_RUN,
-	  .table_rank = 12, .csv_column = 11, .absent = "-1", .prefix = "c",
+	  .table_rank = 13, .csv_column = 11, .absent = "-1", .prefix = "c",
 	  .in_full = channels_used },
 	{ .name = "split", .title = "Split", .flags = FB_AXIS_KEY,
 	  .csv_column = 12, .names = split_names, .prefix = "split=", .in_full = split_matters },
 	{ .name = "placement", .title = "Placement", .flags = ALL_OF_A_RUN,
-	  .table_rank = 9, .csv_column = 13, .names = placement_names, .hidden = "list" },
+	  .table_rank = 10, .csv_column = 13, .names = placement_names, .hidden = "list" },
 	{ .name = "cpus", .title = "CPUs", .kind = FB_AXIS_CPUS, .flags = FB_AXIS_KEY,
 	  .prefix = "cpus=", .hidden = "", .key = cpus_key },
 	{ .name = "src_node", .title = "Source node", .kind = FB_AXIS_NUMBER, .flags = FB_AXIS_KEY,
@@ -160,26 +185,26 @@ const struct fb_axis fb_axes[] = {
 	{ .name = "dst_node", .title = "Destination node", .kind = FB_AXIS_NUMBER,
 	  .flags = FB_AXIS_KEY, .csv_column = 15, .absent = "-1", .label = no_label },
 	{ .name = "direction", .title = "Direction", .kind = FB_AXIS_DIRECTION,
-	  .flags = FB_AXIS_ROWS | FB_AXIS_SHARED, .table_rank = 7 },
+	  .flags = FB_AXIS_ROWS | FB_AXIS_SHARED, .table_rank = 8 },
 	{ .name = "evict", .title = "Evict", .flags = ALL_OF_A_RUN,
-	  .table_rank = 8, .csv_column = 16,
+	  .table_rank = 9, .csv_column = 16,
 	  .names = evict_names, .prefix = "evict=", .usual = "none" },
 	{ .name = "backing", .title = "Backing", .flags = ALL_OF_A_RUN,
-	  .table_rank = 10, .csv_column = 17,
+	  .table_rank = 11, .csv_column = 17,
 	  .names = backing_names, .prefix = "backing=", .usual = "auto" },
 	/* migrate: pages per move_pages call; "-" in copy and stores cells */
 	{ .name = "batch", .title = "Batch (pages)", .kind = FB_AXIS_NUMBER, .flags = ALL_OF_A_RUN,
-	  .table_rank = 16, .csv_column = 18, .absent = "-", .prefix = "batch=", .hidden = "-" },
+	  .table_rank = 17, .csv_column = 18, .absent = "-", .prefix = "batch=", .hidden = "-" },
 	/* migrate: what the other threads do meanwhile */
 	{ .name = "load", .title = "Load", .flags = ALL_OF_A_RUN,
-	  .table_rank = 17, .csv_column = 19,
+	  .table_rank = 18, .csv_column = 19,
 	  .names = load_names, .prefix = "load=", .hidden = "-", .usual = "none" },
 	/* copy --src-fill zero; absent for the pattern */
 	{ .name = "src_fill", .title = "Source fill", .flags = FB_AXIS_KEY | FB_AXIS_SHARED,
-	  .table_rank = 19, .names = src_fill_names, .label = src_fill_label },
+	  .table_rank = 20, .names = src_fill_names, .label = src_fill_label },
 	/* what the modelled kernel runs: "batched 6.12: memcpy_orig (no FSRM)" */
 	{ .name = "kernel_path", .title = "Kernel path", .kind = FB_AXIS_KPATH,
-	  .flags = FB_AXIS_ROWS | FB_AXIS_OUTCOME, .table_rank = 18 },
+	  .flags = FB_AXIS_ROWS | FB_AXIS_OUTCOME, .table_rank = 19 },
 };
 const size_t fb_naxes = sizeof(fb_axes) / sizeof(fb_axes[0]);
 _Static_assert(sizeof(fb_axes) / sizeof(fb_axes[0]) <= FB_MAX_AXES, "a set of axes is a 32-bit mask");
@@ -312,7 +337,8 @@ void fb_axis_get(const struct fb_axis *a, json_object *cell, struct fb_axis_valu
 		snprintf(v->text, sizeof(v->text), "%s", fb_json_str(cfg, a->name, "-"));
 		break;
 	case FB_AXIS_WORD:
-		snprintf(v->text, sizeof(v->text), "%s", fb_json_str(cfg, a->name, "-"));
+		snprintf(v->text, sizeof(v->text), "%s",
+			 fb_json_str(cfg, a->name, a->implied ? a->implied(cfg) : "-"));
 		break;
 	}
 }
@@ -471,7 +497,9 @@ void fb_axis_key_text(const struct fb_axis *a, json_object *cfg, char *buf, size
 			snprintf(buf, len, "%s", absent);
 	} else {
 		s = fb_json_str(cfg, a->name, NULL);
-		snprintf(buf, len, "%s", s && *s ? s : absent);
+		if (!(s && *s))
+			s = a->implied ? a->implied(cfg) : absent;
+		snprintf(buf, len, "%s", s);
 	}
 }
 
@@ -663,5 +691,20 @@ int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km)
 	if (i < 0 || !km)
 		return -1;
 	*km = (enum fb_kernel_model)i;
+	return 0;
+}
+
+const char *fb_batch_impl_name(enum fb_batch_impl b)
+{
+	return name_of(batch_impl_names, NNAMES(batch_impl_names), (unsigned)b);
+}
+
+int fb_batch_impl_parse(const char *s, enum fb_batch_impl *b)
+{
+	int i = names_index(batch_impl_names, NULL, s);
+
+	if (i < 0)
+		return -1;
+	*b = (enum fb_batch_impl)i;
 	return 0;
 }

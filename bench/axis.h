@@ -44,6 +44,9 @@ struct fb_axis {
 	const char *const *names;  /* an enum's names, NULL-terminated; NULL: any text */
 	const char *const *aliases; /* other spellings: "alias", "name", ..., NULL */
 	const char *absent;        /* key text when a cell lacks the field ("-") */
+	/* the value a cell without the field stands for, when it depends on
+	 * the cell (a batched cell without batch_impl ran memcpy); NULL: none */
+	const char *(*implied)(json_object *cfg);
 	/* compare's row labels: prefix + value ("t4", "evict=src"); a value
 	 * equal to hidden never shows, one equal to usual not in full labels
 	 * (those that name a cell alone), nor when in_full says no */

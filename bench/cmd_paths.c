@@ -36,10 +36,12 @@ static const char paths_usage[] =
 "any axis of foliobench copy --rows.  RUN: a run directory or its run.json.\n";
 
 /* The per-page and the batched cell of a pair agree in every table axis
- * but the mode and what the kernel model picked (axis.h). */
+ * but the mode (and batch_impl, the batched mode's variant) and what the
+ * kernel model picked (axis.h). */
 static bool pair_axis(const struct fb_axis *a)
 {
-	return (a->flags & FB_AXIS_ROWS) && !(a->flags & FB_AXIS_OUTCOME) && strcmp(a->name, "mode");
+	return (a->flags & FB_AXIS_ROWS) && !(a->flags & FB_AXIS_OUTCOME) &&
+	       strcmp(a->name, "mode") && strcmp(a->name, "batch_impl");
 }
 
 struct pair {

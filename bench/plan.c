@@ -9,24 +9,6 @@
 #include "stores.h"
 #include "util.h"
 
-static const char *const batch_impl_names[FB_BATCH_COUNT] = { "memcpy", "copy_page", "rep_movsq" };
-
-const char *fb_batch_impl_name(enum fb_batch_impl b)
-{
-	return (unsigned)b < FB_BATCH_COUNT ? batch_impl_names[b] : "?";
-}
-
-int fb_batch_impl_parse(const char *s, enum fb_batch_impl *b)
-{
-	for (int i = 0; i < FB_BATCH_COUNT; i++) {
-		if (!strcmp(s, batch_impl_names[i])) {
-			*b = (enum fb_batch_impl)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 enum fb_split fb_split_resolve(enum fb_split s, uint64_t folios, int threads)
 {
 	if (s != FB_SPLIT_AUTO)

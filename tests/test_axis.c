@@ -102,6 +102,8 @@ static void value_cases(void)
 		{ "split", "chunk", "chunk", 1 },
 		{ "load", "rw", "rw", 1 },
 		{ "src_fill", "zero", "zero", 1 },
+		{ "batch_impl", "copy_page", "copy_page", 1 },
+		{ "batch_impl", "rep_movsb", NULL, 0 },
 		{ "direction", "0->1", "0->1", 1 },
 		{ "direction", "0-1", NULL, 0 },
 		{ "function", "folio_mc_copy", "folio_mc_copy", 1 },
@@ -157,6 +159,7 @@ static void enum_names(void)
 	enum fb_evict e;
 	enum fb_backing b;
 	enum fb_kernel_model km;
+	enum fb_batch_impl bi;
 
 	for (int i = 0; i < FB_MODE_COUNT; i++)
 		ok &= !fb_mode_parse(fb_mode_name((enum fb_mode)i), &m) && (int)m == i;
@@ -171,7 +174,9 @@ static void enum_names(void)
 	for (int i = 0; i < FB_KM_COUNT; i++)
 		ok &= !fb_kernel_model_parse(fb_kernel_model_name((enum fb_kernel_model)i), &km) &&
 		      (int)km == i;
-	check(ok, "mode, split, placement, evict, backing and kernel model names round-trip");
+	for (int i = 0; i < FB_BATCH_COUNT; i++)
+		ok &= !fb_batch_impl_parse(fb_batch_impl_name((enum fb_batch_impl)i), &bi) && (int)bi == i;
+	check(ok, "mode, split, placement, evict, backing, kernel model and batch impl names round-trip");
 	check(!strcmp(fb_mode_name(FB_MODE_COUNT), "?") && !strcmp(fb_evict_name((enum fb_evict)9), "?"),
 	      "a value past the names prints as ?");
 	check(fb_mode_parse("per-pages", &m) && fb_evict_parse(NULL, &e) &&
@@ -184,6 +189,35 @@ static void enum_names(void)
 	      "the evict and backing axes list the enums' names in their order");
 }
 
+/* An axis whose absent value depends on the cell: a batched cell without
+ * batch_impl (no copy --batch-impl) ran memcpy, and its label is as before. */
+static void implied_values(void)
+{
+	const struct fb_axis *a = fb_axis_find("batch_impl");
+	json_object *old = json_tokener_parse("{\"config\": {\"mode\": \"batched\"}}");
+	json_object *pp = json_tokener_parse("{\"config\": {\"mode\": \"per-page\"}}");
+	json_object *rec = json_tokener_parse("{\"config\": {\"mode\": \"batched\", "
+					      "\"batch_impl\": \"copy_page\"}}");
+	struct fb_axis_value v;
+	char key[64], label[64], key2[64];
+
+	fb_axis_get(a, old, &v);
+	check(!strcmp(v.text, "memcpy"), "batch_impl: a batched cell without it prints memcpy");
+	fb_axis_get(a, pp, &v);
+	check(!strcmp(v.text, "-"), "batch_impl: a per-page cell has none");
+	fb_axis_key_text(a, fb_json_path(old, "config"), key, sizeof(key));
+	fb_axis_label(a, fb_json_path(old, "config"), false, label, sizeof(label));
+	check(!strcmp(key, "memcpy") && !label[0],
+	      "batch_impl: keyed as memcpy, not named in the label where not recorded");
+	fb_axis_key_text(a, fb_json_path(rec, "config"), key2, sizeof(key2));
+	fb_axis_label(a, fb_json_path(rec, "config"), true, label, sizeof(label));
+	check(!strcmp(key2, "copy_page") && !strcmp(label, "batch_impl=copy_page"),
+	      "batch_impl: a recorded variant is keyed and labelled by it");
+	json_object_put(old);
+	json_object_put(pp);
+	json_object_put(rec);
+}
+
 /* The fixed orders other files print in. */
 static void orders(void)
 {
@@ -191,7 +225,7 @@ static void orders(void)
 	size_t off = 0;
 
 	check(!strcmp(fb_axis_list(FB_AXIS_ROWS, buf, sizeof(buf)),
-		      "experiment, backend, function, primitive, kernel_model, mode, direction, "
+		      "experiment, backend, function, primitive, kernel_model, mode, batch_impl, direction, "
 		      "evict, placement, backing, threads, channels, folio_size, folio_count, "
 		      "total_bytes, batch, load, kernel_path"),
 	      "the tables' axes, in the order show and copy --rows list them");
@@ -203,7 +237,7 @@ static void orders(void)
 		off += (size_t)snprintf(csv + off, sizeof(csv) - off, "%s,", cols[i]->name);
 	checkf(!strcmp(csv, "experiment,backend,function,primitive,kernel_model,mode,folio_size,"
 		       "folio_count,total_bytes,threads,channels,split,placement,src_node,"
-		       "dst_node,evict,backing,batch,load,"),
+		       "dst_node,evict,backing,batch,load,batch_impl,"),
 	       "cells.csv's axis columns, in their order: %s", csv);
 	for (size_t i = 0; i < fb_naxes; i++) {
 		const struct fb_axis *a = &fb_axes[i];
@@ -299,6 +333,7 @@ int main(void)
 	checkf(ndir > 0, "the migrate run's directions were among them (%zu)", ndir);
 	value_cases();
 	enum_names();
+	implied_values();
 	orders();
 	where(docs[0], docs[2]);
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)

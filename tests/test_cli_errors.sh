@@ -68,7 +68,7 @@ printf '{"schema": "foliobench-res' >"$tmp/trunc.json"
 bad "trunc.json" show "$tmp/trunc.json"
 # The one --where matcher: a bad axis is named with the allowed ones.
 data=$(cd "$(dirname "$0")/data" && pwd)
-axes="experiment, backend, function, primitive, kernel_model, mode, direction, evict, placement, backing, threads, channels, folio_size, folio_count, total_bytes, batch, load, kernel_path"
+axes="experiment, backend, function, primitive, kernel_model, mode, batch_impl, direction, evict, placement, backing, threads, channels, folio_size, folio_count, total_bytes, batch, load, kernel_path"
 bad "--where colour=red: allowed AXIS=VALUE with an axis of $axes" show "$data/compare/base.json" --where mode=batched,colour=red
 bad "--where colour=red: allowed AXIS=VALUE with an axis of $axes" report "$data/compare/base.json" --reference "$data/../../results/reference/seed001.ref" --where colour=red
 bad "--where split=chunk: allowed AXIS=VALUE with an axis of $axes" show "$data/compare/base.json" --where split=chunk
