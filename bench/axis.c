@@ -116,7 +116,8 @@ static void batch_impl_label(const struct fb_axis *a, json_object *cfg, bool ful
  * "primitive NAME" (a function's primitive is an outcome, not a key). */
 static void what_key(const struct fb_axis *a, json_object *cfg, char *buf, size_t len)
 {
-	const char *fn = fb_json_str(cfg, a->name, NULL), *prim = fb_json_str(cfg, "primitive", NULL);
+	json_object *p = fb_config_get(cfg, "primitive");   /* a stores cell's store kernel */
+	const char *fn = fb_json_str(cfg, a->name, NULL), *prim = p ? json_object_get_string(p) : NULL;
 
 	if (fn && *fn)
 		snprintf(buf, len, "%s", fn);
@@ -316,29 +317,32 @@ void fb_axis_get(const struct fb_axis *a, json_object *cell, struct fb_axis_valu
 		snprintf(v->text, sizeof(v->text), "%d->%d", (int)v->num, (int)v->num2);
 		break;
 	case FB_AXIS_KPATH:
-		fb_kpath_concise(fb_json_str(cell, "kernel_path", "-"), v->text, sizeof(v->text));
+		if (!fb_cell_kpath_text(cell, false, v->text, sizeof(v->text)))
+			snprintf(v->text, sizeof(v->text), "-");
 		break;
 	case FB_AXIS_SIZE:
+		f = fb_config_get(cfg, a->name);
 		v->has_num = true;
-		v->num = (double)(uint64_t)fb_json_num(cfg, a->name, 0);
+		v->num = f ? (double)(uint64_t)json_object_get_double(f) : 0;
 		fb_size_str((uint64_t)v->num, v->text, sizeof(v->text));
 		break;
 	case FB_AXIS_CPUS:
 		cpus_text(fb_json_path(cfg, a->name), v->text, sizeof(v->text));
 		break;
 	case FB_AXIS_NUMBER:
-		json_object_object_get_ex(cfg, a->name, &f);
+		f = fb_config_get(cfg, a->name);
 		if (f && (json_object_is_type(f, json_type_int) ||
 			  json_object_is_type(f, json_type_double))) {
 			v->has_num = true;
 			v->num = json_object_get_double(f);
 		}
 		/* the text is the number as the file has it */
-		snprintf(v->text, sizeof(v->text), "%s", fb_json_str(cfg, a->name, "-"));
+		snprintf(v->text, sizeof(v->text), "%s", f ? json_object_get_string(f) : "-");
 		break;
 	case FB_AXIS_WORD:
-		snprintf(v->text, sizeof(v->text), "%s",
-			 fb_json_str(cfg, a->name, a->implied ? a->implied(cfg) : "-"));
+		f = fb_config_get(cfg, a->name);
+		snprintf(v->text, sizeof(v->text), "%s", f ? json_object_get_string(f) :
+			 a->implied ? a->implied(cfg) : "-");
 		break;
 	}
 }
@@ -491,12 +495,14 @@ void fb_axis_key_text(const struct fb_axis *a, json_object *cfg, char *buf, size
 	if (a->key) {
 		a->key(a, cfg, buf, len);
 	} else if (fb_axis_numeric(a)) {
-		if (json_object_object_get_ex(cfg, a->name, &v) && v)
-			snprintf(buf, len, "%.0f", fb_json_num(cfg, a->name, -1));
+		v = fb_config_get(cfg, a->name);
+		if (v)
+			snprintf(buf, len, "%.0f", json_object_get_double(v));
 		else
 			snprintf(buf, len, "%s", absent);
 	} else {
-		s = fb_json_str(cfg, a->name, NULL);
+		v = fb_config_get(cfg, a->name);
+		s = v ? json_object_get_string(v) : NULL;
 		if (!(s && *s))
 			s = a->implied ? a->implied(cfg) : absent;
 		snprintf(buf, len, "%s", s);
@@ -513,7 +519,9 @@ void fb_axis_label(const struct fb_axis *a, json_object *cfg, bool full, char *b
 		return;
 	}
 	if (a->kind == FB_AXIS_SIZE) {
-		fb_size_str((uint64_t)fb_json_num(cfg, a->name, 0), buf, len);
+		json_object *v = fb_config_get(cfg, a->name);
+
+		fb_size_str(v ? (uint64_t)json_object_get_double(v) : 0, buf, len);
 		return;
 	}
 	fb_axis_key_text(a, cfg, v, sizeof(v));

@@ -17,6 +17,7 @@
 
 #include "backend.h"
 #include "foliobench_uapi.h"
+#include "functions.h"
 #include "kpath.h"
 #include "machine.h"
 #include "results.h"
@@ -147,11 +148,13 @@ static unsigned order_of(uint64_t folio_size)
 	return o;
 }
 
+/* The module's id of a cell's function; one it does not know matches no
+ * INFO entry. */
 static __u32 func_of(const struct fb_cell *c)
 {
-	return !strcmp(c->function, "folio_copy") ? FOLIOBENCH_FUNC_FOLIO_COPY :
-	       !strcmp(c->function, "folio_mc_copy") ? FOLIOBENCH_FUNC_FOLIO_MC_COPY :
-	       FOLIOBENCH_FUNC_FOLIOS_MC_COPY;
+	const struct fb_function *f = fb_function_find(c->function);
+
+	return f ? f->kmod_func : FOLIOBENCH_NR_FUNCS;
 }
 
 static __u32 batched_of(const struct fb_cell *c)
@@ -649,7 +652,7 @@ static void record(struct kmod_ctx *k, struct fb_result *r)
 				       json_object_new_boolean(k->flags & FOLIOBENCH_RUN_F_DMA_QUARANTINED));
 		add_phases(k, q, r->extra);
 	}
-	if (q->func == FOLIOBENCH_FUNC_FOLIOS_MC_COPY)
+	if (fb_function_find(k->c->function) && fb_function_find(k->c->function)->list)
 		json_object_object_add(r->extra, "list_fallbacks", json_object_new_int64((int64_t)k->list_fallbacks));
 	json_object_object_add(r->extra, "gfp_movable", json_object_new_string(movable_name(q->gfp_movable)));
 	json_object_object_add(r->extra, "src_zones", zones_json(k->src_zones));

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "cpuid_dump.h"
 #include "kpath.h"
+#include "kpath_probe.h"
 #include "machine.h"
 #include "plan.h"
 #include "table.h"

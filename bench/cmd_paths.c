@@ -15,6 +15,7 @@
 
 #include "axis.h"
 #include "cli.h"
+#include "functions.h"
 #include "kpath.h"
 #include "results.h"
 #include "stats.h"
@@ -48,7 +49,8 @@ struct pair {
 	json_object *page, *batched;
 	double ratio, sd, lo, hi;     /* hi < 1: batching loses */
 	bool judged;                  /* enough samples for the interval */
-	struct fb_kpath_text kp_page, kp_batched;
+	struct fb_kpath_record kp_page, kp_batched;
+	char brief_page[64], brief_batched[64];       /* their whys, short */
 	bool seed000, loses;
 };
 
@@ -79,9 +81,7 @@ static bool usable(json_object *cell)
 {
 	const char *fn = fb_json_str(fb_json_path(cell, "config"), "function", NULL);
 
-	return !strcmp(fb_json_str(cell, "status", ""), "ok") && fn &&
-	       (!strcmp(fn, "folio_copy") || !strcmp(fn, "folio_mc_copy") ||
-		!strcmp(fn, "folios_mc_copy")) &&
+	return !strcmp(fb_json_str(cell, "status", ""), "ok") && fb_function_find(fn) &&
 	       fb_json_num(fb_json_path(cell, "stats"), "mean", 0) > 0;
 }
 
@@ -187,8 +187,10 @@ static int load_machine(struct machine *m, const char *path, char *err, size_t e
 		x->page = a;
 		x->batched = json_object_array_get_idx(cells, j);
 		ratio_stats(x);
-		fb_kpath_parse_recorded(fb_json_str(a, "kernel_path", NULL), &x->kp_page);
-		fb_kpath_parse_recorded(fb_json_str(x->batched, "kernel_path", NULL), &x->kp_batched);
+		fb_cell_kpath(a, &x->kp_page);
+		fb_cell_kpath(x->batched, &x->kp_batched);
+		fb_kpath_brief_of(x->kp_page.why, x->brief_page, sizeof(x->brief_page));
+		fb_kpath_brief_of(x->kp_batched.why, x->brief_batched, sizeof(x->brief_batched));
 		x->seed000 = fb_kpath_seed000(x->kp_batched.impl, x->kp_page.impl);
 		m->np++;
 	}
@@ -274,8 +276,8 @@ static void print_paths(FILE *f, const struct machine *m, bool md)
 			continue;
 		snprintf(seen[ns++], sizeof(seen[0]), "%s", key);
 		fprintf(f, "%s%-21s per-page %s (%s) · batched %s (%s)%s\n", md ? "- " : "  ", key,
-			x->kp_page.impl[0] ? x->kp_page.impl : "?", x->kp_page.brief,
-			x->kp_batched.impl[0] ? x->kp_batched.impl : "?", x->kp_batched.brief,
+			x->kp_page.impl[0] ? x->kp_page.impl : "?", x->brief_page,
+			x->kp_batched.impl[0] ? x->kp_batched.impl : "?", x->brief_batched,
 			x->seed000 ? "  [seed 000's paths]" : "");
 	}
 }
@@ -300,7 +302,7 @@ static int print_losses(FILE *f, const struct machine *m, bool md)
 			md ? "- " : "  ", fb_json_str(cfg, "kernel_model", "-"),
 			fb_json_str(cfg, "function", "-"), size_of(x->page, sz, sizeof(sz)), th,
 			x->ratio, x->sd, x->lo, x->hi, x->seed000 ? "seed 000's pattern: " : "",
-			x->kp_batched.impl, x->kp_batched.brief, x->kp_page.impl, x->kp_page.brief);
+			x->kp_batched.impl, x->brief_batched, x->kp_page.impl, x->brief_page);
 	}
 	if (!n)
 		fprintf(f, "%sbatched does not lose anywhere here (no speedup interval below 1)\n",

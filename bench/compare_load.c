@@ -155,8 +155,9 @@ int fb_cmp_file_load(const char *path, struct fb_cmp_file *f, char *err, size_t 
 		c->cell = json_object_array_get_idx(cells, i);
 		c->config = fb_json_path(c->cell, "config");
 		if (!c->config || !json_object_is_type(c->config, json_type_object) ||
-		    !fb_json_positive(fb_json_path(c->config, "folio_size")) ||
-		    !fb_json_str(c->config, "mode", NULL)) {
+		    !fb_json_positive(fb_config_get(c->config, "folio_size")) ||
+		    (!fb_json_str(c->config, "mode", NULL) &&
+		     !fb_json_path(c->config, "store_kernel"))) {
 			snprintf(err, errlen, "%s: cell %zu has no valid config (corrupt result)", f->path, i);
 			goto bad;
 		}

@@ -11,6 +11,7 @@
  * names the line, so a truncated or mangled dump is never half-read.
  */
 #include "cpuid_dump.h"
+#include "kpath_probe.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -11,7 +11,7 @@
 
 #include "cpu.h"
 #include "engine.h"
-#include "kpath.h"
+#include "kpath_probe.h"
 #include "machine.h"
 #include "memory.h"
 #include "util.h"

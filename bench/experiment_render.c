@@ -66,11 +66,8 @@ void fb_render_copy(const void *spec, const struct fb_measure *m, json_object *d
 
 /* ---- stores ---- */
 
-/*
- * A copy of the run for display: without the copy-study axes a stores
- * cell does not have (mode, function), and with stats replaced by
- * what(cell, values, n) when what is set.
- */
+/* A copy of the run for display, with stats replaced by what(cell,
+ * values, n). */
 typedef size_t (*value_fn)(json_object *cell, double *out, size_t cap, const void *arg);
 
 static json_object *display_doc(json_object *doc, value_fn what, const void *arg)
@@ -81,28 +78,20 @@ static json_object *display_doc(json_object *doc, value_fn what, const void *arg
 	cells = fb_json_path(d, "cells");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
 		json_object *c = json_object_array_get_idx(cells, i);
-		json_object *cfg = fb_json_path(c, "config");
+		json_object *ns = fb_json_path(c, "samples_ns");
+		size_t cap = (ns ? json_object_array_length(ns) : 0) + 1;
+		double *v = malloc(cap * sizeof(*v));
+		size_t n = v ? what(c, v, cap, arg) : 0;
+		struct fb_stats s;
+		json_object *st = json_object_new_object();
 
-		json_object_object_del(cfg, "mode");
-		json_object_object_del(cfg, "function");
-		/* the kernel line is named in the kernel path lines */
-		json_object_object_del(cfg, "kernel_model");
-		if (what) {
-			json_object *ns = fb_json_path(c, "samples_ns");
-			size_t cap = (ns ? json_object_array_length(ns) : 0) + 1;
-			double *v = malloc(cap * sizeof(*v));
-			size_t n = v ? what(c, v, cap, arg) : 0;
-			struct fb_stats s;
-			json_object *st = json_object_new_object();
-
-			fb_stats_compute(v, n, &s);
-			free(v);
-			if (n) {
-				json_object_object_add(st, "mean", json_object_new_double(s.mean));
-				json_object_object_add(st, "sd", json_object_new_double(s.sd));
-			}
-			json_object_object_add(c, "stats", st);
+		fb_stats_compute(v, n, &s);
+		free(v);
+		if (n) {
+			json_object_object_add(st, "mean", json_object_new_double(s.mean));
+			json_object_object_add(st, "sd", json_object_new_double(s.sd));
 		}
+		json_object_object_add(c, "stats", st);
 	}
 	return d;
 }
@@ -111,7 +100,7 @@ static json_object *display_doc(json_object *doc, value_fn what, const void *arg
 static size_t ns_per_record(json_object *cell, double *out, size_t cap, const void *arg)
 {
 	json_object *ns = fb_json_path(cell, "samples_ns");
-	double recs = fb_json_num(fb_json_path(cell, "config"), "folio_count", 1);
+	double recs = fb_json_num(fb_json_path(cell, "config"), "record_count", 1);
 	size_t n = 0;
 
 	for (size_t i = 0; ns && i < json_object_array_length(ns) && n < cap; i++)
@@ -142,9 +131,7 @@ static void render_stores(json_object *doc, const char *rows, const char *cols, 
 
 	printf(md ? "\n**GB/s** (1 GB = 1e9 bytes), mean±sd over the timed passes\n\n" :
 		    "GB/s (1 GB = 1e9 bytes), mean±sd over the timed passes\n");
-	d = display_doc(doc, NULL, NULL);
-	fb_table_render(stdout, d, rows, cols, fmt);
-	json_object_put(d);
+	fb_table_render(stdout, doc, rows, cols, fmt);
 	printf(md ? "\n**ns per record**, mean±sd\n\n" : "\nns per record, mean±sd\n");
 	d = display_doc(doc, ns_per_record, NULL);
 	fb_table_render(stdout, d, rows, cols, fmt);
@@ -168,7 +155,7 @@ void fb_render_stores(const void *spec, const struct fb_measure *m, json_object 
 	uint64_t record = m->cells[0].folio_size;
 	char total[32];
 
-	printf("%srecords of %llu bytes (folio_size) over %s per pass; flags that decide "
+	printf("%srecords of %llu bytes (record_size) over %s per pass; flags that decide "
 	       "store paths here: %sclwb %sclflushopt %smovdir64b %sfsrm%s\n", md ? "_" : "",
 	       (unsigned long long)record,
 	       fb_size_str(m->cells[0].folio_count * record, total, sizeof(total)),

@@ -11,15 +11,9 @@
 #include "kpath.h"
 #include "util.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char *const kr_names[FB_KR_COUNT] = {
 	[FB_KR_MEMCPY] = "memcpy",
@@ -32,6 +26,17 @@ static const char *const kr_names[FB_KR_COUNT] = {
 const char *fb_kroutine_name(enum fb_kroutine r)
 {
 	return (unsigned)r < FB_KR_COUNT ? kr_names[r] : "?";
+}
+
+int fb_kroutine_parse(const char *s, enum fb_kroutine *r)
+{
+	for (int i = 0; s && i < FB_KR_COUNT; i++) {
+		if (!strcmp(s, kr_names[i])) {
+			*r = (enum fb_kroutine)i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* snprintf into why (NULL-safe, always terminated). */
@@ -455,34 +460,16 @@ int fb_kpath_select(const struct fb_cpu *cpu, enum fb_kernel_model km,
 	return fb_kpath_select_boot(cpu, km, r, NULL, out);
 }
 
-/* ---- recorded paths, shortened for tables and reports ---- */
+/* ---- the record a cell keeps, and its short form ---- */
 
-/* What fb_kpath_select_boot() can name, and older spellings of the same. */
-static const struct {
-	const char *recorded, *shown;
-} impl_names[] = {
-	{ "rep movsb (memcpy FSRM)", "rep movsb" },     /* before issue 7 */
-	{ "memcpy_erms (rep movsb)", "rep movsb" },
-	{ "rep movsq (memcpy REP_GOOD)", "rep movsq" },
-	{ "copy_mc_enhanced_fast_string", "copy_mc_enhanced_fast_string" },
-	{ "copy_mc_fragile", "copy_mc_fragile" },
-	{ "copy_page_regs", "copy_page_regs" },
-	{ "memcpy_orig", "memcpy_orig" },
-	{ "movnti loop", "movnti loop" },
-	{ "rep movsb", "rep movsb" },
-	{ "rep movsq", "rep movsq" },
-	{ "clflushopt", "clflushopt" },
-	{ "clflush", "clflush" },
-};
-
-/* Older whys said why before their arrow in other words. */
-static const struct {
-	const char *old, *now;
-} brief_prefixes[] = {
-	{ "key off, ", "" },
-	{ "copy_mc_fragile_key on", "MCE-recovery key" },
-	{ "__memcpy_flushcache", "movnti" },
-};
+void fb_kpath_record_set(struct fb_kpath_record *r, enum fb_kroutine routine,
+			 enum fb_kernel_model km, const struct fb_kpath *kp)
+{
+	r->routine = (int)routine;
+	r->model = (int)km;
+	snprintf(r->impl, sizeof(r->impl), "%s", kp->impl);
+	snprintf(r->why, sizeof(r->why), "%s", kp->why);
+}
 
 const char *fb_kpath_brief_of(const char *why, char *buf, size_t len)
 {
@@ -515,63 +502,7 @@ const char *fb_kpath_brief_of(const char *why, char *buf, size_t len)
 	while (n && strchr(" ,;:", buf[n - 1]))
 		n--;
 	buf[n] = '\0';
-	for (size_t i = 0; i < sizeof(brief_prefixes) / sizeof(brief_prefixes[0]); i++) {
-		size_t k = strlen(brief_prefixes[i].old);
-
-		if (!strncmp(buf, brief_prefixes[i].old, k)) {
-			char rest[128];
-
-			/* a prefix replaced whole; its own tail (": mce=...") goes */
-			snprintf(rest, sizeof(rest), "%s%s", brief_prefixes[i].now,
-				 *brief_prefixes[i].now ? "" : buf + k);
-			snprintf(buf, len, "%s", rest);
-			break;
-		}
-	}
 	return buf;
-}
-
-int fb_kpath_parse_recorded(const char *recorded, struct fb_kpath_text *t)
-{
-	const char *colon, *rest, *why = NULL;
-	size_t best = 0, bi = 0;
-	char whybuf[256];
-
-	memset(t, 0, sizeof(*t));
-	if (!recorded || !(colon = strstr(recorded, ": ")) || colon == recorded)
-		return -1;
-	snprintf(t->prefix, sizeof(t->prefix), "%.*s", (int)(colon - recorded), recorded);
-	rest = colon + 2;
-	for (size_t i = 0; i < sizeof(impl_names) / sizeof(impl_names[0]); i++) {
-		size_t k = strlen(impl_names[i].recorded);
-
-		if (k > best && !strncmp(rest, impl_names[i].recorded, k) &&
-		    (!rest[k] || !strncmp(rest + k, " (", 2))) {
-			best = k;
-			bi = i;
-		}
-	}
-	if (best) {
-		snprintf(t->impl, sizeof(t->impl), "%s", impl_names[bi].shown);
-		if (rest[best])
-			why = rest + best + 2;
-	} else {
-		const char *open = strstr(rest, " (");
-
-		snprintf(t->impl, sizeof(t->impl), "%.*s",
-			 (int)(open ? (size_t)(open - rest) : strlen(rest)), rest);
-		if (open)
-			why = open + 2;
-	}
-	if (why) {
-		size_t n = strlen(why);
-
-		if (n && why[n - 1] == ')')
-			n--;        /* the parenthesis that opened the why */
-		snprintf(whybuf, sizeof(whybuf), "%.*s", (int)n, why);
-		fb_kpath_brief_of(whybuf, t->brief, sizeof(t->brief));
-	}
-	return 0;
 }
 
 bool fb_kpath_seed000(const char *batched_impl, const char *per_page_impl)
@@ -580,168 +511,38 @@ bool fb_kpath_seed000(const char *batched_impl, const char *per_page_impl)
 	       !strcmp(per_page_impl, "rep movsq");
 }
 
-const char *fb_kpath_concise(const char *recorded, char *buf, size_t len)
+/* "PREFIX MODEL: IMPL (TAIL)", or IMPL alone for a record that names
+ * neither routine nor model. */
+static const char *kpath_text(const struct fb_kpath_record *r, const char *prefix,
+			      const char *tail, char *buf, size_t len)
 {
-	struct fb_kpath_text t;
-
-	if (fb_kpath_parse_recorded(recorded, &t))
-		snprintf(buf, len, "%s", recorded ? recorded : "");
-	else if (t.brief[0])
-		snprintf(buf, len, "%s: %s (%s)", t.prefix, t.impl, t.brief);
+	if (r->routine < 0 && r->model < 0) {
+		snprintf(buf, len, "%s", r->impl);
+		return buf;
+	}
+	if (!prefix)
+		prefix = r->routine >= 0 ? fb_kroutine_name((enum fb_kroutine)r->routine) : "?";
+	if (tail[0])
+		snprintf(buf, len, "%s %s: %s (%s)", prefix,
+			 fb_kernel_model_name((enum fb_kernel_model)r->model), r->impl, tail);
 	else
-		snprintf(buf, len, "%s: %s", t.prefix, t.impl);
+		snprintf(buf, len, "%s %s: %s", prefix,
+			 fb_kernel_model_name((enum fb_kernel_model)r->model), r->impl);
 	return buf;
 }
 
-/* ---- what this machine says about its running kernel ---- */
-
-int fb_kboot_cmdline_mce_recovery(const char *cmdline)
+const char *fb_kpath_concise(const struct fb_kpath_record *r, const char *prefix,
+			     char *buf, size_t len)
 {
-	const char *p = cmdline;
+	char brief[64];
 
-	/* mce/core.c mcheck_enable(): __setup("mce", ...) then
-	 * strcmp(str, "recovery"); only the exact token counts. */
-	while (p && *p) {
-		size_t n;
-
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		n = strcspn(p, " \t\n");
-		if (n == strlen("mce=recovery") && !strncmp(p, "mce=recovery", n))
-			return 1;
-		p += n;
-	}
-	return 0;
+	return kpath_text(r, prefix, fb_kpath_brief_of(r->why, brief, sizeof(brief)), buf, len);
 }
 
-/* The head of a small /proc or /sys file (cap bytes), or NULL. */
-static char *slurp(const char *path, size_t cap)
+const char *fb_kpath_full(const struct fb_kpath_record *r, const char *prefix,
+			  char *buf, size_t len)
 {
-	return fb_read_file(path, cap - 1, NULL);
-}
-
-#if defined(__x86_64__)
-static unsigned long read_hex_file(const char *path)
-{
-	char *s = slurp(path, 32);
-	unsigned long v = s ? strtoul(s, NULL, 16) : 0;
-
-	free(s);
-	return v;
-}
-
-/* 1 fired, 0 not, -1 cannot tell (config space past 64 bytes needs root). */
-static int ras_quirk_of_device(const char *dir, unsigned long dev)
-{
-	char path[512];
-	uint32_t capid0 = 0, capid5 = 0;
-	int fd, ret = -1;
-
-	snprintf(path, sizeof(path), "%s/config", dir);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (pread(fd, &capid0, 4, 0x84) == 4) {
-		if (dev == 0x2083) {
-			if (pread(fd, &capid5, 4, 0x98) == 4)
-				ret = ((capid0 & 0xc0) == 0xc0 || (capid5 & 0x1e0)) ? 1 : 0;
-		} else {
-			ret = (capid0 & 0x10) ? 1 : 0;
-		}
-	}
-	close(fd);
-	return ret;
-}
-
-static int detect_ras_quirk(void)
-{
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *e;
-	int result = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char dir[300], path[400];
-		unsigned long dev;
-		int r;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", e->d_name);
-		snprintf(path, sizeof(path), "%s/vendor", dir);
-		if (read_hex_file(path) != 0x8086)
-			continue;
-		snprintf(path, sizeof(path), "%s/device", dir);
-		dev = read_hex_file(path);
-		if (dev != 0x0ec3 && dev != 0x2fc0 && dev != 0x6fc0 && dev != 0x2083)
-			continue;
-		r = ras_quirk_of_device(dir, dev);
-		if (r == 1) {
-			result = 1;
-			break;
-		}
-		if (r < 0)
-			result = -1;
-	}
-	closedir(d);
-	return result;
-}
-#endif
-
-int fb_kboot_fast_strings(const struct fb_cpu *cpu, bool rep_good_shown)
-{
-	if (!cpu->x86 || !is_intel(cpu) || cpu->family != 6 || cpu->model < 0xd)
-		return -1;
-	return rep_good_shown ? 1 : 0;
-}
-
-/* The running kernel's verdict, from its /proc/cpuinfo flags. */
-static int detect_fast_strings(void)
-{
-	const struct fb_cpu *cpu = fb_this_cpu();
-	char *text, *flags;
-	int ret = -1;
-
-	if (fb_kboot_fast_strings(cpu, false) < 0)
-		return -1;
-	text = slurp("/proc/cpuinfo", 65536);
-	if (!text)
-		return -1;
-	flags = strstr(text, "\nflags");
-	if (flags) {
-		char *eol = strchr(flags + 1, '\n');
-
-		if (eol)
-			*eol = '\0';
-		ret = fb_kboot_fast_strings(cpu, fb_has_word(flags + 1, "rep_good"));
-	}
-	free(text);
-	return ret;
-}
-
-static struct fb_kboot this_kboot;
-static pthread_once_t this_kboot_once = PTHREAD_ONCE_INIT;
-
-static void detect_this_kboot(void)
-{
-	char *cmdline = slurp("/proc/cmdline", 8192);
-
-	fb_kboot_unknown(&this_kboot);
-	if (cmdline) {
-		this_kboot.mce_recovery = fb_kboot_cmdline_mce_recovery(cmdline);
-		free(cmdline);
-	}
-#if defined(__x86_64__)
-	this_kboot.ras_quirk = detect_ras_quirk();
-#endif
-	this_kboot.fast_strings = detect_fast_strings();
-}
-
-const struct fb_kboot *fb_this_kboot(void)
-{
-	pthread_once(&this_kboot_once, detect_this_kboot);
-	return &this_kboot;
+	return kpath_text(r, prefix, r->why, buf, len);
 }
 
 /* ---- the running kernel's own choice, against the rules ---- */
@@ -757,30 +558,6 @@ static const char *const kflag_names[FB_KF_COUNT] = {
 const char *fb_kflag_name(enum fb_kflag f)
 {
 	return (unsigned)f < FB_KF_COUNT ? kflag_names[f] : "?";
-}
-
-int fb_kview_from_cpuinfo(const char *cpuinfo, const char *release, struct fb_kview *v)
-{
-	const char *flags = cpuinfo ? strstr(cpuinfo, "\nflags") : NULL;
-	char line[8192];
-	size_t n;
-
-	memset(v, 0, sizeof(*v));
-	for (int f = 0; f < FB_KF_COUNT; f++)
-		v->flag[f] = -1;
-	snprintf(v->source, sizeof(v->source), "/proc/cpuinfo (feature bits only)");
-	snprintf(v->release, sizeof(v->release), "%s", release ? release : "");
-	if (!flags && cpuinfo && !strncmp(cpuinfo, "flags", 5))
-		flags = cpuinfo - 1;
-	if (!flags)
-		return -1;
-	flags++;
-	n = strcspn(flags, "\n");
-	snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), flags);
-	v->flag[FB_KF_FSRM] = fb_has_word(line, "fsrm");
-	v->flag[FB_KF_ERMS] = fb_has_word(line, "erms");
-	v->flag[FB_KF_REP_GOOD] = fb_has_word(line, "rep_good");
-	return 0;
 }
 
 /* A kernel's routine name as the rules name what runs. */

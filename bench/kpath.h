@@ -2,6 +2,8 @@
  * Which implementation the Linux x86-64 kernel selects for its copy
  * routines on a given CPU, per kernel line.  The rules are transcribed from
  * the kernel sources (see kpath.c for the file each rule comes from).
+ * What this machine says of its own kernel is read in kpath_probe.h; the
+ * text schema 1 recorded is read back in kpath_v1.h.
  */
 #ifndef FB_KPATH_H
 #define FB_KPATH_H
@@ -67,18 +69,6 @@ struct fb_kboot {
 
 /* All fields unknown (-1). */
 void fb_kboot_unknown(struct fb_kboot *b);
-/* What this machine says about its running kernel: /proc/cmdline,
- * /sys/bus/pci (config space past 64 bytes needs root; no such device
- * gives 0), and "rep_good" in /proc/cpuinfo on Intel family 6 (fast
- * strings).  Whatever cannot be read stays -1.  Detected once; never NULL. */
-const struct fb_kboot *fb_this_kboot(void);
-/* Parse a kernel command line for mce=recovery: 1 or 0. */
-int fb_kboot_cmdline_mce_recovery(const char *cmdline);
-/* intel.c: REP_GOOD (shown in /proc/cpuinfo as rep_good) is set on Intel
- * family 6 from model 0xd unless the BIOS turned fast strings off (which
- * also clears ERMS): 1 or 0 from whether rep_good is shown; -1 for any
- * other CPU. */
-int fb_kboot_fast_strings(const struct fb_cpu *cpu, bool rep_good_shown);
 
 /* fb_kpath_select with explicit non-CPUID inputs (boot may be NULL). */
 int fb_kpath_select_boot(const struct fb_cpu *cpu, enum fb_kernel_model km,
@@ -96,30 +86,42 @@ bool fb_kernel_copy_mc_fragile(const struct fb_cpu *cpu,
 bool fb_kernel_fsrs(const struct fb_cpu *cpu, enum fb_kernel_model km,
 		    char *why, size_t whylen);
 
+/* "memcpy" -> FB_KR_MEMCPY, ...: 0, or -1 for any other name. */
+int fb_kroutine_parse(const char *s, enum fb_kroutine *r);
+
 /*
- * A cell records its path as "PREFIX: IMPL (WHY)" (plan.c: PREFIX is
- * "batched 6.12"); these give it back short for tables and reports:
- * "batched 6.12: memcpy_orig (no FSRM)".  Strings written by older
- * versions (impl names such as "rep movsb (memcpy FSRM)") are understood.
+ * What a cell records of the kernel it models (run.json "kernel_path",
+ * schema 2): the routine, the kernel line, what runs and why, as
+ * fb_kpath_select_boot gives them.  impl "" means none recorded.
  */
-struct fb_kpath_text {
-	char prefix[64];       /* "batched 6.12" */
-	char impl[64];         /* "memcpy_orig" */
-	char brief[64];        /* "no FSRM" */
+struct fb_kpath_record {
+	int routine;            /* enum fb_kroutine, -1 when a v1 file did not say */
+	int model;              /* enum fb_kernel_model, -1 likewise */
+	char impl[64];          /* "memcpy_orig" */
+	char why[256];          /* "no FSRM -> memcpy_orig, ... (arch/x86/lib/memcpy_64.S, 6.12)" */
 };
-/* 0 on success; -1 when the string is not "PREFIX: IMPL (...)". */
-int fb_kpath_parse_recorded(const char *recorded, struct fb_kpath_text *t);
+void fb_kpath_record_set(struct fb_kpath_record *r, enum fb_kroutine routine,
+			 enum fb_kernel_model km, const struct fb_kpath *kp);
 /* The brief of a why: the text before " -> ", without [..] and (..). */
 const char *fb_kpath_brief_of(const char *why, char *buf, size_t len);
 /*
+ * The record short, for tables and reports: "PREFIX MODEL: IMPL (BRIEF)",
+ * "batched 6.12: memcpy_orig (no FSRM)".  prefix names what the cell ran
+ * (its mode); NULL names the routine.  A record without routine and model
+ * (a v1 string that did not parse) gives its impl alone.
+ */
+const char *fb_kpath_concise(const struct fb_kpath_record *r, const char *prefix,
+			     char *buf, size_t len);
+/* The same with the whole why, "batched 6.12: memcpy_orig (no FSRM -> ...)":
+ * the one line cells.csv gives the record in. */
+const char *fb_kpath_full(const struct fb_kpath_record *r, const char *prefix,
+			  char *buf, size_t len);
+/*
  * Seed 000's regression pattern: the batched copy (memcpy over the folio)
  * runs memcpy_orig while the per-page copy (copy_page) keeps rep movsq,
- * a microcoded string copy, so batching can lose.  Takes impl names as
- * fb_kpath or fb_kpath_text give them.
+ * a microcoded string copy, so batching can lose.
  */
 bool fb_kpath_seed000(const char *batched_impl, const char *per_page_impl);
-/* "PREFIX: IMPL (BRIEF)"; a string that does not parse is copied as is. */
-const char *fb_kpath_concise(const char *recorded, char *buf, size_t len);
 
 /*
  * What a running kernel says it selected, to hold the rules above against:
@@ -143,11 +145,6 @@ struct fb_kview {
 };
 
 const char *fb_kflag_name(enum fb_kflag f);        /* "FSRM", ..., "copy_mc fragile key" */
-/* A view of the running kernel from its /proc/cpuinfo text: fsrm, erms and
- * rep_good from the first flags line (FSRS has no name there in 6.12);
- * everything else unknown.  -1 when text has no flags line. */
-int fb_kview_from_cpuinfo(const char *cpuinfo, const char *release, struct fb_kview *v);
-
 /* One line of the comparison: prediction from CPUID vs the kernel. */
 struct fb_kcheck_row {
 	char item[24];          /* "FSRM", "memcpy" */

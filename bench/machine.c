@@ -7,6 +7,7 @@
 
 #include "foliobench_uapi.h"
 #include "kpath.h"
+#include "kpath_probe.h"
 #include "machine.h"
 #include "memory.h"
 #include "util.h"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "functions.h"
 #include "migrate.h"
 #include "primitives.h"
 #include "stores.h"
@@ -30,15 +31,7 @@ enum fb_kernel_model fb_kernel_model_of_release(const char *release)
 /* Which kernel routine a function runs in a mode: the heart of seed 000. */
 static enum fb_kroutine routine_of(const char *function, enum fb_mode mode)
 {
-	if (!strcmp(function, "folio_copy"))
-		return mode == FB_MODE_PER_PAGE ? FB_KR_COPY_PAGE : FB_KR_MEMCPY;
-	return FB_KR_COPY_MC;
-}
-
-static bool known_function(const char *f, bool kmod)
-{
-	return !strcmp(f, "folio_copy") || !strcmp(f, "folio_mc_copy") ||
-	       (kmod && !strcmp(f, "folios_mc_copy"));
+	return fb_function_routine(fb_function_find(function), mode == FB_MODE_BATCHED);
 }
 
 /* The routine a batched variant runs: copy_page's, or none (rep movsq). */
@@ -52,21 +45,22 @@ static enum fb_kroutine cell_routine(const struct fb_cell *c)
 static void describe_path(struct fb_cell *c, enum fb_kernel_model km,
 			  const struct fb_kpath *kp)
 {
+	fb_kpath_record_set(&c->kernel_path, cell_routine(c), km, kp);
 	if (c->mode == FB_MODE_BATCHED && c->batch_impl == FB_BATCH_COPY_PAGE)
-		snprintf(c->kernel_path, sizeof(c->kernel_path),
-			 "%s %s: %s (batch-impl copy_page: copy_page on each page, %s)",
-			 fb_mode_name(c->mode), fb_kernel_model_name(km), kp->impl, kp->why);
-	else
-		snprintf(c->kernel_path, sizeof(c->kernel_path), "%s %s: %s (%s)",
-			 fb_mode_name(c->mode), fb_kernel_model_name(km), kp->impl, kp->why);
+		snprintf(c->kernel_path.why, sizeof(c->kernel_path.why),
+			 "batch-impl copy_page: copy_page on each page, %s", kp->why);
 }
 
-/* rep movsq over the folio is in no kernel: what a page-aligned fast path could run. */
+/* rep movsq over the folio is in no kernel: what a page-aligned fast path
+ * could run; no routine is named. */
 static void describe_rep_movsq(struct fb_cell *c, enum fb_kernel_model km)
 {
-	snprintf(c->kernel_path, sizeof(c->kernel_path),
-		 "%s %s: rep movsq (batch-impl rep_movsq: a page-aligned fast path, in no kernel)",
-		 fb_mode_name(c->mode), fb_kernel_model_name(km));
+	struct fb_kpath_record *r = &c->kernel_path;
+
+	r->routine = -1;
+	r->model = (int)km;
+	snprintf(r->impl, sizeof(r->impl), "rep movsq");
+	snprintf(r->why, sizeof(r->why), "batch-impl rep_movsq: a page-aligned fast path, in no kernel");
 }
 
 /* Resolve function x kernel model x mode to a userspace primitive. */
@@ -196,9 +190,12 @@ static int check_axes(const struct fb_spec *s, const struct fb_plan_machine *m,
 		}
 	}
 	for (size_t i = 0; i < s->nfunctions; i++) {
-		if (!known_function(s->functions[i], kmod)) {
-			snprintf(err, errlen, "--function %s: unknown (allowed: folio_copy, folio_mc_copy%s)",
-				 s->functions[i], kmod ? ", folios_mc_copy" : "");
+		const struct fb_function *f = fb_function_find(s->functions[i]);
+		char allowed[128];
+
+		if (!f || !fb_function_runs(f, kmod, false)) {
+			snprintf(err, errlen, "--function %s: unknown (allowed: %s)", s->functions[i],
+				 fb_functions_allowed(kmod, false, allowed, sizeof(allowed)));
 			return -1;
 		}
 	}
@@ -387,8 +384,12 @@ int fb_plan_build(const struct fb_spec *s, const struct fb_plan_machine *mach,
 				snprintf(err, errlen, "--mode kernel runs this kernel's own folio_copy()/folio_mc_copy(): only --backend kmod has it");
 				goto fail;
 			}
-			if (!s->nprimitives && !strcmp(s->functions[w], "folios_mc_copy")) {
-				snprintf(err, errlen, "--mode kernel: folios_mc_copy is the module's list copy (seed 002), no kernel function; allowed folio_copy, folio_mc_copy");
+			if (!s->nprimitives &&
+			    !fb_function_runs(fb_function_find(s->functions[w]), kmod, true)) {
+				char allowed[128];
+
+				snprintf(err, errlen, "--mode kernel: %s is the module's list copy (seed 002), no kernel function; allowed %s",
+					 s->functions[w], fb_functions_allowed(kmod, true, allowed, sizeof(allowed)));
 				goto fail;
 			}
 			if (s->split == FB_SPLIT_CHUNK) {
@@ -480,9 +481,8 @@ int fb_plan_stores(const struct fb_stores_spec *s, const struct fb_plan_machine 
 		    !fb_kpath_select_boot(m->cpu, m->running, (enum fb_kroutine)sk->routine,
 					  m->kboot, &kp)) {
 			c->kernel_model = (int)m->running;
-			snprintf(c->kernel_path, sizeof(c->kernel_path), "%s %s: %s (%s)",
-				 fb_kroutine_name((enum fb_kroutine)sk->routine),
-				 fb_kernel_model_name(m->running), kp.impl, kp.why);
+			fb_kpath_record_set(&c->kernel_path, (enum fb_kroutine)sk->routine,
+					    m->running, &kp);
 		}
 		n++;
 	}

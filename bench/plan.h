@@ -84,7 +84,7 @@ struct fb_cell {
 	char function[24];             /* "" when an explicit primitive is run */
 	int kernel_model;              /* enum fb_kernel_model, or -1 */
 	char primitive[24];            /* user backend: the primitive run */
-	char kernel_path[256];         /* what the modelled kernel runs, and why */
+	struct fb_kpath_record kernel_path; /* what the modelled kernel runs, and why */
 	enum fb_mode mode;
 	enum fb_batch_impl batch_impl; /* batched cells; memcpy otherwise */
 	bool batch_impl_recorded;      /* --batch-impl given: in the cell's config */

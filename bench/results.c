@@ -43,6 +43,25 @@ json_object *fb_json_path(json_object *o, const char *dotted)
 	return o;
 }
 
+/* The copy axes a stores cell answers with its own fields (schema 2). */
+static const struct {
+	const char *copy, *stores;
+} stores_fields[] = {
+	{ "primitive", "store_kernel" },
+	{ "folio_size", "record_size" },
+	{ "folio_count", "record_count" },
+};
+
+json_object *fb_config_get(json_object *cfg, const char *key)
+{
+	json_object *v = fb_json_path(cfg, key);
+
+	for (size_t i = 0; !v && i < sizeof(stores_fields) / sizeof(stores_fields[0]); i++)
+		if (!strcmp(key, stores_fields[i].copy))
+			v = fb_json_path(cfg, stores_fields[i].stores);
+	return v;
+}
+
 json_object *fb_json_number(double v)
 {
 	/* JSON has no NaN: a statistic that does not exist is null. */
@@ -128,27 +147,85 @@ static json_object *str_or_null(const char *s)
 	return s && *s ? json_object_new_string(s) : NULL;
 }
 
+json_object *fb_kpath_json(const struct fb_kpath_record *r)
+{
+	json_object *o;
+
+	if (!r->impl[0])
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "routine", r->routine < 0 ? NULL :
+			       json_object_new_string(fb_kroutine_name((enum fb_kroutine)r->routine)));
+	json_object_object_add(o, "model", r->model < 0 ? NULL :
+			       json_object_new_string(fb_kernel_model_name((enum fb_kernel_model)r->model)));
+	json_object_object_add(o, "impl", json_object_new_string(r->impl));
+	json_object_object_add(o, "why", json_object_new_string(r->why));
+	return o;
+}
+
+const char *fb_cell_kpath_text(json_object *cell, bool full, char *buf, size_t len)
+{
+	json_object *cfg = fb_json_path(cell, "config");
+	struct fb_kpath_record r;
+	/* a function's cell is named by its mode, a stores cell by its routine */
+	const char *prefix = fb_json_path(cfg, "function") ? fb_json_str(cfg, "mode", NULL) : NULL;
+
+	if (fb_cell_kpath(cell, &r))
+		return NULL;
+	return full ? fb_kpath_full(&r, prefix, buf, len) : fb_kpath_concise(&r, prefix, buf, len);
+}
+
+int fb_cell_kpath(json_object *cell, struct fb_kpath_record *r)
+{
+	json_object *o = fb_json_path(cell, "kernel_path");
+	enum fb_kroutine kr;
+	enum fb_kernel_model km;
+
+	memset(r, 0, sizeof(*r));
+	r->routine = r->model = -1;
+	if (!o || !json_object_is_type(o, json_type_object) || !fb_json_str(o, "impl", NULL))
+		return -1;
+	if (!fb_kroutine_parse(fb_json_str(o, "routine", ""), &kr))
+		r->routine = (int)kr;
+	if (!fb_kernel_model_parse(fb_json_str(o, "model", ""), &km))
+		r->model = (int)km;
+	snprintf(r->impl, sizeof(r->impl), "%s", fb_json_str(o, "impl", ""));
+	snprintf(r->why, sizeof(r->why), "%s", fb_json_str(o, "why", ""));
+	return 0;
+}
+
 json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 			  const struct fb_counters *k)
 {
 	json_object *o = json_object_new_object(), *cfg = json_object_new_object();
 	json_object *samples, *cpus = json_object_new_array();
+	bool stores = c->experiment && !strcmp(c->experiment, "stores");
 
 	json_object_object_add(o, "id", json_object_new_int(c->id));
 	json_object_object_add(cfg, "experiment",
 			       json_object_new_string(c->experiment ? c->experiment : "copy"));
 	json_object_object_add(cfg, "backend", json_object_new_string(c->backend));
-	json_object_object_add(cfg, "function", str_or_null(c->function));
-	json_object_object_add(cfg, "primitive", str_or_null(c->primitive));
-	json_object_object_add(cfg, "kernel_model", c->kernel_model >= 0 ?
-		json_object_new_string(fb_kernel_model_name(c->kernel_model)) : NULL);
-	json_object_object_add(cfg, "mode", json_object_new_string(fb_mode_name(c->mode)));
-	/* only where --batch-impl was given: absent is memcpy, as before it */
-	if (c->batch_impl_recorded)
-		json_object_object_add(cfg, "batch_impl",
-				       json_object_new_string(fb_batch_impl_name(c->batch_impl)));
-	json_object_object_add(cfg, "folio_size", json_object_new_int64((int64_t)c->folio_size));
-	json_object_object_add(cfg, "folio_count", json_object_new_int64((int64_t)c->folio_count));
+	if (stores) {
+		/* a stores cell writes records with a store kernel: no function,
+		 * mode or folios (its kernel line is in kernel_path) */
+		json_object_object_add(cfg, "store_kernel", json_object_new_string(c->primitive));
+		json_object_object_add(cfg, "record_size", json_object_new_int64((int64_t)c->folio_size));
+		json_object_object_add(cfg, "record_count",
+				       json_object_new_int64((int64_t)c->folio_count));
+	} else {
+		json_object_object_add(cfg, "function", str_or_null(c->function));
+		json_object_object_add(cfg, "primitive", str_or_null(c->primitive));
+		json_object_object_add(cfg, "kernel_model", c->kernel_model >= 0 ?
+			json_object_new_string(fb_kernel_model_name(c->kernel_model)) : NULL);
+		json_object_object_add(cfg, "mode", json_object_new_string(fb_mode_name(c->mode)));
+		/* only where --batch-impl was given: absent is memcpy, as before it */
+		if (c->batch_impl_recorded)
+			json_object_object_add(cfg, "batch_impl",
+					       json_object_new_string(fb_batch_impl_name(c->batch_impl)));
+		json_object_object_add(cfg, "folio_size", json_object_new_int64((int64_t)c->folio_size));
+		json_object_object_add(cfg, "folio_count",
+				       json_object_new_int64((int64_t)c->folio_count));
+	}
 	json_object_object_add(cfg, "total_bytes", json_object_new_int64((int64_t)fb_cell_bytes(c)));
 	json_object_object_add(cfg, "threads", json_object_new_int(c->threads));
 	json_object_object_add(cfg, "channels", json_object_new_int(c->channels));
@@ -169,7 +246,7 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 		json_object_object_add(cfg, "src_fill", json_object_new_string("zero"));
 	json_object_object_add(o, "config", cfg);
 
-	json_object_object_add(o, "kernel_path", str_or_null(c->kernel_path));
+	json_object_object_add(o, "kernel_path", fb_kpath_json(&c->kernel_path));
 	json_object_object_add(o, "implementation", str_or_null(r->implementation));
 	json_object_object_add(o, "status", json_object_new_string(
 		r->status == FB_EXIT_OK ? "ok" : r->status == FB_EXIT_SKIP ? "skipped" : "failed"));
@@ -387,11 +464,19 @@ char *fb_cells_csv(json_object *doc)
 		snprintf(idx, sizeof(idx), ",%d", (int)fb_json_num(cell, "id", (double)c));
 		sb_add(&b, idx);
 		for (size_t i = 0; i < ncols; i++) {
-			json_object *v = fb_json_path(cell, csv_cols[i]);
+			json_object *v = strncmp(csv_cols[i], "config.", 7) ?
+				fb_json_path(cell, csv_cols[i]) :
+				fb_config_get(fb_json_path(cell, "config"), csv_cols[i] + 7);
+			char kp[512];
 
 			sb_add(&b, ",");
-			if (v)
+			if (!strcmp(csv_cols[i], "kernel_path")) {
+				/* the record on one line, as its text */
+				if (fb_cell_kpath_text(cell, true, kp, sizeof(kp)))
+					sb_field(&b, kp);
+			} else if (v) {
 				sb_field(&b, json_object_get_string(v));
+			}
 		}
 		sb_add(&b, ",");
 		cpus = fb_json_path(cell, "config.cpus");
@@ -649,9 +734,9 @@ int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen)
 		goto bad;
 	}
 	version = (int)fb_json_num(d, "schema_version", -1);
-	if (version != FB_SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s: schema version %d, this foliobench reads %d", path,
-			 version, FB_SCHEMA_VERSION);
+	if (version < FB_SCHEMA_VERSION_OLDEST || version > FB_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d, this foliobench reads %d to %d", path,
+			 version, FB_SCHEMA_VERSION_OLDEST, FB_SCHEMA_VERSION);
 		goto bad;
 	}
 	cells = fb_json_path(d, "cells");
@@ -659,6 +744,8 @@ int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: no cells array", path);
 		goto bad;
 	}
+	if (version == 1)
+		fb_run_v1_to_v2(d);
 	*doc = d;
 	return 0;
 bad:

@@ -174,7 +174,9 @@ static void free_values(struct values *vs)
 
 static double numeric_value(json_object *cell, const char *key)
 {
-	return fb_json_num(fb_json_path(cell, "config"), key, 0);
+	json_object *v = fb_config_get(fb_json_path(cell, "config"), key);
+
+	return v ? json_object_get_double(v) : 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -384,7 +386,7 @@ static void render_one(FILE *f, json_object *sub, const char **gk, char **gv, si
 	for (size_t i = 0; i < nsub; i++) {
 		json_object *c = json_object_array_get_idx(sub, i);
 
-		if (fb_json_str(c, "kernel_path", NULL) && strcmp(rows, "kernel_path") &&
+		if (fb_json_path(c, "kernel_path") && strcmp(rows, "kernel_path") &&
 		    strcmp(cols, "kernel_path"))
 			add_value(&paths, fb_table_value(c, "kernel_path", buf, sizeof(buf)));
 	}

@@ -200,8 +200,8 @@ check "--output FILE: exit 1, the report in the file, stdout empty, one verdict 
 
 # --- bad input: one line naming the file and the problem, exit 2, no output file ---
 bad() { NO_OUTPUT=$tmp/bad.out usage_error "$1" compare "${@:2}" --output "$tmp/bad.out"; }
-edit "$D/base.json" "$tmp/v2.json" "d['schema_version']=2"
-bad "v2.json: schema version 2, this foliobench reads 1" "$D/base.json" "$tmp/v2.json"
+edit "$D/base.json" "$tmp/v3.json" "d['schema_version']=3"
+bad "v3.json: schema version 3, this foliobench reads 1 to 2" "$D/base.json" "$tmp/v3.json"
 edit "$D/base.json" "$tmp/other.json" "d['schema']='google-benchmark'"
 bad "other.json: not a foliobench result" "$tmp/other.json" "$D/base.json"
 edit "$D/base.json" "$tmp/far.json" "[c['config'].update(folio_size=65536, function='folio_mc_copy') for c in d['cells']]"
@@ -242,7 +242,7 @@ bad "--stat fastest" "$D/base.json" "$D/base.json" --stat fastest
 bad "--bogus" "$D/base.json" "$D/base.json" --bogus
 bad "--format junit: --machines gives no verdicts" --machines "$D/base.json" "$D/base.json" --format junit
 bad "two or more" --machines "$D/base.json"
-bad "v2.json: schema version 2" --machines "$D/base.json" "$tmp/v2.json"
+bad "v3.json: schema version 3" --machines "$D/base.json" "$tmp/v3.json"
 
 # --- machines side by side ---
 edit "$D/base.json" "$tmp/xeon.json" "

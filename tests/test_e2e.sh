@@ -74,7 +74,9 @@ for c in d['cells']:
     assert (b is None) == (g['mode'] == 'per-page'), g
     want = {None: 'copy_page', 'memcpy': 'memcpy', 'copy_page': 'copy_page'}.get(b)
     assert g['primitive'] == (m[g['kernel_model']][want]['primitive'] if want else 'rep_movsq'), g
-    assert b != 'copy_page' or 'batch-impl copy_page' in c['kernel_path']"
+    k = c['kernel_path']
+    assert b != 'copy_page' or (k['routine'] == 'copy_page' and 'batch-impl copy_page' in k['why']), k
+    assert b != 'rep_movsq' or (k['routine'] is None and k['impl'] == 'rep movsq'), k"
 check "--batch-impl: the result matches the schema" validate "$tmp/bi"
 "$FB" copy --batch-impl copy_page,rep_movsq --mode batched --folio-sizes 2M --folio-count 1 --threads 2 \
 	--reps 2 --verify --output "$tmp/bic" --quiet 2>/dev/null

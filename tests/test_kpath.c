@@ -12,6 +12,7 @@
 
 #include "cpu.h"
 #include "kpath.h"
+#include "kpath_probe.h"
 #include "check.h"
 
 static int streq(const char *a, const char *b)
@@ -205,57 +206,42 @@ int main(void)
 	expect("Haswell-EP", &c, NULL, FB_KM_6_12, FB_KR_CLFLUSH_RANGE, "clflush", NULL);
 	expect("Haswell-EP", &c, NULL, FB_KM_6_12, FB_KR_COPY_MC, MC_EFS);
 
-	/* ---- short forms for tables: briefs, recorded strings old and new ---- */
+	/* ---- short forms for tables: the record a cell keeps, shown short ---- */
 	{
 		struct fb_kpath kp;
-		struct fb_kpath_text t;
-		char rec[300], out[160];
+		struct fb_kpath_record r;
+		char out[160];
 
 		fb_cpu_from_flags(&c, "GenuineIntel", 6, 0x55,
 				  "sse2 clflush avx2 avx512f erms clflushopt clwb");
 		fb_kpath_select(&c, FB_KM_6_12, FB_KR_MEMCPY, &kp);
 		check(streq(kp.brief, "no FSRM"), "Cascade Lake 6.12 memcpy brief 'no FSRM'");
-		/* the string plan.c records for a cell */
-		snprintf(rec, sizeof(rec), "batched 6.12: %s (%s)", kp.impl, kp.why);
-		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+		/* the record plan.c keeps for a cell */
+		fb_kpath_record_set(&r, FB_KR_MEMCPY, FB_KM_6_12, &kp);
+		check(r.routine == FB_KR_MEMCPY && r.model == FB_KM_6_12 &&
+		      streq(r.impl, "memcpy_orig") && streq(r.why, kp.why), "record fields");
+		check(streq(fb_kpath_concise(&r, "batched", out, sizeof(out)),
 			    "batched 6.12: memcpy_orig (no FSRM)"), "concise batched 6.12 Cascade Lake");
+		check(streq(fb_kpath_concise(&r, NULL, out, sizeof(out)),
+			    "memcpy 6.12: memcpy_orig (no FSRM)"), "concise without a mode names the routine");
 		fb_kpath_select(&c, FB_KM_6_12, FB_KR_COPY_PAGE, &kp);
-		snprintf(rec, sizeof(rec), "per-page 6.12: %s (%s)", kp.impl, kp.why);
-		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+		fb_kpath_record_set(&r, FB_KR_COPY_PAGE, FB_KM_6_12, &kp);
+		check(streq(fb_kpath_concise(&r, "per-page", out, sizeof(out)),
 			    "per-page 6.12: rep movsq (REP_GOOD)"), "concise per-page 6.12 Cascade Lake");
 		fb_kpath_select(&c, FB_KM_6_1, FB_KR_COPY_MC, &kp);
-		snprintf(rec, sizeof(rec), "batched 6.1: %s (%s)", kp.impl, kp.why);
-		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+		fb_kpath_record_set(&r, FB_KR_COPY_MC, FB_KM_6_1, &kp);
+		check(streq(fb_kpath_concise(&r, "batched", out, sizeof(out)),
 			    "batched 6.1: copy_mc_fragile (MCE-recovery key)"), "concise copy_mc_fragile");
 		fb_cpu_from_flags(&c, "AuthenticAMD", 0x19, 0x01, "sse2 clflush avx2 hypervisor");
 		fb_kpath_select(&c, FB_KM_6_12, FB_KR_COPY_MC, &kp);
-		snprintf(rec, sizeof(rec), "batched 6.12: %s (%s)", kp.impl, kp.why);
-		check(streq(fb_kpath_concise(rec, out, sizeof(out)),
+		fb_kpath_record_set(&r, FB_KR_COPY_MC, FB_KM_6_12, &kp);
+		check(streq(fb_kpath_concise(&r, "batched", out, sizeof(out)),
 			    "batched 6.12: memcpy_orig (no ERMS; memcpy: no FSRM)"),
 		      "concise copy_mc_to_kernel falling back to memcpy");
-
-		/* strings recorded before the short forms existed */
-		check(streq(fb_kpath_concise("batched 6.12: rep movsb (memcpy FSRM) (FSRM -> rep movsb "
-					     "(arch/x86/lib/memcpy_64.S, 6.12))", out, sizeof(out)),
-			    "batched 6.12: rep movsb (FSRM)"), "legacy FSRM string");
-		check(streq(fb_kpath_concise("batched 6.1: memcpy_erms (rep movsb) (ERMS -> memcpy_erms "
-					     "(arch/x86/lib/memcpy_64.S, 6.1))", out, sizeof(out)),
-			    "batched 6.1: rep movsb (ERMS)"), "legacy ERMS string");
-		check(streq(fb_kpath_concise("per-page 6.1: rep movsq (REP_GOOD [AMD family 0x19 >= 0x10 "
-					     "(amd.c)] -> rep movsq (arch/x86/lib/copy_page_64.S))",
-					     out, sizeof(out)),
-			    "per-page 6.1: rep movsq (REP_GOOD)"), "legacy REP_GOOD string");
-		check(streq(fb_kpath_concise("batched 6.12: copy_mc_enhanced_fast_string (key off (no "
-					     "mce=recovery, no Xeon RAS PCI quirk), ERMS -> "
-					     "copy_mc_enhanced_fast_string, rep movsb (arch/x86/lib/copy_mc.c))",
-					     out, sizeof(out)),
-			    "batched 6.12: copy_mc_enhanced_fast_string (ERMS)"), "legacy copy_mc string");
-		check(fb_kpath_parse_recorded("batched 6.12: memcpy_orig (no FSRM -> memcpy_orig)", &t) == 0 &&
-		      streq(t.prefix, "batched 6.12") && streq(t.impl, "memcpy_orig") &&
-		      streq(t.brief, "no FSRM"), "parse_recorded fields");
-		check(fb_kpath_parse_recorded("no colon here", &t) == -1 &&
-		      streq(fb_kpath_concise("no colon here", out, sizeof(out)), "no colon here"),
-		      "unparsable string copied as is");
+		r.routine = r.model = -1;
+		snprintf(r.impl, sizeof(r.impl), "as recorded");
+		check(streq(fb_kpath_concise(&r, "batched", out, sizeof(out)), "as recorded"),
+		      "a record without routine and model shows its impl alone");
 	}
 
 	/* ---- boot inputs ---- */

@@ -12,6 +12,7 @@
 #include "cpu.h"
 #include "foliobench_uapi.h"
 #include "kpath.h"
+#include "kpath_probe.h"
 #include "machine.h"
 #include "check.h"
 

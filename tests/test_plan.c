@@ -174,7 +174,7 @@ static void test_copy(const struct fb_plan_machine *fsrm, const struct fb_plan_m
 	struct fb_node_pair pair = { 0, 1 };
 	struct fb_cell *cells = NULL, *other = NULL;
 	size_t n = 0, n2 = 0;
-	char err[FB_ERRLEN] = "";
+	char err[FB_ERRLEN] = "", path[300];
 	const struct fb_cell *c;
 	struct fb_spec s;
 	bool ok = true;
@@ -203,8 +203,11 @@ static void test_copy(const struct fb_plan_machine *fsrm, const struct fb_plan_m
 		ok &= seen[d] == 1;
 	check(c && ok, "8 spread threads of the 64-CPU machine: one per LLC domain");
 	c = find(cells, n, "folio_copy", FB_KM_6_12, FB_MODE_BATCHED, 1, 2ULL << 20);
-	check(c && c->split == FB_SPLIT_FOLIO && strstr(c->kernel_path, "batched 6.12: "),
-	      "1 thread of 32 folios: whole folios; the path names mode and kernel line");
+	check(c && c->split == FB_SPLIT_FOLIO && c->kernel_path.routine == FB_KR_MEMCPY &&
+	      c->kernel_path.model == FB_KM_6_12 &&
+	      !strncmp(fb_kpath_concise(&c->kernel_path, fb_mode_name(c->mode), path, sizeof(path)),
+		       "batched 6.12: ", 14),
+	      "1 thread of 32 folios: whole folios; the path names routine and kernel line");
 	c = find(cells, n, "folio_copy", FB_KM_6_12, FB_MODE_BATCHED, 8, 2ULL << 20);
 	check(c && c->split == FB_SPLIT_FOLIO && fb_split_resolve(FB_SPLIT_AUTO, 4, 8) == FB_SPLIT_CHUNK,
 	      "auto split: 32 folios over 8 threads whole, 4 folios over 8 in chunks");
@@ -213,11 +216,11 @@ static void test_copy(const struct fb_plan_machine *fsrm, const struct fb_plan_m
 	check(!fb_plan_build(&s, erms, &other, &n2, err, sizeof(err)) && n2 == n,
 	      "copy: the same sweep on a CPU without FSRM");
 	c = find(cells, n, "folio_copy", FB_KM_6_12, FB_MODE_BATCHED, 1, 4096);
-	printf("# FSRM: %s [%s]\n", c ? c->primitive : "-", c ? c->kernel_path : "-");
+	printf("# FSRM: %s [%s]\n", c ? c->primitive : "-", c ? c->kernel_path.why : "-");
 	check(c && !strcmp(c->primitive, "rep_movsb"),
 	      "6.12 batched folio_copy (memcpy) with FSRM: rep_movsb");
 	c = other ? find(other, n2, "folio_copy", FB_KM_6_12, FB_MODE_BATCHED, 1, 4096) : NULL;
-	printf("# no FSRM: %s [%s]\n", c ? c->primitive : "-", c ? c->kernel_path : "-");
+	printf("# no FSRM: %s [%s]\n", c ? c->primitive : "-", c ? c->kernel_path.why : "-");
 	check(c && !strcmp(c->primitive, "memcpy_orig"),
 	      "6.12 batched folio_copy without FSRM: memcpy_orig");
 	free(other);
@@ -289,9 +292,11 @@ static void test_batch_impl(const struct fb_plan_machine *erms)
 		if (c->batch_impl == FB_BATCH_COPY_PAGE)
 			same &= !strcmp(c->primitive, cells[i - 2].primitive) &&
 				cells[i - 2].mode == FB_MODE_PER_PAGE &&
-				strstr(c->kernel_path, "batch-impl copy_page") != NULL;
+				c->kernel_path.routine == FB_KR_COPY_PAGE &&
+				strstr(c->kernel_path.why, "batch-impl copy_page") != NULL;
 		if (c->batch_impl == FB_BATCH_REP_MOVSQ)
-			same &= !strcmp(c->primitive, "rep_movsq");
+			same &= !strcmp(c->primitive, "rep_movsq") && c->kernel_path.routine == -1 &&
+				!strcmp(c->kernel_path.impl, "rep movsq");
 		if (c->mode == FB_MODE_BATCHED && c->batch_impl == FB_BATCH_MEMCPY &&
 		    c->kernel_model == FB_KM_6_12)
 			same &= !strcmp(c->primitive, "memcpy_orig");
@@ -335,7 +340,7 @@ static void test_stores(const struct fb_plan_machine *m)
 		.node = 1, .evicts = { FB_EVICT_NONE }, .nevicts = 1, .backing = FB_BACK_AUTO,
 	};
 	struct fb_cell *cells = NULL;
-	char err[FB_ERRLEN] = "";
+	char err[FB_ERRLEN] = "", path[300];
 	size_t n = 0;
 	bool ok = true;
 
@@ -350,11 +355,13 @@ static void test_stores(const struct fb_plan_machine *m)
 		      cells[i].split == FB_SPLIT_FOLIO;
 	check(ok, "every stores cell: the record as folio size, 16384 records, node 1");
 	check(!strcmp(cells[0].primitive, "cached") && cells[0].kernel_model == -1 &&
-	      !cells[0].kernel_path[0], "cached models no kernel routine: no path");
+	      !cells[0].kernel_path.impl[0], "cached models no kernel routine: no path");
 	check(!strcmp(cells[4].primitive, "flushcache") && cells[4].kernel_model == (int)m->running &&
-	      !strncmp(cells[4].kernel_path, "memcpy_flushcache 6.12: ", 24),
+	      cells[4].kernel_path.routine == FB_KR_MEMCPY_FLUSHCACHE &&
+	      !strncmp(fb_kpath_concise(&cells[4].kernel_path, NULL, path, sizeof(path)),
+		       "memcpy_flushcache 6.12: ", 24),
 	      "flushcache: memcpy_flushcache's path on the running kernel line");
-	printf("# %s\n", cells[4].kernel_path);
+	printf("# %s\n", fb_kpath_concise(&cells[4].kernel_path, NULL, path, sizeof(path)));
 	ok = cells[3].threads == 16 && cells[3].placement == FB_PLACE_FILL;
 	for (int i = 0; ok && i < 16; i++)
 		ok = cells[3].cpus[i] % 32 / 4 < 2;

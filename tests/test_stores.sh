@@ -31,21 +31,26 @@ fi
 check "stores run exits 0" [ $rc -eq 0 ]
 check "run.json and cells.csv follow the result schema; stats agree with samples" validate "$tmp/s"
 check "every cell is experiment 'stores', verified, one of the default kernels" jq_py "$tmp/s/run.json" "
-k = {c['config']['primitive'] for c in d['cells']}
+k = {c['config']['store_kernel'] for c in d['cells']}
 assert all(c['config']['experiment'] == 'stores' and c['verified'] is True for c in d['cells'])
 assert k <= {'cached', 'movnti', 'flushcache', 'rep_movsb'} and 'cached' in k, k
 assert len(d['cells']) == 2 * len(k)"
 check "records are struct-page sized: 64 bytes, total/64 of them per pass" jq_py "$tmp/s/run.json" "
-assert all(c['config']['folio_size'] == 64 and c['config']['folio_count'] == 8 * 2**20 // 64 and
-           c['extra']['records'] == c['config']['folio_count'] for c in d['cells'])"
+assert all(c['config']['record_size'] == 64 and c['config']['record_count'] == 8 * 2**20 // 64 and
+           c['extra']['records'] == c['config']['record_count'] for c in d['cells'])"
+check "stores cells have their own fields, none of copy's (schema 2)" jq_py "$tmp/s/run.json" "
+assert d['schema_version'] == 2
+assert all(not {'function', 'mode', 'kernel_model', 'primitive', 'folio_size', 'folio_count'} & set(c['config'])
+           for c in d['cells'])"
 check "the flags that matter are recorded (CLWB, CLFLUSHOPT, MOVDIR64B)" jq_py "$tmp/s/run.json" "
 assert set(d['options']['store_flags']) >= {'clwb', 'clflushopt', 'movdir64b'}
 assert all(k in d['machine']['cpu']['flags'] for k in ('clwb', 'clflushopt', 'movdir64b'))"
 check "flushcache and rep_movsb cells record the kernel path they model" jq_py "$tmp/s/run.json" "
 for c in d['cells']:
-    p = c['config']['primitive']
-    if p == 'flushcache': assert c['kernel_path'].startswith('memcpy_flushcache ') and 'movnti loop' in c['kernel_path']
-    if p == 'rep_movsb': assert c['kernel_path'].startswith('memcpy ')"
+    p, kp = c['config']['store_kernel'], c['kernel_path']
+    if p == 'flushcache': assert kp['routine'] == 'memcpy_flushcache' and kp['impl'] == 'movnti loop', kp
+    if p == 'rep_movsb': assert kp['routine'] == 'memcpy' and kp['model'] in ('6.1', '6.12'), kp
+    if p == 'cached': assert kp is None"
 check "table: GB/s and ns per record, one row per kernel, threads as columns" bash -c "
 	grep -q '^GB/s' '$tmp/s.txt' && grep -q '^ns per record' '$tmp/s.txt' &&
 	grep -Eq '^Primitive \\\\ Threads \\| 1 +\\| 2' '$tmp/s.txt' && grep -Eq '^movnti +\\| [0-9.]+±' '$tmp/s.txt'"
