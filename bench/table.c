@@ -478,7 +478,7 @@ static void print_constants(FILE *f, json_object *cells, const char *rows, const
 			grouped |= !strcmp(gk[g], k);
 		/* an axis of other experiments (migrate's batch in a copy run) */
 		if (grouped || (strcmp(k, "direction") &&
-				!fb_json_path(fb_json_path(json_object_array_get_idx(cells, 0), "config"), k)))
+				!fb_config_get(fb_json_path(json_object_array_get_idx(cells, 0), "config"), k)))
 			continue;
 		collect(cells, k, &vs);
 		if (vs.n == 1 && strcmp(vs.v[0], "-") && strcmp(vs.v[0], "(null)") &&

@@ -133,7 +133,8 @@ done
 check "show stores: the store kernel shows as the primitive, the flushcache path short" bash -c "
 	'$FB' show '$tmp/v2/stores.json' --rows primitive --cols threads >'$tmp/st.txt' &&
 	grep -Eq '^Primitive \\\\ Threads' '$tmp/st.txt' && grep -q '^movnti ' '$tmp/st.txt' &&
-	grep -q 'memcpy_flushcache [0-9.]*: movnti loop (' '$tmp/st.txt'"
+	grep -q 'memcpy_flushcache [0-9.]*: movnti loop (' '$tmp/st.txt' &&
+	grep -q ' · folio_size=64 · ' '$tmp/st.txt'"
 check "report seed004 stores: v1 = v2" same "report $tmp/v1/stores.json --reference seed004 --table stores" \
 	"report $tmp/v2/stores.json --reference seed004 --table stores"
 check "compare stores: v1 vs v2 finds every cell" bash -c "
