@@ -23,8 +23,9 @@ for r in a b; do
 done
 rec_host=$(py -c 'import json, sys; print(json.load(open(sys.argv[1]))["machine"]["hostname"])' "$tmp/a/run.json")
 
-# The Zen 3 VM: machine block and every cell's kernel_path as this tool
-# records them for that CPU, in plan.c's format "MODE KM: IMPL (WHY)".
+# The Zen 3 VM: machine block and every cell's kernel_path for that CPU,
+# in the fixture's schema 1 form "MODE KM: IMPL (WHY)" (read by the v1
+# reader; schema 2 records {routine, model, impl, why}).
 "$FB" info --cpuid-dump "$tests/data/cpuid/zen3-epyc-7713-vm-noerms.txt" --format json >"$tmp/zen3.json"
 py - "$tmp/a/run.json" "$tmp/zen3.json" "$tmp/z" <<'EOF'
 import json, os, statistics, sys
