@@ -140,4 +140,25 @@ check "report seed004 stores: v1 = v2" same "report $tmp/v1/stores.json --refere
 check "compare stores: v1 vs v2 finds every cell" bash -c "
 	'$FB' compare '$tmp/v1/stores.json' '$tmp/v2/stores.json' --format json >'$tmp/stc.json';
 	/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d[\"cells\"]) == 3, d.keys()' '$tmp/stc.json'"
+# --batch-impl cells as schema 1 wrote them: the routine follows batch_impl.
+"$FB" copy --batch-impl memcpy,copy_page,rep_movsq --mode batched --folio-sizes 64K --total 1M \
+	--reps 2 --warmup 0 --output "$tmp/bi" --quiet 2>/dev/null
+py - "$tmp/bi/run.json" "$tmp/v1/bi.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["schema_version"] = 1
+for c in d["cells"]:
+    kp = c["kernel_path"]
+    c["kernel_path"] = "%s %s: %s (%s)" % (c["config"]["mode"], kp["model"], kp["impl"], kp["why"])
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+PYEOF
+cp "$tmp/bi/run.json" "$tmp/v2/bi.json"
+check "show --batch-impl cells --rows kernel_path: v1 = v2" same \
+	"show $tmp/v1/bi.json --rows kernel_path --cols batch_impl" \
+	"show $tmp/v2/bi.json --rows kernel_path --cols batch_impl"
+check "v1 --batch-impl cells read back: copy_page's routine, none for rep_movsq" bash -c "
+	'$FB' show '$tmp/v1/bi.json' --format json | /usr/bin/python3 -c '
+import json, sys
+r = {c[\"config\"][\"batch_impl\"]: c[\"kernel_path\"][\"routine\"] for c in json.load(sys.stdin)[\"cells\"]}
+assert r == {\"memcpy\": \"memcpy\", \"copy_page\": \"copy_page\", \"rep_movsq\": None}, r'"
 finish
