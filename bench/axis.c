@@ -10,7 +10,8 @@
 #include "kpath.h"
 #include "memory.h"
 #include "plan.h"
-#include "results.h"
+#include "cell_record.h"
+#include "json_access.h"
 #include "topology.h"
 #include "util.h"
 
@@ -22,8 +23,6 @@ static const char *const split_names[] = { "auto", "chunk", "folio", NULL };
 static const char *const placement_names[] = { "spread", "fill", "list", NULL };
 static const char *const evict_names[] = { "none", "src", "both", "sweep", NULL };
 static const char *const backing_names[] = { "auto", "4k", "thp", "hugetlb", NULL };
-static const char *const kernel_model_names[] = { "6.1", "6.12", NULL };
-static const char *const kernel_model_aliases[] = { "6.12+", "6.12", NULL };
 static const char *const load_names[] = { "none", "rw", NULL };   /* migrate --load */
 static const char *const src_fill_names[] = { "zero", NULL };     /* copy --src-fill */
 static const char *const batch_impl_names[] = { "memcpy", "copy_page", "rep_movsq", NULL };
@@ -155,7 +154,7 @@ const struct fb_axis fb_axes[] = {
 	  .table_rank = 4, .csv_column = 4 },
 	{ .name = "kernel_model", .title = "Kernel", .flags = ALL_OF_A_RUN,
 	  .table_rank = 5, .csv_column = 5,
-	  .names = kernel_model_names, .aliases = kernel_model_aliases, .hidden = "-" },
+	  .names = fb_kernel_model_names, .aliases = fb_kernel_model_aliases, .hidden = "-" },
 	{ .name = "mode", .title = "Mode", .flags = ALL_OF_A_RUN,
 	  .table_rank = 6, .csv_column = 6, .names = mode_names, .aliases = mode_aliases },
 	/* copy --batch-impl: how a batched folio_copy copies the folio */
@@ -684,21 +683,6 @@ int fb_backing_parse(const char *s, enum fb_backing *b)
 	if (i < 0)
 		return -1;
 	*b = (enum fb_backing)i;
-	return 0;
-}
-
-const char *fb_kernel_model_name(enum fb_kernel_model km)
-{
-	return name_of(kernel_model_names, NNAMES(kernel_model_names), (unsigned)km);
-}
-
-int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km)
-{
-	int i = names_index(kernel_model_names, kernel_model_aliases, s);
-
-	if (i < 0 || !km)
-		return -1;
-	*km = (enum fb_kernel_model)i;
 	return 0;
 }
 

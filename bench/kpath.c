@@ -15,6 +15,27 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *const fb_kernel_model_names[] = { "6.1", "6.12", NULL };
+const char *const fb_kernel_model_aliases[] = { "6.12+", "6.12", NULL };
+
+const char *fb_kernel_model_name(enum fb_kernel_model km)
+{
+	return (unsigned)km < FB_KM_COUNT ? fb_kernel_model_names[km] : "?";
+}
+
+int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km)
+{
+	for (size_t i = 0; s && fb_kernel_model_aliases[i]; i += 2)
+		if (!strcmp(s, fb_kernel_model_aliases[i]))
+			s = fb_kernel_model_aliases[i + 1];
+	for (int i = 0; s && km && fb_kernel_model_names[i]; i++)
+		if (!strcmp(s, fb_kernel_model_names[i])) {
+			*km = (enum fb_kernel_model)i;
+			return 0;
+		}
+	return -1;
+}
+
 static const char *const kr_names[FB_KR_COUNT] = {
 	[FB_KR_MEMCPY] = "memcpy",
 	[FB_KR_COPY_PAGE] = "copy_page",

@@ -30,6 +30,10 @@ struct fb_kpath {
 };
 
 /* Named in bench/axis.c, the axis registry. */
+/* The models' names, NULL-ended, and aliases as {alias, name} pairs: the
+ * rules' own (machine), which the axis registry shows and parses. */
+extern const char *const fb_kernel_model_names[];
+extern const char *const fb_kernel_model_aliases[];
 const char *fb_kernel_model_name(enum fb_kernel_model km); /* "6.1", "6.12" */
 int fb_kernel_model_parse(const char *s, enum fb_kernel_model *km);
 const char *fb_kroutine_name(enum fb_kroutine r);          /* "memcpy", ... */

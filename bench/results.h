@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <time.h>
 #include "backend.h"
+#include "cell_record.h"
+#include "json_access.h"
 
 #define FB_SCHEMA "foliobench-result"
 #define FB_SCHEMA_VERSION 2
@@ -38,12 +40,6 @@ json_object *fb_cell_json(const struct fb_cell *c, const struct fb_result *r,
 /* A cell's kernel_path object {routine, model, impl, why}; NULL (JSON null)
  * when the record is empty. */
 json_object *fb_kpath_json(const struct fb_kpath_record *r);
-/* A loaded cell's kernel_path: 0, or -1 (r empty) when it records none. */
-int fb_cell_kpath(json_object *cell, struct fb_kpath_record *r);
-/* It as text, prefixed by the cell's mode (a function's cell) or routine
- * (a stores cell): short (fb_kpath_concise) or whole (fb_kpath_full);
- * NULL when the cell records none. */
-const char *fb_cell_kpath_text(json_object *cell, bool full, char *buf, size_t len);
 /* The whole document; the caller puts it. */
 json_object *fb_run_json(const struct fb_run *run);
 /* CSV of a document's cells, one row each (malloc'ed). */
@@ -77,14 +73,6 @@ int fb_run_load(const char *path, json_object **doc, char *err, size_t errlen);
  * and record_count, and its mode, function and kernel_model go. */
 void fb_run_v1_to_v2(json_object *doc);
 
-/* Small accessors used by renderers and compare. */
-const char *fb_json_str(json_object *o, const char *key, const char *dflt);
-double fb_json_num(json_object *o, const char *key, double dflt);
-json_object *fb_json_path(json_object *o, const char *dotted);
-/* A cell's config value by axis name.  A stores cell's store_kernel,
- * record_size and record_count answer for primitive, folio_size and
- * folio_count: the same columns and table axes show them. */
-json_object *fb_config_get(json_object *cfg, const char *key);
 /* A double, or null where it is not finite (JSON has no NaN). */
 json_object *fb_json_number(double v);
 /* n, mean, sd, median, min, max and the 95% CI, in unit. */
