@@ -112,7 +112,7 @@ overall=0
 		echo "- **status: partial**: interrupted; the runner it stopped kept its completed cells, the ones after it did not start"
 	echo
 	echo "Each section prints our table in the seed's layout (same rows, same columns, mean±sd GB/s),"
-	echo "the seed's published table (transcribed in results/reference/, citing the post), ours/seed"
+	echo "the seed's published table (transcribed in runners/reference/, citing the post), ours/seed"
 	echo "where rows and columns match (not for a copy beside the seed's migration figures: that is"
 	echo "the copy phase alone), and one shape line per claim of the seed: **agrees** when the claim"
 	echo "holds here in most rows and is reversed in none, as in the seed; **differs** when it is"

@@ -84,7 +84,7 @@ run=$out/migrate/run.json
 # A failed or interrupted run keeps its completed cells: report those.
 [[ -f $run ]] || { echo "$prog: foliobench migrate exited $rc, no results" >&2; exit 1; }
 
-# The seed's layout beside the seed's numbers (results/reference/seed000.ref,
+# The seed's layout beside the seed's numbers (runners/reference/seed000.ref,
 # table move-pages), and our table by direction.
 {
 	"$FB" report "$run" --reference seed000 --table move-pages

@@ -15,7 +15,7 @@
 # speedup split into the per-page overhead saved (per page -> batched
 # copy_page loop, the same primitive) and the primitive changed (copy_page
 # loop -> one memcpy as that kernel model selects it, or one rep movsq:
-# --batch-impl), table zen3-split of results/reference/seed000.ref, and a
+# --batch-impl), table zen3-split of runners/reference/seed000.ref, and a
 # line per model saying which variant wins on this CPU.  The userspace
 # backend has no per-page kmap or cond_resched to save (its per-page and
 # copy_page-loop cells run the same loop); with the module loaded the split

@@ -1,5 +1,5 @@
 /*
- * The axis registry (bench/axis.c): every axis prints, parses back and
+ * The axis registry (bench/sweep/axis.c): every axis prints, parses back and
  * compares equal to what a recorded cell has; the enum names round-trip
  * through their name functions; the lists the tables, cells.csv and
  * compare read come out in their fixed orders; and the one --where matcher

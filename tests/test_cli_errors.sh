@@ -70,7 +70,7 @@ bad "trunc.json" show "$tmp/trunc.json"
 data=$(cd "$(dirname "$0")/data" && pwd)
 axes="experiment, backend, function, primitive, kernel_model, mode, batch_impl, direction, evict, placement, backing, threads, channels, folio_size, folio_count, total_bytes, batch, load, kernel_path"
 bad "--where colour=red: allowed AXIS=VALUE with an axis of $axes" show "$data/compare/base.json" --where mode=batched,colour=red
-bad "--where colour=red: allowed AXIS=VALUE with an axis of $axes" report "$data/compare/base.json" --reference "$data/../../results/reference/seed001.ref" --where colour=red
+bad "--where colour=red: allowed AXIS=VALUE with an axis of $axes" report "$data/compare/base.json" --reference "$data/../../runners/reference/seed001.ref" --where colour=red
 bad "--where split=chunk: allowed AXIS=VALUE with an axis of $axes" show "$data/compare/base.json" --where split=chunk
 bad "no cells match --where folio_size=3M" show "$data/compare/base.json" --where folio_size=3M
 check "show --where takes a size however it is written: 2097152 and 2MiB are 2M" bash -c \

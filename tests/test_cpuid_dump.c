@@ -1,6 +1,6 @@
 /*
- * CPU dumps (bench/cpuid_dump.c) and the CPUID decoder they share with
- * this machine (bench/cpu.c fb_cpu_from_cpuid): formats, leaf semantics,
+ * CPU dumps (bench/machine/cpuid_dump.c) and the CPUID decoder they share with
+ * this machine (bench/machine/cpu.c fb_cpu_from_cpuid): formats, leaf semantics,
  * every error, and a dump of this CPU judged exactly like this CPU.
  */
 #include <stdio.h>

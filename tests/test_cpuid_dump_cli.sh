@@ -16,7 +16,7 @@ check "the dumps match the feature lists they were built from" \
 	py "$data/make_dumps.py" --check
 
 # What each CPU's kernel selects: routine impl for 6.1 and 6.12, from the
-# rules of arch/x86/lib/*.S and arch/x86/kernel/cpu/*.c (see bench/kpath.c).
+# rules of arch/x86/lib/*.S and arch/x86/kernel/cpu/*.c (see bench/machine/kpath.c).
 # fields: memcpy copy_page copy_mc_to_kernel memcpy_flushcache clflush_cache_range
 expect() { # expect DUMP KERNEL "memcpy|copy_page|copy_mc|flushcache|clflush"
 	local dump=$1 km=$2 want=$3

@@ -1,4 +1,4 @@
-/* Unit tests for bench/evict.c: the flush walk, names, the LLC sweep. */
+/* Unit tests for bench/machine/evict.c: the flush walk, names, the LLC sweep. */
 #include "evict.h"
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*
- * Kernel copy-path selection (bench/kpath.c) and CPU description
- * (bench/cpu.c) on feature sets of real CPUs, for kernels 6.1 and 6.12.
+ * Kernel copy-path selection (bench/machine/kpath.c) and CPU description
+ * (bench/machine/cpu.c) on feature sets of real CPUs, for kernels 6.1 and 6.12.
  *
  * Feature sets are the relevant subset of each CPU's /proc/cpuinfo flags
  * (bare metal) as published for that part; only the bits the rules read

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_kpath_host.sh FOLIOBENCH_BIN BUILD_DIR   (ctest entry)
 #
-# bench/kpath.c's prediction against this machine's own running kernel,
+# bench/machine/kpath.c's prediction against this machine's own running kernel,
 # whose feature bits /proc/cpuinfo shows (boot_cpu_has: fsrm, erms,
 # rep_good). This is where the FSRM-on path is held against a real kernel:
 # QEMU 7.2's TCG cannot give a guest FSRM (tests/test_kpath_vm.sh covers

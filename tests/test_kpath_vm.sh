@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_kpath_vm.sh FOLIOBENCH_BIN BUILD_DIR   (ctest entry)
 #
-# Holds bench/kpath.c (the copy paths predicted from CPUID) against real
+# Holds bench/machine/kpath.c (the copy paths predicted from CPUID) against real
 # kernels: boots every kernel line of the VM test under QEMU with several
 # -cpu models whose CPUID bits decide the paths, and runs only the guest
 # script 40-kpath (CPUID dump -> `foliobench info --cpuid-dump --check-kernel`

@@ -1,5 +1,5 @@
 /*
- * The running kernel's own choice held against bench/kpath.c's rules
+ * The running kernel's own choice held against bench/machine/kpath.c's rules
  * (fb_kpath_check), a kernel view from /proc/cpuinfo text, and the kernel
  * config options runs record (machine.c).  Kernel views here are what
  * foliobench.ko reported in QEMU guests (tests/test_kpath_vm.sh logs) and

@@ -1,4 +1,4 @@
-/* Unit tests for bench/memory.c: node checks and node-bound buffers. */
+/* Unit tests for bench/machine/memory.c: node checks and node-bound buffers. */
 #include "memory.h"
 
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * bench/migrate.c: the counter parsers on /proc/vmstat and /proc/interrupts
+ * bench/machine/migrate.c: the counter parsers on /proc/vmstat and /proc/interrupts
  * text recorded on Debian's 6.1 and 6.12 (QEMU guests, after migrations) and
  * on this host; sysfs choices; mTHP probe, apply and restore on a fake
  * sysfs directory (6.12-like and 6.1-like); the folio-size classification

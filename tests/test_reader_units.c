@@ -1,7 +1,7 @@
 /*
- * The readers' pieces: the one file reader (bench/util.c fb_read_file,
- * fb_read_chunks), text cleaning and the key map (bench/table.c), the
- * --format names, and the JSON loader (bench/results.c fb_json_load).
+ * The readers' pieces: the one file reader (bench/util/util.c fb_read_file,
+ * fb_read_chunks), text cleaning and the key map (bench/render/table.c), the
+ * --format names, and the JSON loader (bench/results/results.c fb_json_load).
  */
 #include <errno.h>
 #include <stdint.h>

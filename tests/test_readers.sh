@@ -123,7 +123,7 @@ has_clean() { grep -q -- "$1" "$2" && clean "$2"; } # has_clean PATTERN FILE
 check "an error message quoting a file's text: neutralized" has_clean 'not a foliobench result' "$tmp/o"
 # A reference file of escapes (report prints its titles, labels and claims).
 sed "s/^title .*/&"$'\x1b[2J\xc2\x9b31m\r'"/; s/^row     DRAM0 -> CXL/&"$'\x1b[5m'"/" \
-	"$tests/../results/reference/seed000.ref" >"$tmp/esc.ref"
+	"$tests/../runners/reference/seed000.ref" >"$tmp/esc.ref"
 "$FB" report --reference "$tmp/esc.ref" >"$tmp/o" 2>&1
 check "report of a reference with escapes: read, and neutralized" has_clean 'DRAM0 -> CXL?\[5m' "$tmp/o"
 

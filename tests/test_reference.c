@@ -1,5 +1,5 @@
 /*
- * The seeds' transcribed tables (results/reference/NAME.ref): every file
+ * The seeds' transcribed tables (runners/reference/NAME.ref): every file
  * parses, every table has the seed's rows and columns, every number equals
  * the one in the seed's text (shared/seeds, beside the clone at ../shared;
  * that check is skipped when the seeds are not there), every claim of the
@@ -173,7 +173,7 @@ static const char *seeds_dir(void)
 
 static void test_files(void)
 {
-	const char *dir = "../results/reference", *seeds = seeds_dir();
+	const char *dir = "../runners/reference", *seeds = seeds_dir();
 	struct fb_reference *ref = calloc(1, sizeof(*ref));
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -234,7 +234,7 @@ static void test_files(void)
 		free(text);
 	}
 	closedir(d);
-	checkf(files >= 2, "%s holds the seeds' references", "results/reference");
+	checkf(files >= 2, "%s holds the seeds' references", "runners/reference");
 	free(ref);
 }
 
@@ -248,7 +248,7 @@ static void test_layouts(void)
 	char err[256];
 	bool ok;
 
-	if (fb_reference_load("../results/reference/seed001.ref", ref, err, sizeof(err))) {
+	if (fb_reference_load("../runners/reference/seed001.ref", ref, err, sizeof(err))) {
 		checkf(0, "%s", err);
 		free(ref);
 		return;

@@ -40,7 +40,7 @@ json.dump(d, open(sys.argv[2], "w"))' "$run" "$tmp/two.json"
 check "two LLC domains: spread vs fill cannot tell, as the copy phase of the seed's migration" \
 	grep -qE "$spread.* -> cannot tell \\(copy phase: " "$tmp/two"
 # The seed's tables as copy figures (no 'measures migration'): the numbers decide.
-grep -v '^measures migration' "$tests/../results/reference/seed001.ref" >"$tmp/copy.ref"
+grep -v '^measures migration' "$tests/../runners/reference/seed001.ref" >"$tmp/copy.ref"
 "$FB" report "$tmp/two.json" --reference "$tmp/copy.ref" --table 3a,3b >"$tmp/two-copy" 2>&1
 check "two LLC domains, copy figures: reversed in both rows differs from the seed" \
 	grep -qE "$spread.*; ours no \\(holds in 0 of 2, reversed in 2.* -> differs$" "$tmp/two-copy"

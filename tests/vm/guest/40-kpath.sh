@@ -1,5 +1,5 @@
 #!/bin/sh
-# The kernel copy-path rules (bench/kpath.c) against the kernel booted here
+# The kernel copy-path rules (bench/machine/kpath.c) against the kernel booted here
 # (busybox sh, run by the initramfs /init of tests/vm/mkinitramfs.sh).
 # Dumps this CPU's CPUID (fb_abi_test --cpuid-dump, the `cpuid -r` format),
 # predicts from the dump with `foliobench info --cpuid-dump FILE
@@ -50,7 +50,7 @@ out=/tmp/kpath-$$.txt
 rc=$?
 sed -n '/^running kernel/,$p' "$out" | sed 's/^/# /'
 if [ $rc -eq 0 ]; then
-	ok "kernel $rel on -cpu $cpu runs what bench/kpath.c predicts from its CPUID dump"
+	ok "kernel $rel on -cpu $cpu runs what bench/machine/kpath.c predicts from its CPUID dump"
 else
 	notok "kernel $rel on -cpu $cpu: foliobench info --check-kernel exit $rc (! marks a disagreement)"
 	[ -s "$out" ] && grep -v '^  ' "$out" | tail -n 3 | sed 's/^/# /'

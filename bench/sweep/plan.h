@@ -25,7 +25,7 @@ enum fb_split { FB_SPLIT_AUTO, FB_SPLIT_CHUNK, FB_SPLIT_FOLIO };
  */
 enum fb_batch_impl { FB_BATCH_MEMCPY, FB_BATCH_COPY_PAGE, FB_BATCH_REP_MOVSQ, FB_BATCH_COUNT };
 
-/* The names of modes, splits and batch impls: bench/axis.c, the axis registry. */
+/* The names of modes, splits and batch impls: bench/sweep/axis.c, the axis registry. */
 const char *fb_mode_name(enum fb_mode m);          /* "per-page", "batched", "kernel" */
 int fb_mode_parse(const char *s, enum fb_mode *m);
 const char *fb_split_name(enum fb_split s);        /* "auto", "chunk", "folio" */

@@ -1,6 +1,6 @@
 /*
  * foliobench report: a run in a seed's table layout, the seed's published
- * table beside it (results/reference/NAME.ref), ours/seed where rows and
+ * table beside it (runners/reference/NAME.ref), ours/seed where rows and
  * columns match, and one line per claim of the seed: does our machine show
  * the same shape.  Every runner prints its tables through this command.
  */
@@ -30,7 +30,7 @@ static const char report_usage[] =
 "       foliobench report MIGRATE_RUN --copy-share COPY_RUN [--threads LIST]\n"
 "       foliobench report --list\n"
 "\n"
-"Print a seed's published tables (results/reference/NAME.ref, e.g. seed001)\n"
+"Print a seed's published tables (runners/reference/NAME.ref, e.g. seed001)\n"
 "and, given a run (its directory or run.json), the run in the same layout:\n"
 "same rows, same columns, mean±sd; the seed's table beside it; ours/seed\n"
 "where rows and columns match;\n"
@@ -41,7 +41,7 @@ static const char report_usage[] =
 "one LLC domain, one NUMA node, the copy phase beside migration figures).\n"
 "Rows the run has and the seed does not are added at the end of our table.\n"
 "\n"
-"  --reference NAME|FILE  a .ref file, or NAME in results/reference\n"
+"  --reference NAME|FILE  a .ref file, or NAME in runners/reference\n"
 "                         ($FOLIOBENCH_REFERENCE overrides the folder)\n"
 "  --table IDS            these tables [with a run: those it has cells for;\n"
 "                         without: all]\n"
@@ -107,7 +107,7 @@ static int ref_dirs(char dirs[][PATH_MAX], int max)
 	if (getenv("FOLIOBENCH_REFERENCE") && k < max)
 		snprintf(dirs[k++], PATH_MAX, "%s", getenv("FOLIOBENCH_REFERENCE"));
 	if (k < max)
-		snprintf(dirs[k++], PATH_MAX, "results/reference");
+		snprintf(dirs[k++], PATH_MAX, "runners/reference");
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
@@ -117,7 +117,7 @@ static int ref_dirs(char dirs[][PATH_MAX], int max)
 		if (slash)
 			*slash = '\0';
 		for (size_t i = 0; i < sizeof(ref_beside_exe) / sizeof(*ref_beside_exe) && k < max; i++)
-			snprintf(dirs[k++], PATH_MAX, "%.*s/%s/results/reference", PATH_MAX - 60, exe,
+			snprintf(dirs[k++], PATH_MAX, "%.*s/%s/runners/reference", PATH_MAX - 60, exe,
 				 ref_beside_exe[i]);
 	}
 	return k;
@@ -180,7 +180,7 @@ static int list_refs(void)
 		if (found)
 			return FB_EXIT_OK;
 	}
-	fprintf(stderr, "foliobench report: no reference folder found (results/reference)\n");
+	fprintf(stderr, "foliobench report: no reference folder found (runners/reference)\n");
 	return FB_EXIT_USAGE;
 }
 

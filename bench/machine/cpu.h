@@ -32,7 +32,7 @@ struct fb_cpu {
 
 /*
  * Raw CPUID values, one per leaf/subleaf: read from this CPU or from a dump
- * of another machine (bench/cpuid_dump.c).  Both go through the same
+ * of another machine (bench/machine/cpuid_dump.c).  Both go through the same
  * decoder, fb_cpu_from_cpuid(), so a dump is judged exactly like this CPU.
  */
 struct fb_cpuid_leaf {

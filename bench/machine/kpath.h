@@ -29,7 +29,7 @@ struct fb_kpath {
 	char why[200];         /* "BRIEF -> what runs (source file); details" */
 };
 
-/* Named in bench/axis.c, the axis registry. */
+/* Named in bench/sweep/axis.c, the axis registry. */
 /* The models' names, NULL-ended, and aliases as {alias, name} pairs: the
  * rules' own (machine), which the axis registry shows and parses. */
 extern const char *const fb_kernel_model_names[];

@@ -6,7 +6,7 @@
 
 enum fb_evict { FB_EVICT_NONE, FB_EVICT_SRC, FB_EVICT_BOTH, FB_EVICT_SWEEP };
 
-/* Named in bench/axis.c, the axis registry. */
+/* Named in bench/sweep/axis.c, the axis registry. */
 const char *fb_evict_name(enum fb_evict e);
 int fb_evict_parse(const char *s, enum fb_evict *e);
 

@@ -18,7 +18,7 @@ struct fb_buffer {
 	char backing[48];        /* "4K", "THP 2M (100%)", "hugetlb 2M", ... */
 };
 
-/* Named in bench/axis.c, the axis registry. */
+/* Named in bench/sweep/axis.c, the axis registry. */
 const char *fb_backing_name(enum fb_backing b);
 int fb_backing_parse(const char *s, enum fb_backing *b);
 

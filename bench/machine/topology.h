@@ -48,7 +48,7 @@ const struct fb_node *fb_topology_node(const struct fb_topology *t, int id);
 int fb_placement_cpus(const struct fb_topology *t, enum fb_placement kind,
 		      const int *list, int nlist, int nthreads, int oversubscribe,
 		      int *cpus_out, char *err, size_t errlen);
-/* Named in bench/axis.c, the axis registry. */
+/* Named in bench/sweep/axis.c, the axis registry. */
 const char *fb_placement_name(enum fb_placement p);
 /* "spread", "fill" or "list" -> *p; 0 on success, -1 if unknown. */
 int fb_placement_parse(const char *s, enum fb_placement *p);

@@ -1,6 +1,6 @@
 /*
  * The checks of a seed's claims on a table in the seed's layout (shape
- * lines of results/reference/NAME.ref): does throughput rise along an axis,
+ * lines of runners/reference/NAME.ref): does throughput rise along an axis,
  * does one column beat another, does one table beat another, does a sweep
  * plateau.  They run on the seed's numbers and on ours alike.
  */

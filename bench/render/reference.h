@@ -1,9 +1,9 @@
 /*
- * The seeds' published tables (results/reference/NAME.ref), parsed: their
+ * The seeds' published tables (runners/reference/NAME.ref), parsed: their
  * rows, columns, values and the claims about their shape (checked in
  * shapes.h).  A table of our own run in the seed's layout uses the same
  * struct, so every check runs on the seed's numbers and on ours alike.  The
- * file format is described at the top of results/reference/seed001.ref.
+ * file format is described at the top of runners/reference/seed001.ref.
  */
 #ifndef FB_REFERENCE_H
 #define FB_REFERENCE_H
