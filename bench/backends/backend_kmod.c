@@ -33,7 +33,7 @@ static struct {
 	struct foliobench_info info;
 	__u32 *llc;              /* LLC id per CPU id */
 	bool ready;
-} km = { .fd = -1 };
+} kmod = { .fd = -1 };
 
 struct kmod_ctx {
 	const struct fb_cell *c;
@@ -105,10 +105,10 @@ static json_object *kernel_patches_json(__u32 kp)
 
 static int open_module(char *err, size_t errlen)
 {
-	if (km.ready)
+	if (kmod.ready)
 		return FB_EXIT_OK;
-	km.fd = open(FOLIOBENCH_DEVICE, O_RDWR | O_CLOEXEC);
-	if (km.fd < 0) {
+	kmod.fd = open(FOLIOBENCH_DEVICE, O_RDWR | O_CLOEXEC);
+	if (kmod.fd < 0) {
 		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
 			snprintf(err, errlen, "%s", load_hint);
 		else if (errno == EPERM || errno == EACCES)
@@ -117,25 +117,25 @@ static int open_module(char *err, size_t errlen)
 			snprintf(err, errlen, FOLIOBENCH_DEVICE ": %s", strerror(errno));
 		return FB_EXIT_SKIP;
 	}
-	memset(&km.info, 0, sizeof(km.info));
-	km.info.abi_version = FOLIOBENCH_ABI_VERSION;
-	km.info.struct_size = sizeof(km.info);
-	km.llc = calloc(4096, sizeof(*km.llc));
-	km.info.llc_ids = (__u64)(uintptr_t)km.llc;
-	km.info.llc_ids_len = km.llc ? 4096 : 0;
-	if (ioctl(km.fd, FOLIOBENCH_IOC_INFO, &km.info)) {
+	memset(&kmod.info, 0, sizeof(kmod.info));
+	kmod.info.abi_version = FOLIOBENCH_ABI_VERSION;
+	kmod.info.struct_size = sizeof(kmod.info);
+	kmod.llc = calloc(4096, sizeof(*kmod.llc));
+	kmod.info.llc_ids = (__u64)(uintptr_t)kmod.llc;
+	kmod.info.llc_ids_len = kmod.llc ? 4096 : 0;
+	if (ioctl(kmod.fd, FOLIOBENCH_IOC_INFO, &kmod.info)) {
 		if (errno == EPROTO || errno == EINVAL)
 			snprintf(err, errlen,
 				 "the loaded foliobench module speaks ABI %u (struct %u bytes); this foliobench speaks ABI %u (%zu bytes): rebuild one of them",
-				 km.info.abi_version, km.info.struct_size, FOLIOBENCH_ABI_VERSION,
-				 sizeof(km.info));
+				 kmod.info.abi_version, kmod.info.struct_size, FOLIOBENCH_ABI_VERSION,
+				 sizeof(kmod.info));
 		else
 			snprintf(err, errlen, "FOLIOBENCH_IOC_INFO: %s", strerror(errno));
-		close(km.fd);
-		km.fd = -1;
+		close(kmod.fd);
+		kmod.fd = -1;
 		return FB_EXIT_FAIL;
 	}
-	km.ready = true;
+	kmod.ready = true;
 	return FB_EXIT_OK;
 }
 
@@ -176,10 +176,10 @@ static __u32 batch_impl_of(const struct fb_cell *c)
 
 static const struct foliobench_func_info *func_info(const struct fb_cell *c)
 {
-	for (__u32 i = 0; i < km.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
-		if (km.info.funcs[i].func == func_of(c) && km.info.funcs[i].batched == batched_of(c) &&
-		    km.info.funcs[i].batch_impl == batch_impl_of(c))
-			return &km.info.funcs[i];
+	for (__u32 i = 0; i < kmod.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++)
+		if (kmod.info.funcs[i].func == func_of(c) && kmod.info.funcs[i].batched == batched_of(c) &&
+		    kmod.info.funcs[i].batch_impl == batch_impl_of(c))
+			return &kmod.info.funcs[i];
 	return NULL;
 }
 
@@ -202,15 +202,15 @@ static int kmod_probe(const struct fb_cell *cells, size_t n, char *err, size_t e
 			return FB_EXIT_SKIP;
 		}
 
-		if (c->channels && km.info.nr_dma_chans == 0) {
+		if (c->channels && kmod.info.nr_dma_chans == 0) {
 			snprintf(err, errlen, "no DMA_MEMCPY channel on this machine");
 			return FB_EXIT_SKIP;
 		}
-		if (order_of(c->folio_size) > km.info.max_order) {
+		if (order_of(c->folio_size) > kmod.info.max_order) {
 			snprintf(err, errlen,
 				 "--folio-sizes %s: the kernel allocates folios up to order %u (%s) here",
-				 fb_size_str(c->folio_size, sz, sizeof(sz)), km.info.max_order,
-				 fb_size_str(FB_PAGE_SIZE << km.info.max_order, sz + 8, 8));
+				 fb_size_str(c->folio_size, sz, sizeof(sz)), kmod.info.max_order,
+				 fb_size_str(FB_PAGE_SIZE << kmod.info.max_order, sz + 8, 8));
 			return FB_EXIT_USAGE;
 		}
 		if (c->folio_count > FOLIOBENCH_MAX_FOLIOS) {
@@ -222,7 +222,7 @@ static int kmod_probe(const struct fb_cell *cells, size_t n, char *err, size_t e
 			snprintf(err, errlen, "--evict sweep: the kmod backend evicts with clflush_cache_range (none, src, both)");
 			return FB_EXIT_USAGE;
 		}
-		if ((c->evict != FB_EVICT_NONE) && !(km.info.flags & FOLIOBENCH_INFO_F_EVICT)) {
+		if ((c->evict != FB_EVICT_NONE) && !(kmod.info.flags & FOLIOBENCH_INFO_F_EVICT)) {
 			snprintf(err, errlen, "--evict %s: this kernel has no clflush_cache_range",
 				 fb_evict_name(c->evict));
 			return FB_EXIT_SKIP;
@@ -246,29 +246,29 @@ int fb_kmod_kernel_view(struct fb_kview *v, unsigned *kconfig, char *err, size_t
 		[FB_KF_MC_FRAGILE] = FOLIOBENCH_KF_MC_FRAGILE,
 	};
 	const char *const paths[FB_KVIEW_ROUTINES] = {
-		km.info.memcpy_path, km.info.copy_page_path, km.info.copy_mc_path,
+		kmod.info.memcpy_path, kmod.info.copy_page_path, kmod.info.copy_mc_path,
 	};
 	const char *const hows[FB_KVIEW_ROUTINES] = {
-		km.info.memcpy_how, km.info.copy_page_how, km.info.copy_mc_how,
+		kmod.info.memcpy_how, kmod.info.copy_page_how, kmod.info.copy_mc_how,
 	};
 	int rc = open_module(err, errlen);
 
 	if (rc)
 		return rc;
 	memset(v, 0, sizeof(*v));
-	snprintf(v->source, sizeof(v->source), "foliobench.ko (ABI %u)", km.info.abi_version);
-	snprintf(v->release, sizeof(v->release), "%.*s", (int)sizeof(km.info.release),
-		 km.info.release);
+	snprintf(v->source, sizeof(v->source), "foliobench.ko (ABI %u)", kmod.info.abi_version);
+	snprintf(v->release, sizeof(v->release), "%.*s", (int)sizeof(kmod.info.release),
+		 kmod.info.release);
 	for (int f = 0; f < FB_KF_COUNT; f++)
-		v->flag[f] = !(km.info.kflags_known & bits[f]) ? -1 :
-			     !!(km.info.kflags & bits[f]);
+		v->flag[f] = !(kmod.info.kflags_known & bits[f]) ? -1 :
+			     !!(kmod.info.kflags & bits[f]);
 	for (int i = 0; i < FB_KVIEW_ROUTINES; i++) {
 		/* the module's strings are terminated (strscpy); stay safe anyway */
 		snprintf(v->path[i], sizeof(v->path[i]), "%.*s", FOLIOBENCH_PATH_LEN - 1, paths[i]);
 		snprintf(v->how[i], sizeof(v->how[i]), "%.*s", FOLIOBENCH_HOW_LEN - 1, hows[i]);
 	}
 	if (kconfig)
-		*kconfig = km.info.kconfig;
+		*kconfig = kmod.info.kconfig;
 	return FB_EXIT_OK;
 }
 
@@ -288,18 +288,18 @@ static json_object *kmod_describe(void)
 	json_object *o = json_object_new_object(), *fns = json_object_new_array();
 	json_object *dma = json_object_new_array(), *llc = json_object_new_array();
 
-	if (!km.ready)
+	if (!kmod.ready)
 		return o;
 	json_object_object_add(o, "backend", json_object_new_string("kmod"));
-	json_object_object_add(o, "abi_version", json_object_new_int((int)km.info.abi_version));
-	json_object_object_add(o, "kernel_release", json_object_new_string(km.info.release));
-	json_object_object_add(o, "max_order", json_object_new_int((int)km.info.max_order));
-	json_object_object_add(o, "cap_pct", json_object_new_int((int)km.info.cap_pct));
+	json_object_object_add(o, "abi_version", json_object_new_int((int)kmod.info.abi_version));
+	json_object_object_add(o, "kernel_release", json_object_new_string(kmod.info.release));
+	json_object_object_add(o, "max_order", json_object_new_int((int)kmod.info.max_order));
+	json_object_object_add(o, "cap_pct", json_object_new_int((int)kmod.info.cap_pct));
 	json_object_object_add(o, "hypervisor",
-			       json_object_new_boolean(km.info.flags & FOLIOBENCH_INFO_F_HYPERVISOR));
-	json_object_object_add(o, "kernel_patches", kernel_patches_json(km.info.kernel_patches));
-	for (__u32 i = 0; i < km.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++) {
-		const struct foliobench_func_info *f = &km.info.funcs[i];
+			       json_object_new_boolean(kmod.info.flags & FOLIOBENCH_INFO_F_HYPERVISOR));
+	json_object_object_add(o, "kernel_patches", kernel_patches_json(kmod.info.kernel_patches));
+	for (__u32 i = 0; i < kmod.info.nr_funcs && i < FOLIOBENCH_MAX_FUNCS; i++) {
+		const struct foliobench_func_info *f = &kmod.info.funcs[i];
 		json_object *e = json_object_new_object();
 
 		json_object_object_add(e, "name", json_object_new_string(f->name));
@@ -312,18 +312,18 @@ static json_object *kmod_describe(void)
 		json_object_array_add(fns, e);
 	}
 	json_object_object_add(o, "functions", fns);
-	for (__u32 i = 0; i < km.info.nr_dma_chans && i < FOLIOBENCH_MAX_DMA_CHANS; i++) {
+	for (__u32 i = 0; i < kmod.info.nr_dma_chans && i < FOLIOBENCH_MAX_DMA_CHANS; i++) {
 		json_object *e = json_object_new_object();
 
-		json_object_object_add(e, "channel", json_object_new_string(km.info.dma[i].chan));
-		json_object_object_add(e, "device", json_object_new_string(km.info.dma[i].dev));
-		add_chan_facts(e, &km.info.dma[i]);
+		json_object_object_add(e, "channel", json_object_new_string(kmod.info.dma[i].chan));
+		json_object_object_add(e, "device", json_object_new_string(kmod.info.dma[i].dev));
+		add_chan_facts(e, &kmod.info.dma[i]);
 		json_object_array_add(dma, e);
 	}
 	json_object_object_add(o, "dma_channels", dma);
-	for (__u32 cpu = 0; cpu < km.info.nr_cpu_ids && cpu < km.info.llc_ids_len; cpu++)
-		json_object_array_add(llc, km.llc[cpu] == FOLIOBENCH_LLC_NONE ? NULL :
-				      json_object_new_int((int)km.llc[cpu]));
+	for (__u32 cpu = 0; cpu < kmod.info.nr_cpu_ids && cpu < kmod.info.llc_ids_len; cpu++)
+		json_object_array_add(llc, kmod.llc[cpu] == FOLIOBENCH_LLC_NONE ? NULL :
+				      json_object_new_int((int)kmod.llc[cpu]));
 	json_object_object_add(o, "llc_id_of_cpu", llc);
 	{
 		/* what this kernel patched in, read by the module */
@@ -705,12 +705,12 @@ static int kmod_iterate(void *ctx, unsigned n, double *ns, struct fb_result *r,
 		if (sched_getaffinity(0, sizeof(was), &was) || sched_setaffinity(0, sizeof(one), &one))
 			return snprintf(err, errlen, "--inline: cannot pin to CPU %d: %s", k->inline_cpu,
 					strerror(errno)), -1;
-		rc = ioctl(km.fd, FOLIOBENCH_IOC_RUN, q);
+		rc = ioctl(kmod.fd, FOLIOBENCH_IOC_RUN, q);
 		int e = errno;
 		sched_setaffinity(0, sizeof(was), &was);
 		errno = e;
 	} else {
-		rc = ioctl(km.fd, FOLIOBENCH_IOC_RUN, q);
+		rc = ioctl(kmod.fd, FOLIOBENCH_IOC_RUN, q);
 	}
 	if (rc && errno != EINTR) {
 		explain(k, errno, r, err, errlen);
@@ -748,12 +748,12 @@ static int kmod_finish(void *ctx, struct fb_result *r, char *err, size_t errlen)
 
 static void kmod_shutdown(void)
 {
-	if (km.fd >= 0)
-		close(km.fd);
-	free(km.llc);
-	km.fd = -1;
-	km.llc = NULL;
-	km.ready = false;
+	if (kmod.fd >= 0)
+		close(kmod.fd);
+	free(kmod.llc);
+	kmod.fd = -1;
+	kmod.llc = NULL;
+	kmod.ready = false;
 }
 
 const struct fb_backend fb_backend_kmod = {

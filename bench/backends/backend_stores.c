@@ -23,7 +23,7 @@ struct st_share {
 struct st_ctx {
 	const struct fb_cell *c;
 	const struct fb_run_opts *o;
-	const struct fb_store_kernel *k;
+	const struct fb_store_method *k;
 	struct fb_buffer buf;
 	size_t words;
 	struct fb_sweep sweep;
@@ -61,11 +61,11 @@ static void st_free(struct st_ctx *u)
 static void *st_prepare(const struct fb_cell *c, const struct fb_run_opts *o,
 			struct fb_result *r, char *err, size_t errlen)
 {
-	const struct fb_store_kernel *k = fb_store_kernel_find(c->primitive);
+	const struct fb_store_method *k = fb_store_method_find(c->primitive);
 	struct st_ctx *u;
 	const char *why = NULL;
 
-	if (!k || !fb_store_kernel_usable(k, fb_this_cpu(), c->folio_size, &why)) {
+	if (!k || !fb_store_method_usable(k, fb_this_cpu(), c->folio_size, &why)) {
 		snprintf(err, errlen, "store kernel %s: %s", c->primitive, k ? why : "not built");
 		r->status = FB_EXIT_SKIP;
 		return NULL;

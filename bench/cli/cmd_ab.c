@@ -209,12 +209,12 @@ int fb_cmd_ab(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fb_gate_opts o = FB_GATE_DEFAULTS;
-	enum fb_report_fmt fmt = FB_REPORT_TABLE;
+	enum fb_cmp_fmt fmt = FB_CMP_TABLE;
 	const char *report = NULL, *output = NULL;
 	static char self[4096];
 	struct side sides[2] = { { 'A', NULL, NULL, 0 }, { 'B', NULL, NULL, 0 } };
 	struct fb_cmp_file *files[2];
-	struct fb_cmp_report r;
+	struct fb_comparison r;
 	char dir[2048], id[128], err[FB_ERRLEN + 2200], msg[512], sub[64];
 	size_t pairs = FB_AB_PAIRS, min_pairs;
 	json_object *doc, *runs;
@@ -239,7 +239,7 @@ int fb_cmd_ab(int argc, char **argv)
 			sides[1].bin = check_bin("--bin-b", optarg);
 			break;
 		case 'f':
-			if (fb_report_fmt_parse(optarg, &fmt))
+			if (fb_cmp_fmt_parse(optarg, &fmt))
 				fb_usage_error("ab", "--format %s: allowed table, markdown, junit, json", optarg);
 			break;
 		case 'r':
@@ -342,7 +342,7 @@ int fb_cmd_ab(int argc, char **argv)
 	}
 
 	/* ab.json: the report, plus what ran, so compare can re-gate it. */
-	doc = fb_cmp_report_json(&r);
+	doc = fb_comparison_json(&r);
 	json_object_object_add(doc, "pairs", json_object_new_int64((int64_t)pairs));
 	json_object_object_add(doc, "order", json_object_new_string(
 		"pair 1: A then B; pair 2: B then A; and so on"));
@@ -385,6 +385,6 @@ int fb_cmd_ab(int argc, char **argv)
 			fb_cmp_file_free(&files[s][p]);
 		free(files[s]);
 	}
-	fb_cmp_report_free(&r);
+	fb_comparison_free(&r);
 	return rc;
 }

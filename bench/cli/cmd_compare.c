@@ -40,13 +40,13 @@ static const char compare_usage[] =
 "Exit: 0 no cell regressed, 1 a cell regressed, 2 bad usage or bad input,\n"
 "3 inconclusive: no cell was gated (regressed, improved or unchanged).\n";
 
-static int machines(char **paths, int n, enum fb_report_fmt fmt, const char *output)
+static int machines(char **paths, int n, enum fb_cmp_fmt fmt, const char *output)
 {
 	struct fb_cmp_file *f = calloc((size_t)n, sizeof(*f));
 	char err[FB_ERRLEN + 1100], *text;
 	int rc;
 
-	if (fmt == FB_REPORT_JUNIT)
+	if (fmt == FB_CMP_JUNIT)
 		fb_usage_error("compare", "--format junit: --machines gives no verdicts; allowed table, markdown, json");
 	if (n < 2)
 		fb_usage_error("compare", "--machines: give two or more result files");
@@ -54,7 +54,7 @@ static int machines(char **paths, int n, enum fb_report_fmt fmt, const char *out
 		if (fb_cmp_file_load(paths[i], &f[i], err, sizeof(err)))
 			fb_usage_error("compare", "%s", err);
 	text = fb_cmp_machines_render(f, (size_t)n, fmt);
-	rc = fb_cmp_report_write("compare", output, text);
+	rc = fb_comparison_write("compare", output, text);
 	free(text);
 	for (int i = 0; i < n; i++)
 		fb_cmp_file_free(&f[i]);
@@ -76,11 +76,11 @@ int fb_cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fb_gate_opts o = FB_GATE_DEFAULTS;
-	enum fb_report_fmt fmt = FB_REPORT_TABLE;
+	enum fb_cmp_fmt fmt = FB_CMP_TABLE;
 	const char *output = NULL;
 	bool many = false, stat_given = false;
 	char err[FB_ERRLEN + 2200];
-	struct fb_cmp_report r;
+	struct fb_comparison r;
 	int opt, npos, rc;
 
 	optind = 1;
@@ -91,7 +91,7 @@ int fb_cmd_compare(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'f':
-			if (fb_report_fmt_parse(optarg, &fmt))
+			if (fb_cmp_fmt_parse(optarg, &fmt))
 				fb_usage_error("compare", "--format %s: allowed table, markdown, junit, json", optarg);
 			break;
 		case 'o':
@@ -148,6 +148,6 @@ int fb_cmd_compare(int argc, char **argv)
 		fb_usage_error("compare", "give BASE and NEW result files, one ab run, or --machines FILE... (got %d arguments)",
 			    npos);
 	}
-	fb_cmp_report_free(&r);
+	fb_comparison_free(&r);
 	return rc;
 }

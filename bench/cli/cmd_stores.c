@@ -67,15 +67,15 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void print_kernels(FILE *f, size_t record)
+static void print_methods(FILE *f, size_t record)
 {
 	size_t n;
-	const struct fb_store_kernel *k = fb_store_kernels(&n);
+	const struct fb_store_method *k = fb_store_methods(&n);
 
 	fprintf(f, "%-12s %-5s %s\n", "kernel", "here", "what it stores");
 	for (size_t i = 0; i < n; i++) {
 		const char *why = NULL;
-		bool ok = fb_store_kernel_usable(&k[i], fb_this_cpu(), record, &why);
+		bool ok = fb_store_method_usable(&k[i], fb_this_cpu(), record, &why);
 
 		fprintf(f, "%-12s %-5s %s%s%s\n", k[i].name, ok ? "yes" : "no", k[i].description,
 			ok ? "" : " -- ", ok ? "" : why);
@@ -148,7 +148,7 @@ static enum fb_parsed stores_parse(void *a, struct fb_measure *m, int opt, const
 	switch (opt) {
 	case O_KERNEL:
 		if (!strcmp(optarg, "help")) {
-			print_kernels(stdout, spec->record);
+			print_methods(stdout, spec->record);
 			return FB_PARSE_DONE;
 		}
 		fb_free_list(spec->kernels, spec->nkernels);
@@ -253,7 +253,7 @@ static int check_kernels(struct fb_stores_spec *spec, const struct fb_measure *m
 
 	if (!spec->nkernels) {
 		size_t n;
-		const struct fb_store_kernel *all = fb_store_kernels(&n);
+		const struct fb_store_method *all = fb_store_methods(&n);
 
 		spec->kernels = calloc(n, sizeof(*spec->kernels));
 		for (size_t i = 0; i < n; i++)
@@ -261,9 +261,9 @@ static int check_kernels(struct fb_stores_spec *spec, const struct fb_measure *m
 				spec->kernels[spec->nkernels++] = strdup(all[i].name);
 	}
 	for (size_t i = 0; i < spec->nkernels; i++) {
-		if (!fb_store_kernel_find(spec->kernels[i])) {
+		if (!fb_store_method_find(spec->kernels[i])) {
 			size_t n, off;
-			const struct fb_store_kernel *all = fb_store_kernels(&n);
+			const struct fb_store_method *all = fb_store_methods(&n);
 
 			off = (size_t)snprintf(err, sizeof(err), "--kernel %s: unknown (allowed:",
 					       fb_quote(spec->kernels[i]));
@@ -275,7 +275,7 @@ static int check_kernels(struct fb_stores_spec *spec, const struct fb_measure *m
 	for (size_t i = 0; i < spec->nkernels; i++) {
 		const char *why = NULL;
 
-		if (!fb_store_kernel_usable(fb_store_kernel_find(spec->kernels[i]), m->machine.cpu,
+		if (!fb_store_method_usable(fb_store_method_find(spec->kernels[i]), m->machine.cpu,
 					    spec->record, &why)) {
 			if (strstr(why, "--record-size"))
 				fb_usage_error(cmd, "--kernel %s: %s", spec->kernels[i], why);

@@ -38,7 +38,7 @@ int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opt
 	return 0;
 }
 
-int fb_cmp_report_write(const char *cmd, const char *path, const char *text)
+int fb_comparison_write(const char *cmd, const char *path, const char *text)
 {
 	char err[FB_ERRLEN];
 
@@ -58,11 +58,11 @@ int fb_cmp_report_write(const char *cmd, const char *path, const char *text)
 	return FB_EXIT_OK;
 }
 
-int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
+int fb_cmp_gate_output(const char *cmd, const struct fb_comparison *r, enum fb_cmp_fmt fmt,
 		       const char *output)
 {
-	char *text = fb_cmp_report_render(r, fmt);
-	int rc = fb_cmp_report_write(cmd, output, text);
+	char *text = fb_comparison_render(r, fmt);
+	int rc = fb_comparison_write(cmd, output, text);
 
 	free(text);
 	if (rc)

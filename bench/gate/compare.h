@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
-#define FB_REPORT_SCHEMA "foliobench-compare"
-#define FB_REPORT_SCHEMA_VERSION 1
+#define FB_CMP_SCHEMA "foliobench-compare"
+#define FB_CMP_SCHEMA_VERSION 1
 
 /* Gate defaults: see README "Regression gate" for the measured rates. */
 #define FB_GATE_THRESHOLD_PCT 5.0
@@ -34,8 +34,8 @@ enum fb_verdict {
 };
 const char *fb_verdict_name(enum fb_verdict v);
 
-enum fb_report_fmt { FB_REPORT_TABLE, FB_REPORT_MARKDOWN, FB_REPORT_JUNIT, FB_REPORT_JSON };
-int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f);
+enum fb_cmp_fmt { FB_CMP_TABLE, FB_CMP_MARKDOWN, FB_CMP_JUNIT, FB_CMP_JSON };
+int fb_cmp_fmt_parse(const char *s, enum fb_cmp_fmt *f);
 
 /* What one run contributes to a pair ratio (ab).  best: its fastest
  * iteration, which the machine's other work can only slow down, so it is
@@ -99,7 +99,7 @@ struct fb_cmp_row {
 	size_t npairs;
 };
 
-struct fb_cmp_report {
+struct fb_comparison {
 	const char *mode;            /* "compare" or "ab" */
 	struct fb_gate_opts opts;
 	char base[1024], new_[1024]; /* what was compared (paths or bins) */
@@ -123,13 +123,13 @@ struct fb_cmp_report {
 /* Two result files: Mann-Whitney U on the samples, bootstrap CI of the
  * ratio of means.  -1 (message naming the files) when no cell matches. */
 int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
-		 const struct fb_gate_opts *o, struct fb_cmp_report *r, char *err, size_t errlen);
+		 const struct fb_gate_opts *o, struct fb_comparison *r, char *err, size_t errlen);
 /* n interleaved pairs: a[i] and b[i] ran back to back.  Per cell the ratios
  * new/base of the runs' o->run_stat GB/s; Wilcoxon signed-rank on their logs, the
  * Hodges-Lehmann estimate and its bootstrap CI. */
 int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_t n,
-		 const struct fb_gate_opts *o, struct fb_cmp_report *r, char *err, size_t errlen);
-void fb_cmp_report_free(struct fb_cmp_report *r);
+		 const struct fb_gate_opts *o, struct fb_comparison *r, char *err, size_t errlen);
+void fb_comparison_free(struct fb_comparison *r);
 
 /* An `ab` run's directory layout: DIR/ab.json (the report plus "runs"),
  * DIR/runs/A-01/run.json, DIR/runs/B-01/run.json, ... */
@@ -148,15 +148,15 @@ int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file 
 		   size_t *n, char *base, char *new_, size_t len, enum fb_run_stat *stat,
 		   char *err, size_t errlen);
 
-json_object *fb_cmp_report_json(const struct fb_cmp_report *r);
+json_object *fb_comparison_json(const struct fb_comparison *r);
 /* The gate's exit status: FB_EXIT_FAIL when a cell regressed, else
  * FB_EXIT_INCONCLUSIVE when no cell was gated (unless allowed), else 0. */
-int fb_cmp_gate_status(const struct fb_cmp_report *r);
+int fb_cmp_gate_status(const struct fb_comparison *r);
 /* The report as text in fmt (malloc'ed). */
-char *fb_cmp_report_render(const struct fb_cmp_report *r, enum fb_report_fmt fmt);
+char *fb_comparison_render(const struct fb_comparison *r, enum fb_cmp_fmt fmt);
 
 /* Several machines side by side, no verdict: table, markdown or JSON. */
-char *fb_cmp_machines_render(const struct fb_cmp_file *f, size_t n, enum fb_report_fmt fmt);
+char *fb_cmp_machines_render(const struct fb_cmp_file *f, size_t n, enum fb_cmp_fmt fmt);
 
 /* CLI helpers shared by compare and ab (compare_cli.c).  Parse --threshold
  * ('T'), --alpha ('A'), --stat ('S') and --allow-inconclusive ('I'): 1 when
@@ -164,10 +164,10 @@ char *fb_cmp_machines_render(const struct fb_cmp_file *f, size_t n, enum fb_repo
 int fb_gate_option(const char *cmd, int opt, const char *arg, struct fb_gate_opts *o);
 /* Render, write, and return the gate's exit status (0 pass, 1 regressed,
  * FB_EXIT_INCONCLUSIVE no cell gated, unless allowed). */
-int fb_cmp_gate_output(const char *cmd, const struct fb_cmp_report *r, enum fb_report_fmt fmt,
+int fb_cmp_gate_output(const char *cmd, const struct fb_comparison *r, enum fb_cmp_fmt fmt,
 		       const char *output);
 /* text to path atomically, or to stdout when path is NULL: an exit status
  * (a one-line error of cmd when it cannot be written). */
-int fb_cmp_report_write(const char *cmd, const char *path, const char *text);
+int fb_comparison_write(const char *cmd, const char *path, const char *text);
 
 #endif

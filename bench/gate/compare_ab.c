@@ -89,16 +89,16 @@ int fb_cmp_ab_load(const char *path, struct fb_cmp_file **a, struct fb_cmp_file 
 	version = (int)fb_json_num(d, "schema_version", -1);
 	runs = fb_json_path(d, "runs");
 	pairs = (size_t)fb_json_num(d, "pairs", 0);
-	if (strcmp(fb_json_str(d, "schema", ""), FB_REPORT_SCHEMA) ||
+	if (strcmp(fb_json_str(d, "schema", ""), FB_CMP_SCHEMA) ||
 	    strcmp(fb_json_str(d, "mode", ""), "ab")) {
 		snprintf(err, errlen, "%s: not an ab run (schema '%s', mode '%s'): give BASE and NEW "
 			 "(two results), or one ab run", p, fb_json_str(d, "schema", "missing"),
 			 fb_json_str(d, "mode", "missing"));
 		goto bad;
 	}
-	if (version != FB_REPORT_SCHEMA_VERSION) {
+	if (version != FB_CMP_SCHEMA_VERSION) {
 		snprintf(err, errlen, "%s: schema version %d, this foliobench reads %d", p, version,
-			 FB_REPORT_SCHEMA_VERSION);
+			 FB_CMP_SCHEMA_VERSION);
 		goto bad;
 	}
 	if (!runs || !json_object_is_type(runs, json_type_array) || !pairs ||

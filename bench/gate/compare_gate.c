@@ -42,7 +42,7 @@ static enum fb_verdict decide(const struct fb_cmp_row *row, bool enough, const s
 	return FB_V_INCONCLUSIVE;
 }
 
-static struct fb_cmp_row *add_row(struct fb_cmp_report *r, json_object *cfg, enum fb_verdict v)
+static struct fb_cmp_row *add_row(struct fb_comparison *r, json_object *cfg, enum fb_verdict v)
 {
 	struct fb_cmp_row *row;
 	struct fb_cmp_row *rows = realloc(r->rows, (r->nrows + 1) * sizeof(*rows));
@@ -59,10 +59,10 @@ static struct fb_cmp_row *add_row(struct fb_cmp_report *r, json_object *cfg, enu
 	return row;
 }
 
-static void note(struct fb_cmp_report *r, const char *fmt, ...)
+static void note(struct fb_comparison *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void note(struct fb_cmp_report *r, const char *fmt, ...)
+static void note(struct fb_comparison *r, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -129,7 +129,7 @@ static void noise_note(struct fb_cmp_row *row)
 }
 
 /* A kernel A/B is one CPU under two kernels; anything else is two machines. */
-static void machines_note(struct fb_cmp_report *r, const struct fb_cmp_file *a,
+static void machines_note(struct fb_comparison *r, const struct fb_cmp_file *a,
 			  const struct fb_cmp_file *b)
 {
 	const char *ka = strstr(a->machine, " · kernel "), *kb = strstr(b->machine, " · kernel ");
@@ -155,7 +155,7 @@ static void failed_row(struct fb_cmp_row *row, const struct fb_cmp_cell *a, cons
 /* Geometric means over the rows with both sides' GB/s, as Google
  * Benchmark's compare.py OVERALL_GEOMEAN: one figure for the whole sweep,
  * each cell weighted alike whatever its GB/s.  Not gated. */
-static void geomean_row(struct fb_cmp_report *r)
+static void geomean_row(struct fb_comparison *r)
 {
 	double *a = calloc(r->nrows + 1, sizeof(*a)), *b = calloc(r->nrows + 1, sizeof(*b));
 	double *q = calloc(r->nrows + 1, sizeof(*q));
@@ -180,7 +180,7 @@ static void geomean_row(struct fb_cmp_report *r)
 }
 
 /* Labels, common axes, counts and the gate: shared by both kinds of report. */
-static void finish_report(struct fb_cmp_report *r)
+static void finish_comparison(struct fb_comparison *r)
 {
 	json_object **cfgs = malloc((r->nrows ? r->nrows : 1) * sizeof(*cfgs));
 	unsigned vary;
@@ -212,7 +212,7 @@ static void finish_report(struct fb_cmp_report *r)
 	geomean_row(r);
 }
 
-static void report_init(struct fb_cmp_report *r, const char *mode, const struct fb_gate_opts *o)
+static void comparison_init(struct fb_comparison *r, const char *mode, const struct fb_gate_opts *o)
 {
 	memset(r, 0, sizeof(*r));
 	r->mode = mode;
@@ -220,7 +220,7 @@ static void report_init(struct fb_cmp_report *r, const char *mode, const struct 
 	r->notes = json_object_new_array();
 }
 
-static void file_notes(struct fb_cmp_report *r, const struct fb_cmp_file *f, const char *side)
+static void file_notes(struct fb_comparison *r, const struct fb_cmp_file *f, const char *side)
 {
 	const char *status = fb_json_str(f->doc, "status", "complete");
 
@@ -273,7 +273,7 @@ static void cell_stats(struct fb_cmp_row *row, const struct fb_cmp_cell *ca,
 }
 
 struct stat_slice {
-	struct fb_cmp_report *r;
+	struct fb_comparison *r;
 	const struct stat_job *jobs;
 	size_t from, to;
 	const struct fb_gate_opts *o;
@@ -293,7 +293,7 @@ static void *stat_slice_run(void *arg)
  * large compares share the rows out over the online CPUs: the same report,
  * sooner (most of a 10^5-cell compare is these bootstraps).
  */
-static void run_stat_jobs(struct fb_cmp_report *r, const struct stat_job *jobs, size_t n,
+static void run_stat_jobs(struct fb_comparison *r, const struct stat_job *jobs, size_t n,
 			  const struct fb_gate_opts *o)
 {
 	enum { MAX_THREADS = 16, MIN_ROWS_PER_THREAD = 512 };
@@ -322,7 +322,7 @@ static void run_stat_jobs(struct fb_cmp_report *r, const struct stat_job *jobs, 
 }
 
 int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
-		 const struct fb_gate_opts *o, struct fb_cmp_report *r, char *err, size_t errlen)
+		 const struct fb_gate_opts *o, struct fb_comparison *r, char *err, size_t errlen)
 {
 	bool *used = calloc(b->ncells, sizeof(*used));
 	struct stat_job *jobs = malloc(a->ncells * sizeof(*jobs));
@@ -330,7 +330,7 @@ int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 
 	if (!used || !jobs)
 		abort(); /* out of memory before any row: not recoverable */
-	report_init(r, "compare", o);
+	comparison_init(r, "compare", o);
 	snprintf(r->base, sizeof(r->base), "%s", a->path);
 	snprintf(r->new_, sizeof(r->new_), "%s", b->path);
 	snprintf(r->base_machine, sizeof(r->base_machine), "%s", a->machine);
@@ -362,13 +362,13 @@ int fb_cmp_files(const struct fb_cmp_file *a, const struct fb_cmp_file *b,
 	free(jobs);
 	if (!matched) {
 		no_common(a, b, err, errlen);
-		fb_cmp_report_free(r);
+		fb_comparison_free(r);
 		return -1;
 	}
 	machines_note(r, a, b);
 	file_notes(r, a, "base");
 	file_notes(r, b, "new");
-	finish_report(r);
+	finish_comparison(r);
 	return 0;
 }
 
@@ -414,13 +414,13 @@ static double run_value(const struct fb_cmp_cell *c, enum fb_run_stat s)
 }
 
 int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_t n,
-		 const struct fb_gate_opts *o, struct fb_cmp_report *r, char *err, size_t errlen)
+		 const struct fb_gate_opts *o, struct fb_comparison *r, char *err, size_t errlen)
 {
 	unsigned mask;
 	size_t matched = 0;
 	bool *used;
 
-	report_init(r, "ab", o);
+	comparison_init(r, "ab", o);
 	snprintf(r->base_machine, sizeof(r->base_machine), "%s", a[0].machine);
 	snprintf(r->new_machine, sizeof(r->new_machine), "%s", b[0].machine);
 	mask = side_axes(&a[0], &b[0], r->differ, sizeof(r->differ));
@@ -462,7 +462,7 @@ int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_
 				free(ma);
 				free(mb);
 				free(used);
-				fb_cmp_report_free(r);
+				fb_comparison_free(r);
 				return -1;
 			}
 			if (strcmp(ca->status, "ok") || strcmp(cb->status, "ok")) {
@@ -509,16 +509,16 @@ int fb_cmp_pairs(const struct fb_cmp_file *a, const struct fb_cmp_file *b, size_
 	free(used);
 	if (!matched) {
 		no_common(&a[0], &b[0], err, errlen);
-		fb_cmp_report_free(r);
+		fb_comparison_free(r);
 		return -1;
 	}
 	file_notes(r, &a[0], "A (base)");
 	file_notes(r, &b[0], "B (new)");
-	finish_report(r);
+	finish_comparison(r);
 	return 0;
 }
 
-void fb_cmp_report_free(struct fb_cmp_report *r)
+void fb_comparison_free(struct fb_comparison *r)
 {
 	for (size_t i = 0; i < r->nrows; i++)
 		free(r->rows[i].ratios);

@@ -51,7 +51,7 @@ int fb_run_stat_parse(const char *s, enum fb_run_stat *out)
 	return -1;
 }
 
-int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f)
+int fb_cmp_fmt_parse(const char *s, enum fb_cmp_fmt *f)
 {
 	/* the one set of --format names (table.h); "text" is table too */
 	int g = fb_format_parse(s, FB_FMT_BIT(FB_FMT_TABLE) | FB_FMT_BIT(FB_FMT_MARKDOWN) |
@@ -59,8 +59,8 @@ int fb_report_fmt_parse(const char *s, enum fb_report_fmt *f)
 
 	if (g < 0)
 		return -1;
-	*f = g == FB_FMT_TABLE ? FB_REPORT_TABLE : g == FB_FMT_MARKDOWN ? FB_REPORT_MARKDOWN :
-	     g == FB_FMT_JUNIT ? FB_REPORT_JUNIT : FB_REPORT_JSON;
+	*f = g == FB_FMT_TABLE ? FB_CMP_TABLE : g == FB_FMT_MARKDOWN ? FB_CMP_MARKDOWN :
+	     g == FB_FMT_JUNIT ? FB_CMP_JUNIT : FB_CMP_JSON;
 	return 0;
 }
 

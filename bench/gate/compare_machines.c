@@ -8,7 +8,7 @@
 #include "results.h"
 #include "util.h"
 
-char *fb_cmp_machines_render(const struct fb_cmp_file *files, size_t n, enum fb_report_fmt fmt)
+char *fb_cmp_machines_render(const struct fb_cmp_file *files, size_t n, enum fb_cmp_fmt fmt)
 {
 	struct key {
 		const char *key;
@@ -55,12 +55,12 @@ char *fb_cmp_machines_render(const struct fb_cmp_file *files, size_t n, enum fb_
 	}
 	heads[0] = "cell";
 
-	if (fmt == FB_REPORT_JSON) {
+	if (fmt == FB_CMP_JSON) {
 		json_object *d = json_object_new_object(), *ms = json_object_new_array();
 		json_object *cells = json_object_new_array();
 
-		json_object_object_add(d, "schema", json_object_new_string(FB_REPORT_SCHEMA));
-		json_object_object_add(d, "schema_version", json_object_new_int(FB_REPORT_SCHEMA_VERSION));
+		json_object_object_add(d, "schema", json_object_new_string(FB_CMP_SCHEMA));
+		json_object_object_add(d, "schema_version", json_object_new_int(FB_CMP_SCHEMA_VERSION));
 		json_object_object_add(d, "mode", json_object_new_string("machines"));
 		for (size_t i = 0; i < n; i++) {
 			json_object *m = json_object_new_object(), *mach = fb_json_path(files[i].doc, "machine");
@@ -109,7 +109,7 @@ char *fb_cmp_machines_render(const struct fb_cmp_file *files, size_t n, enum fb_
 	if (!f)
 		goto out;
 	{
-		bool md = fmt == FB_REPORT_MARKDOWN;
+		bool md = fmt == FB_CMP_MARKDOWN;
 		char **cells = calloc(nkeys * (n + 1) + 1, sizeof(*cells));
 		bool *right = calloc(n + 1, sizeof(*right));
 

@@ -10,14 +10,14 @@
 #include "table.h"
 #include "util.h"
 
-static const char *test_name(const struct fb_cmp_report *r)
+static const char *test_name(const struct fb_comparison *r)
 {
 	return !strcmp(r->mode, "ab") ?
 		"Wilcoxon signed-rank test on the log ratios new/base of interleaved run pairs" :
 		"Mann-Whitney U test on the raw samples";
 }
 
-static const char *estimate_name(const struct fb_cmp_report *r)
+static const char *estimate_name(const struct fb_comparison *r)
 {
 	static const char *const ab[] = {
 		[FB_RUN_BEST] = "Hodges-Lehmann estimate of the pair ratios of each run's best GB/s",
@@ -29,12 +29,12 @@ static const char *estimate_name(const struct fb_cmp_report *r)
 }
 
 /* "fail" (exit 1), "inconclusive" (exit 3 unless allowed) or "pass". */
-static const char *gate_word(const struct fb_cmp_report *r)
+static const char *gate_word(const struct fb_comparison *r)
 {
 	return r->fail ? "fail" : r->inconclusive ? "inconclusive" : "pass";
 }
 
-int fb_cmp_gate_status(const struct fb_cmp_report *r)
+int fb_cmp_gate_status(const struct fb_comparison *r)
 {
 	if (r->fail)
 		return FB_EXIT_FAIL;
@@ -43,12 +43,12 @@ int fb_cmp_gate_status(const struct fb_cmp_report *r)
 	return FB_EXIT_OK;
 }
 
-json_object *fb_cmp_report_json(const struct fb_cmp_report *r)
+json_object *fb_comparison_json(const struct fb_comparison *r)
 {
 	json_object *d = json_object_new_object(), *cells = json_object_new_array(), *s, *side;
 
-	json_object_object_add(d, "schema", json_object_new_string(FB_REPORT_SCHEMA));
-	json_object_object_add(d, "schema_version", json_object_new_int(FB_REPORT_SCHEMA_VERSION));
+	json_object_object_add(d, "schema", json_object_new_string(FB_CMP_SCHEMA));
+	json_object_object_add(d, "schema_version", json_object_new_int(FB_CMP_SCHEMA_VERSION));
 	json_object_object_add(d, "mode", json_object_new_string(r->mode));
 	json_object_object_add(d, "threshold_pct", json_object_new_double(r->opts.threshold_pct));
 	json_object_object_add(d, "alpha", json_object_new_double(r->opts.alpha));
@@ -190,7 +190,7 @@ static char *row_cells(const struct fb_cmp_row *row, bool ab, bool md)
 }
 
 /* The summary row below the cells; NULL when no cell has both sides. */
-static char *geomean_cells(const struct fb_cmp_report *r)
+static char *geomean_cells(const struct fb_comparison *r)
 {
 	char *c;
 
@@ -209,7 +209,7 @@ static char *geomean_cells(const struct fb_cmp_report *r)
 	return c;
 }
 
-static void render_rows(FILE *f, const struct fb_cmp_report *r, bool md)
+static void render_rows(FILE *f, const struct fb_comparison *r, bool md)
 {
 	bool ab = !strcmp(r->mode, "ab");
 	char ci[32], hbase[48], hnew[48];
@@ -241,7 +241,7 @@ static void render_rows(FILE *f, const struct fb_cmp_report *r, bool md)
 
 /* "FAIL", "PASS", or when nothing was gated "INCONCLUSIVE" (with
  * --allow-inconclusive "PASS (inconclusive allowed)") and why. */
-static void gate_head(FILE *f, const struct fb_cmp_report *r)
+static void gate_head(FILE *f, const struct fb_comparison *r)
 {
 	if (r->fail)
 		fputs("FAIL: ", f);
@@ -252,7 +252,7 @@ static void gate_head(FILE *f, const struct fb_cmp_report *r)
 			"PASS (inconclusive allowed)" : "INCONCLUSIVE", r->inconclusive);
 }
 
-static void summary_line(FILE *f, const struct fb_cmp_report *r)
+static void summary_line(FILE *f, const struct fb_comparison *r)
 {
 	gate_head(f, r);
 	fprintf(f, "%zu of %zu matched cells regressed, %zu improved, %zu unchanged",
@@ -271,7 +271,7 @@ static void summary_line(FILE *f, const struct fb_cmp_report *r)
 		fprintf(f, "; %zu only in new", r->count[FB_V_ONLY_NEW]);
 }
 
-static void rule_line(FILE *f, const struct fb_cmp_report *r)
+static void rule_line(FILE *f, const struct fb_comparison *r)
 {
 	fprintf(f, "A cell regresses when new is slower by more than %g%% with p < %g (%s); "
 		"it is unchanged when the CI lies within +-%g%%, else inconclusive; "
@@ -280,7 +280,7 @@ static void rule_line(FILE *f, const struct fb_cmp_report *r)
 		estimate_name(r), 100 * (1 - r->opts.alpha));
 }
 
-static void render_text(FILE *f, const struct fb_cmp_report *r, bool md)
+static void render_text(FILE *f, const struct fb_comparison *r, bool md)
 {
 	bool ab = !strcmp(r->mode, "ab");
 	size_t n = json_object_array_length(r->notes);
@@ -338,7 +338,7 @@ static void xml_escape(FILE *f, const char *s)
 	}
 }
 
-static void render_junit(FILE *f, const struct fb_cmp_report *r)
+static void render_junit(FILE *f, const struct fb_comparison *r)
 {
 	size_t skipped = r->count[FB_V_TOO_FEW] + r->count[FB_V_INCONCLUSIVE] +
 			 r->count[FB_V_ONLY_BASE] + r->count[FB_V_ONLY_NEW];
@@ -445,14 +445,14 @@ char *fb_cmp_json_text(json_object *d)
 	return t;
 }
 
-char *fb_cmp_report_render(const struct fb_cmp_report *r, enum fb_report_fmt fmt)
+char *fb_comparison_render(const struct fb_comparison *r, enum fb_cmp_fmt fmt)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 
-	if (fmt == FB_REPORT_JSON) {
-		json_object *d = fb_cmp_report_json(r);
+	if (fmt == FB_CMP_JSON) {
+		json_object *d = fb_comparison_json(r);
 		char *t = fb_cmp_json_text(d);
 
 		json_object_put(d);
@@ -461,10 +461,10 @@ char *fb_cmp_report_render(const struct fb_cmp_report *r, enum fb_report_fmt fmt
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	if (fmt == FB_REPORT_JUNIT)
+	if (fmt == FB_CMP_JUNIT)
 		render_junit(f, r);
 	else
-		render_text(f, r, fmt == FB_REPORT_MARKDOWN);
+		render_text(f, r, fmt == FB_CMP_MARKDOWN);
 	fclose(f);
 	return buf;
 }

@@ -452,7 +452,7 @@ int fb_plan_stores(const struct fb_stores_spec *s, const struct fb_plan_machine 
 	for (size_t p = 0; p < s->nplacements; p++)
 	for (size_t e = 0; e < s->nevicts; e++) {
 		struct fb_cell *c = &cells[n];
-		const struct fb_store_kernel *sk = fb_store_kernel_find(s->kernels[k]);
+		const struct fb_store_method *sk = fb_store_method_find(s->kernels[k]);
 		struct fb_kpath kp;
 
 		if (!sk) {

@@ -1,5 +1,5 @@
 /*
- * Store kernels for write-once records (the backend that times them is
+ * Store methods for write-once records (the backend that times them is
  * backend_stores.c).
  *
  * Seed 004 fills ZONE_DEVICE struct pages from a cached template: the
@@ -185,7 +185,7 @@ static bool need_movdir64b(const struct fb_cpu *cpu, size_t record, const char *
 
 #endif /* __x86_64__ */
 
-static const struct fb_store_kernel kernels[] = {
+static const struct fb_store_method methods[] = {
 	{ "cached", "plain 8-byte stores per word (the generic template copy); write-allocate",
 	  NULL, st_cached, -1, true },
 #if defined(__x86_64__)
@@ -203,23 +203,23 @@ static const struct fb_store_kernel kernels[] = {
 	  need_movdir64b, st_movdir64b, -1, false },
 #endif
 };
-#define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
+#define NMETHODS (sizeof(methods) / sizeof(methods[0]))
 
-const struct fb_store_kernel *fb_store_kernels(size_t *count)
+const struct fb_store_method *fb_store_methods(size_t *count)
 {
-	*count = NKERNELS;
-	return kernels;
+	*count = NMETHODS;
+	return methods;
 }
 
-const struct fb_store_kernel *fb_store_kernel_find(const char *name)
+const struct fb_store_method *fb_store_method_find(const char *name)
 {
-	for (size_t i = 0; name && i < NKERNELS; i++)
-		if (!strcmp(kernels[i].name, name))
-			return &kernels[i];
+	for (size_t i = 0; name && i < NMETHODS; i++)
+		if (!strcmp(methods[i].name, name))
+			return &methods[i];
 	return NULL;
 }
 
-int fb_store_kernel_bind(const struct fb_store_kernel *k, char *err, size_t errlen)
+int fb_store_kernel_bind(const struct fb_store_method *k, char *err, size_t errlen)
 {
 #if defined(__x86_64__)
 	if (k->run == st_rep_movsb || k->run == st_memcpy_orig) {
@@ -236,7 +236,7 @@ int fb_store_kernel_bind(const struct fb_store_kernel *k, char *err, size_t errl
 	return 0;
 }
 
-bool fb_store_kernel_usable(const struct fb_store_kernel *k, const struct fb_cpu *cpu,
+bool fb_store_method_usable(const struct fb_store_method *k, const struct fb_cpu *cpu,
 			    size_t record, const char **why)
 {
 	const char *dummy;

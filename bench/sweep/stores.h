@@ -23,7 +23,7 @@
 typedef void (*fb_store_fn)(void *dst, uint64_t *tmpl, size_t words, size_t nrec,
 			    uint64_t index);
 
-struct fb_store_kernel {
+struct fb_store_method {
 	const char *name;        /* CLI name: "cached", "movnti", ... */
 	const char *description; /* one line: what it stores and which kernel code it models */
 	/* NULL when always usable; else false with *why naming the missing flag */
@@ -33,12 +33,12 @@ struct fb_store_kernel {
 	bool in_default;         /* run when --kernel is not given */
 };
 
-const struct fb_store_kernel *fb_store_kernels(size_t *count);
-const struct fb_store_kernel *fb_store_kernel_find(const char *name);
+const struct fb_store_method *fb_store_methods(size_t *count);
+const struct fb_store_method *fb_store_method_find(const char *name);
 /* Before a kernel runs: the copy routine it calls per record (rep_movsb,
  * memcpy_orig) found in the primitives.  0, or -1 with err. */
-int fb_store_kernel_bind(const struct fb_store_kernel *k, char *err, size_t errlen);
-bool fb_store_kernel_usable(const struct fb_store_kernel *k, const struct fb_cpu *cpu,
+int fb_store_kernel_bind(const struct fb_store_method *k, char *err, size_t errlen);
+bool fb_store_method_usable(const struct fb_store_method *k, const struct fb_cpu *cpu,
 			    size_t record, const char **why);
 
 /* The record each slot must hold after a kernel ran: tmpl with word 0 = index. */
