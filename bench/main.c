@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* foliobench: the CLI.  Each subcommand lives in cmd_<name>.c. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Clustered bars with sd error bars: one cluster per row (e.g. a direction
 # between nodes), one bar per data block (e.g. per page, batched).
 # Data: `foliobench show RUN.json --format series --rows direction --cols mode`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # GB/s against an axis, one line (with sd error bars) per data block.
 # Data: `foliobench show RUN.json --format series --rows AXIS --cols SERIES`;
 # optional ref: the seed's table, `foliobench report --reference R --table T

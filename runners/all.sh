@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Every runner, one report: the seeds' tables on this machine beside the
 # published ones, plots, and plainly which runners could not run here and
 # why.  The README's main job (`./run main`).  Quick mode (the default)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # This machine's characterization (no seed table): folio_copy and
 # folio_mc_copy, per page vs batched, as kernels 6.1 and 6.12 would run them
 # on this CPU, folio sizes 4K..2M, 1 thread and every power of two up to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The CI recipe for the regression gate: build two revisions of foliobench
 # (or take two binaries), run `foliobench ab` (interleaved A/B pairs, safe
 # on a shared runner) over a small sweep, write the reports, and exit with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Evidence for the regression gate (not a test): how often it cries wolf and
 # how often it catches a real slowdown, on this machine, at default settings.
 #   A/A:       the same configuration against itself; a failing gate is a

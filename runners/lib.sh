@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # Sourced by the runners: what every preset shares.  A runner names its
 # experiment, fits its axes to this machine (fb_fit_*), runs `foliobench
@@ -51,7 +52,7 @@ fb_start() {
 		--full) MODE=full ;;
 		--tiny) MODE=tiny ;;
 		-h | --help)
-			sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
+			sed -n '2,/^[^#]/{/SPDX-License-Identifier/d;s/^# \{0,1\}//p;}' "$0"
 			echo "usage: $0 [--quick|--full|--tiny] [OUTDIR] [-- foliobench copy options]"
 			exit 0
 			;;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # Sourced by the scripts here right after they cd to the top of their tree
 # (having saved the caller's directory in FB_CALLER_DIR): which foliobench

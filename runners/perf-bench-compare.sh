@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Validation benchmark (not a test): foliobench's libc, memcpy_orig,
 # rep_movsq and rep_movsb against `perf bench mem memcpy` (default,
 # x86-64-unrolled, x86-64-movsq, x86-64-movsb) at 64 MiB and 1 GiB, one

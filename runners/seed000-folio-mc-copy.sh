@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 000, the RFC's in-kernel microbenchmark: folio_mc_copy per page
 # (baseline, the kernel today) vs batched (optimized, the RFC) on 2 MB
 # folios, the source evicted from the cache before each iteration, for each

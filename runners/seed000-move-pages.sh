@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 000's end-to-end table: move_pages(2) GB/s on anonymous 2 MB mTHP
 # folios, one row per direction, on the running kernel.  Directions are
 # those between the nodes this machine has, in the seed's order: from the
@@ -32,7 +33,7 @@ if [[ ${1:-} == --full ]]; then
 	shift
 fi
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then
-	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+	sed -n '2,/^set -euo/p' "$0" | sed '/SPDX-License-Identifier/d; $d; s/^# \{0,1\}//'
 	exit 0
 fi
 out=$(fb_caller_path "${1:-${FOLIOBENCH_RESULTS:-results}/seed000-move-pages-$(date -u +%Y%m%dT%H%M%SZ)}")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 000, the Zen 3 case: on a CPU with REP_GOOD but without FSRM, 6.12+
 # memcpy falls to memcpy_orig (a movq loop), so the RFC's batched
 # folio_copy (one memcpy per folio) can lose to today's per-page copy_page

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 001 table 1a: GB/s by CPU thread count (1, 2, 4, 8, 16) and folio size
 # (4K..2M), 1 GB per cell.  The seed migrated the folios (move_pages of mTHP
 # folios, the series' batch copy on N threads).  Here, with two nodes with

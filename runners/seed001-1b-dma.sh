@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 001 table 1b: GB/s by DMA channel count (1, 2, 4, 8, 16) and folio
 # size (4K..2M), 1 GB per cell, through the foliobench module's DMA path
 # (DCBM's scheme: contiguous blocks of folios per channel, one descriptor

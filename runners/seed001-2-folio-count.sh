@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 001 tables 2a and 2b: GB/s by folio count (1, 8, 64, 256, 512, 1024,
 # 2048, 8192) of 2 MB folios, one CPU thread (2a) and one DMA channel (2b,
 # kmod backend with a DMA engine only).  The seed migrated the folios; here,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 001 tables 3a and 3b: GB/s by thread count (1, 2, 4, 8, 16) with the
 # threads spread round-robin over LLC domains (3a, the post's "across CCDs")
 # or filling one LLC domain before the next (3b), 2 MB folios, 1 GB per

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 004: write-once 64-byte records (the size of a struct page) stored
 # over a large range, as ZONE_DEVICE memmap initialization does: cached
 # stores (the base's template copy), movnti + sfence (the series'

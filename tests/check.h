@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* What the unit tests share: one TAP-style line per check, and the count. */
 #ifndef FB_TEST_CHECK_H
 #define FB_TEST_CHECK_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Shared by the host shell tests: the TAP helpers of tests/tap.sh (ok,
 # not_ok, skip, check, finish: one dialect with the guest scripts) and
 # usage_error.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/tap.sh: the one TAP dialect of every shell test, host and guest.
 # POSIX sh (the guest scripts run it under busybox sh in the QEMU initramfs);
 # sourced by tests/lib.sh and by each tests/vm/guest/*.sh.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The axis registry (bench/sweep/axis.c): every axis prints, parses back and
  * compares equal to what a recorded cell has; the enum names round-trip

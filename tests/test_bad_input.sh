@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The bad command lines of issue 11's fuzz, each one a check: exit 2, one
 # line naming the value as given, nothing written; and what a run does
 # with its output folder, signals and progress.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Every bad input: one line naming the bad value, exit 2, no result file.
 set -u
 FB=$1

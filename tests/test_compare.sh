@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench compare on recorded results (tests/data/compare): verdicts and
 # exit statuses for an unchanged, a regressed and an improved run, the
 # threshold and alpha, every report format, cells on one side only, every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench ab and the CI recipe (runners/ci-gate.sh) end to end.  The A
 # and B "binaries" replay recorded runs (tests/data/compare/runs, real runs
 # of this CLI) with B's GB/s scaled, so the regressed, unchanged and improved

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The gate's statistics: Mann-Whitney U and Wilcoxon signed-rank p-values
  * against scipy 1.10 (scipy.stats.mannwhitneyu(a, b) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 001's migration in `foliobench report`, on runs recorded in the
 # two-node QEMU guest (tests/data/seed001: runners/seed001-1a-threads.sh
 # --tiny on kernel 6.12, the copy phase on the kmod backend; emulated

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Counters: the generic events' names, their counts through
  * perf_event_open(2), and their independence from PAPI's PMU support.

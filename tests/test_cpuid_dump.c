@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * CPU dumps (bench/machine/cpuid_dump.c) and the CPUID decoder they share with
  * this machine (bench/machine/cpu.c fb_cpu_from_cpuid): formats, leaf semantics,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench info --cpuid-dump: the kernel copy paths of other CPUs (Zen 3,
 # Zen 3 in a VM without ERMS/FSRM, Zen 5, Cascade Lake, Sapphire Rapids)
 # from their dumps in tests/data/cpuid, the /proc/cpuinfo fallback, every

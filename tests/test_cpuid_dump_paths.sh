@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench paths over result files of several machines: two recorded runs
 # of one host (tests/data/paths) and one rewritten to be a Zen 3 VM without
 # ERMS/FSRM (its CPU and kernel paths from tests/data/cpuid through info

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The docs against the CLI: README.md is a front page of at most 20 KB that
 # starts with the quick start and links every command's page; every option
 # in each command's --help appears in its docs/ page and its man page; every

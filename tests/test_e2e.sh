@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # End to end through the CLI: table, CSV and JSON of small runs, checked
 # against the schema and the raw samples; verify, eviction, primitives,
 # counters, interruption.

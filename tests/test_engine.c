@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The engine with a fake backend whose iterations take the nanoseconds a
  * script gives: fixed repetitions, the adaptive loop (CI target, cap, time

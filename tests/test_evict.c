@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests for bench/machine/evict.c: the flush walk, names, the LLC sweep. */
 #include "evict.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The functions under test as data (functions.h): every name, the routine
  * each mode runs, the module's id, which backends run it, and the lists

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The baseline-vs-patched kernel A/B of the README: two kmod runs of
 # --mode kernel, one per kernel, then compare. Made from the recorded
 # tests/data/compare/base.json (no kernel or module needed): the report names

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_kmod_patched_vm.sh FOLIOBENCH_BIN BUILD_DIR   (ctest entry)
 #
 # Baseline vs patched kernel. No released kernel has the RFC of seed 000,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_kmod_vm.sh FOLIOBENCH_BIN BUILD_DIR   (ctest entry)
 #
 # Tests kmod-bench in Debian's 6.12, 6.1 and newest 7.x kernels booted under QEMU (this

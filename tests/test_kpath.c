@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Kernel copy-path selection (bench/machine/kpath.c) and CPU description
  * (bench/machine/cpu.c) on feature sets of real CPUs, for kernels 6.1 and 6.12.

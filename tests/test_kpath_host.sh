@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_kpath_host.sh FOLIOBENCH_BIN BUILD_DIR   (ctest entry)
 #
 # bench/machine/kpath.c's prediction against this machine's own running kernel,

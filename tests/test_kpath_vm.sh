@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_kpath_vm.sh FOLIOBENCH_BIN BUILD_DIR   (ctest entry)
 #
 # Holds bench/machine/kpath.c (the copy paths predicted from CPUID) against real

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The running kernel's own choice held against bench/machine/kpath.c's rules
  * (fb_kpath_check), a kernel view from /proc/cpuinfo text, and the kernel

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The stages of bench/ as layers: every function or variable a stage's
 # library (BUILD/libfb_STAGE.a) uses from another stage's library is from
 # one the top CMakeLists.txt lets it link (fb_stage(STAGE DEPS...), and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests for bench/machine/memory.c: node checks and node-bound buffers. */
 #include "memory.h"
 

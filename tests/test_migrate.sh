@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench migrate on this host: every bad input (one line naming the bad
 # value, exit 2, no result file); the skip on a machine with fewer than two
 # NUMA nodes with memory (exit 4 and the reason, mTHP settings untouched),

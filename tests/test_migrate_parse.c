@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * bench/machine/migrate.c: the counter parsers on /proc/vmstat and /proc/interrupts
  * text recorded on Debian's 6.1 and 6.12 (QEMU guests, after migrations) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Size and list parsing of the CLI. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The plan, for a machine it is handed: data/two-socket-8llc.xml (2 packages
  * x 4 L3 x 4 cores x 2 PUs, nodes 0 and 1 with CPUs, memory-only node 2) and

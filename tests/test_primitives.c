@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Byte-exactness of every copy primitive usable on this CPU.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The readers' pieces: the one file reader (bench/util/util.c fb_read_file,
  * fb_read_chunks), text cleaning and the key map (bench/render/table.c), the

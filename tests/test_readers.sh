@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The readers (show, compare, report, paths, info --cpuid-dump) on bad and
 # big input, issue 11's fuzz cases: special files are refused, never hang
 # or read forever; a run directory is a run for every reader; text from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The seeds' transcribed tables (runners/reference/NAME.ref): every file
  * parses, every table has the seed's rows and columns, every number equals

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench report's shape verdicts on a recorded run (tests/data/report:
 # seed 001 tables 3a/3b, runners/seed001-3-placement.sh --tiny on a VM with
 # one LLC domain and one NUMA node): spread vs fill is "cannot tell" with

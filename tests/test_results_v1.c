@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Reading schema 1: every kernel_path spelling older versions wrote comes
  * back as today's record {routine, model, impl, why} and shows short as it

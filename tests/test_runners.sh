@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The runners in tiny mode (runners/all.sh --tiny): every table has the
 # seed's rows and columns beside the seed's published table with a shape
 # line, every report links only to files that exist, PNGs are PNGs and SVGs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The unit and CLI tests once more in an AddressSanitizer + UBSan build:
 # configures and builds BUILD/asan (-DFB_SANITIZE=ON, reused between runs),
 # runs its ctest (every test but the QEMU ones (test_*_vm) and this one, see

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Schema 1 files (the recorded runs in tests/data) and their schema 2 form
 # read alike: show, report, compare and paths give the same output for a
 # v1 file, for the v2 file `show --format json` writes of it, and for a v1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The statistics module against values computed by hand. */
 #include <math.h>
 #include <stdio.h>

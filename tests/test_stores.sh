@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench stores (seed 004): write-once records with cached stores,
 # movnti + sfence, memcpy_flushcache's path and rep movsb; results in the
 # one schema (experiment "stores"), every record verified, counters per KiB

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/tap.sh, the TAP helper of every shell test, under bash and busybox sh
 # (the guest scripts' shell): counts, plan, closing line and exit status
 # (1 on a failure or no check, 4 when every check skipped), tap_exec's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Topology loading and thread placement.  Runs from tests/ so the synthetic
  * machine is data/two-socket-8llc.xml: 2 packages x 4 L3 x 4 cores x 2 PUs,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Validate foliobench run.json files against results/schema/run.schema.json
 (schema_version 2; run-v1.schema.json for version 1 files) and check what
 the schema cannot: statistics agree with the raw samples,

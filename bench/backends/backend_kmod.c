@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The kmod backend: the kernel's own folio_copy/folio_mc_copy, run by the
  * foliobench module through /dev/foliobench (kmod-bench/uapi).  The module

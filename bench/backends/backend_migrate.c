@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The migrate backend: end-to-end move_pages(2) of an mTHP-backed buffer
  * from the cell's source node to its destination node.  One timed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The stores backend: runs cells whose primitive is a store kernel
  * (stores.c) and whose folio_size is the record, over worker threads that

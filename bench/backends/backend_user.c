@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The userspace backend: the kernel's copy primitives run by pinned
  * pthreads over buffers bound to NUMA nodes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The backends by name.  Here, beside them, and not in the engine: the
  * engine runs whatever backend it is handed and knows none of them.

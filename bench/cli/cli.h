@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the subcommands share: one-line usage errors and option parsers
  * (cli_parse.c), and running the cells and writing the results (cli_run.c).

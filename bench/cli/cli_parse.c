@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The subcommands' shared option parsing: one-line usage errors and the
  * parsers of values, lists and the repetition and output options.  Running

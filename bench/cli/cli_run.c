@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The subcommands' shared running: the run's id and folder, its total fit
  * to free memory, the cells run with signals trapped, and the result files

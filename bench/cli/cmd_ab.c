@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * foliobench ab: the regression gate for noisy (shared) machines.  Two
  * sides, A (base) and B (new), run `foliobench copy` alternately as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* foliobench compare: the regression gate over saved results. */
 #include <getopt.h>
 #include <stdio.h>

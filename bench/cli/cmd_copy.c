@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* foliobench copy: the sweep of folio copies, per page vs batched. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* foliobench info: a CPU (this one, or a dump of another) and the kernel
  * copy paths it selects. */
 #include <getopt.h>

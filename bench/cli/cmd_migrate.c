@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* foliobench migrate: end-to-end move_pages(2) of mTHP folios, options to spec. */
 #include <getopt.h>
 #include <numa.h>

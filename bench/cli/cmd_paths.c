@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * foliobench paths: across result files of several machines, the speedup
  * of batched over per-page folio copies per machine and kernel model, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * foliobench report: a run in a seed's table layout, the seed's published
  * table beside it (runners/reference/NAME.ref), ours/seed where rows and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* foliobench show: the tables of a saved run. */
 #include <getopt.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* foliobench stores: the streaming-store study of seed 004, options to spec. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The gate's command-line side, shared by compare and ab: its options, and
  * the report written out with the exit status it implies.

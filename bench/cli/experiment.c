@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The one measuring driver: options, machine, spec, cells, counters, the
  * run, run.json and cells.csv, tables and summary, for every experiment.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The measuring subcommands as data, as perf bench has one ops struct per
  * benchmark: an experiment turns its options into a spec, expands it into

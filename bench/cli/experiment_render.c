@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The tables each experiment prints after its run, all through the one
  * table renderer (table.c): GB/s, and the views of other per-cell numbers

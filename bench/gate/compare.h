@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The regression gate: result files loaded and checked, cells matched by
  * configuration, a test and a verdict per cell, and the reports (terminal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* An `ab` run on disk: DIR/ab.json (the report plus its runs) and
  * DIR/runs/A-01/run.json, DIR/runs/B-01/run.json, ... */
 #include "compare_int.h"

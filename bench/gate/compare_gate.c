@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The gate's tests and verdicts: two result files (Mann-Whitney U on the
  * samples, bootstrap CI of the ratio of means) or interleaved ab pairs

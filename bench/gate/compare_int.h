@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the parts of the regression gate share, and nothing outside them
  * includes: compare_keys.c (matching keys, row labels), compare_load.c

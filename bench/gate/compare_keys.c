@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The gate's names (verdicts, run statistics, report formats), and cells'
  * matching keys and row labels, both from the axis registry (axis.h): the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Result files for the gate: loaded, every cell checked, its samples as
  * GB/s and its statistics, and the cells indexed by matching key.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Several machines' results side by side, no verdict: table, markdown or JSON. */
 #include "compare_int.h"
 

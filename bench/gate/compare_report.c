@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The gate's report as a terminal table, markdown, JUnit XML or JSON. */
 #include "compare_int.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * CPU identity and the feature bits that decide the kernel's copy paths.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* CPU identity and the CPUID feature bits that decide kernel copy paths. */
 #ifndef FB_CPU_H
 #define FB_CPU_H

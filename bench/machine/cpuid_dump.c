@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * CPU dumps of other machines: `cpuid -r` output or /proc/cpuinfo text.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Another machine's CPU from a text dump, so the kernel path rules
  * (kpath.c) can be applied to it: the raw output of `cpuid -r` (Debian's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Cache state before a timed iteration: flush ranges or sweep the LLC. */
 #ifndef FB_EVICT_H
 #define FB_EVICT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Which implementation the x86-64 kernel patches in for its copy routines.
  *

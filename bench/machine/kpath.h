@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Which implementation the Linux x86-64 kernel selects for its copy
  * routines on a given CPU, per kernel line.  The rules are transcribed from

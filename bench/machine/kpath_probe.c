@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * What this machine says about its running kernel: the boot inputs the
  * rules of kpath.c need that are not CPUID bits (/proc/cmdline, the Xeon

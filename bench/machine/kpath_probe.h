@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What this machine says about its running kernel, for the rules of
  * kpath.h: the boot inputs that are not CPUID bits, and the view of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The self-description every result carries: host, CPU, kernel, topology. */
 #ifndef FB_MACHINE_H
 #define FB_MACHINE_H

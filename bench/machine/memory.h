@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Benchmark buffers on a chosen NUMA node with a chosen page backing. */
 #ifndef FB_MEMORY_H
 #define FB_MEMORY_H

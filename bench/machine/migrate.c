@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * What the migrate backend reads from and sets in the kernel: see migrate.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * End-to-end migration with move_pages(2): what the migrate backend reads
  * from and sets in the kernel.  mTHP sizes in sysfs (per size on 6.8+, only

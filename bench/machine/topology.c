@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Machine topology (LLC domains from hwloc, NUMA nodes from hwloc + libnuma)
  * and thread placement over it.

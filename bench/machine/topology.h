@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* LLC domains and NUMA nodes of a machine, and thread placement over them. */
 #ifndef FB_TOPOLOGY_H
 #define FB_TOPOLOGY_H

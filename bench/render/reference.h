@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The seeds' published tables (runners/reference/NAME.ref), parsed: their
  * rows, columns, values and the claims about their shape (checked in

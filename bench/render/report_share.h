@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * foliobench report's migration side: which runs measure page migration
  * (foliobench migrate) and which only its copy phase (foliobench copy),

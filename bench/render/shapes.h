@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The checks of a seed's claims on a table in the seed's layout (shape
  * lines of runners/reference/NAME.ref): does throughput rise along an axis,

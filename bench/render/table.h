@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The one table renderer: any result document, any two configuration
  * axes as rows and columns, mean±sd GB/s in each cell, one table per

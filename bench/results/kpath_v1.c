@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 #include "kpath_v1.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Reading schema 1 back: a v1 cell recorded its kernel path as one string,
  * "PREFIX MODEL: IMPL (WHY)", where PREFIX is the cell's mode ("batched

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The one result schema: a run (machine, command line, options) and its
  * cells (configuration, raw samples, statistics), as run.json + cells.csv.

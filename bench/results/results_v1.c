@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Schema 1, read into schema 2's form in memory, so that every reader
  * (show, report, compare, paths, the gate) knows schema 2 alone.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A backend runs the iterations of one cell and hands back raw
  * nanoseconds; the engine owns repetition, statistics and results.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Per-cell event counts.  The generic events (perf(1)'s names: task-clock,
  * page-faults, context-switches, cpu-migrations, cycles, instructions,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Runs the cells of a plan on a backend: warm-up, repetitions, statistics. */
 #ifndef FB_ENGINE_H
 #define FB_ENGINE_H

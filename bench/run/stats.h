@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The one statistics module: every backend's samples go through here. */
 #ifndef FB_STATS_H
 #define FB_STATS_H

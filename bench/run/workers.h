@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A team of pinned threads that run one share of a pass each and start
  * together from a barrier: the userspace copy and store backends time a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The axis registry: every axis of a cell's configuration, once.  An entry
  * names the axis (its config field and its --rows/--cols/--where key), its

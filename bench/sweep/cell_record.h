@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #ifndef FB_CELL_RECORD_H
 #define FB_CELL_RECORD_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The functions under test, as data: one entry per name the CLI and the
  * results know (folio_copy, ...), with the kernel routine each mode

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The sweep: a spec (the axes the user asked for) expands into cells, each
  * one fully resolved configuration that any backend can run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Userspace copies of the x86-64 kernel's copy primitives.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Userspace copies of the kernel's x86-64 copy primitives, as a table:
  * adding a primitive is one entry in primitives.c.

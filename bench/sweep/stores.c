@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Store methods for write-once records (the backend that times them is
  * backend_stores.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The streaming-store study (seed 004): write-once records, struct page
  * sized (64 bytes by default), stored over a large range from a template

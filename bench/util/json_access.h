@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #ifndef FB_JSON_ACCESS_H
 #define FB_JSON_ACCESS_H
 

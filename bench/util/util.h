@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Exit codes, one-line errors and the CLI's value parsers. */
 #ifndef FB_UTIL_H
 #define FB_UTIL_H

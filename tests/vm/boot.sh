@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # boot.sh VMLINUZ INITRD [--nodes N] [--memless|--movable] [--timeout SECONDS] [--log FILE] [--append "ARGS"] [--cpu MODEL]
 #
 # Boots VMLINUZ with INITRD under QEMU software emulation (TCG), 2 CPUs,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # build-module.sh KBUILD_DIR SRC_DIR OUT_DIR
 #
 # Copies the out-of-tree module source SRC_DIR (the whole tree, e.g.

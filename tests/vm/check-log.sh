@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # check-log.sh LOG
 #
 # Judges a serial log from boot.sh. Counts TAP lines (tests/tap.sh): "ok"

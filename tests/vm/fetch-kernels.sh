@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # fetch-kernels.sh CACHE_DIR [LABEL...]
 #
 # Makes Debian kernels usable for module tests under QEMU, without

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # mkinitramfs.sh OUT.cpio.gz [--ko FILE.ko ...] [--bin FILE ...]
 #                [--file SRC[:DEST] ...] [--guest DIR ...]
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest smoke test (busybox sh), run by the initramfs /init from
 # tests/vm/mkinitramfs.sh. Prints TAP lines. Env from /init: FB_NODES,
 # FB_KO_DIR (modules), FB_BIN_DIR (programs).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench.ko through its ioctls, as root in the VM guest (busybox sh, run
 # by the initramfs /init of tests/vm/mkinitramfs.sh). Prints TAP lines; the
 # ioctl tests are kmod-bench/tests/fb_abi_test (a static program passed with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench.ko's DMA engine, as root in the VM guest (busybox sh, run by
 # the initramfs /init of tests/vm/mkinitramfs.sh), on the TEST ONLY software
 # DMA_MEMCPY provider fb_test_dma.ko (kmod-bench/tests) in each of its modes:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The foliobench CLI's kmod backend against foliobench.ko in the VM guest
 # (busybox sh, run by the initramfs /init of tests/vm/mkinitramfs.sh):
 # every function per page and batched, 1 and 2 threads, spread and fill,

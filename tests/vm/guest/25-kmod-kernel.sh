@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Baseline vs patched kernel, in the VM guest (busybox sh, run by the
 # initramfs /init of tests/vm/mkinitramfs.sh): what foliobench.ko detected
 # in the headers it was built against (INFO.kernel_patches), how per-page

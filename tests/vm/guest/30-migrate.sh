@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # foliobench migrate in the VM guest (busybox sh, run by the initramfs /init
 # of tests/vm/mkinitramfs.sh), as root.  With two nodes with memory (boot.sh
 # --nodes 2: node 1 memory-only): 64 MiB moved with 4K and 2M backing in both

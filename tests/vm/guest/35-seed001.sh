@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Seed 001's runners (1a, 2 folio count, 3 placement) in tiny mode in the VM
 # guest (busybox sh; the runners are bash scripts: test_kmod_vm.sh puts bash
 # and the runners' files at /repo in the initramfs).  With the module in the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The kernel copy-path rules (bench/machine/kpath.c) against the kernel booted here
 # (busybox sh, run by the initramfs /init of tests/vm/mkinitramfs.sh).
 # Dumps this CPU's CPUID (fb_abi_test --cpuid-dump, the `cpuid -r` format),
