@@ -29,7 +29,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "  %-9s %s\n", "help CMD", "the options of a command (as foliobench CMD --help)");
 	fprintf(f, "  %-9s %s\n", "version", "print the version (also -V, --version)");
-	fprintf(f, "\nResults go to results/<run-id>/run.json and cells.csv.  See README.md.\n");
+	fprintf(f, "\nResults go to results/<run-id>/run.json and cells.csv.  The manual: README.md, docs/, man foliobench.\n");
 }
 
 static int unknown_command(const char *name)

@@ -95,6 +95,7 @@ usage_error "from node 0 to node 1" report "$mig" --copy-share "$tmp/othernode.j
 usage_error "--threads 1: allowed 2..4096" report "$mig" --copy-share "$copy" --threads 1
 usage_error "--threads 2: only with --copy-share" report "$mig" --threads 2
 usage_error "--copy-share: allowed --format table, markdown" report "$mig" --copy-share "$copy" --format series
+usage_error "--copy-share is a table of its own: it takes no --reference" report "$mig" --copy-share "$copy" --reference seed001
 usage_error "give the migrate run first" report --copy-share "$copy"
 usage_error "$tmp/nosuch" report "$mig" --copy-share "$tmp/nosuch"
 finish

@@ -27,7 +27,7 @@
 static const char load_hint[] =
 	"the foliobench kernel module is not loaded (" FOLIOBENCH_DEVICE " is missing): "
 	"build it with 'make -C /lib/modules/$(uname -r)/build M=$PWD/kmod-bench' and load it "
-	"with 'insmod kmod-bench/foliobench.ko' (README: The kernel module)";
+	"with 'insmod kmod-bench/foliobench.ko' (docs/kmod.md)";
 
 static struct {
 	int fd;

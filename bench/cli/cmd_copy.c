@@ -19,7 +19,7 @@ static const char copy_usage[] =
 "What is copied:\n"
 "  --backend user|kmod        user: userspace copies of the kernel's primitives\n"
 "                             (default); kmod: the real kernel functions through\n"
-"                             /dev/foliobench (see README)\n"
+"                             /dev/foliobench (docs/kmod.md)\n"
 "  --function LIST            folio_copy, folio_mc_copy (kmod also folios_mc_copy)\n"
 "                             [folio_copy]; the user backend runs the primitive\n"
 "                             the modelled kernel selects on this CPU\n"

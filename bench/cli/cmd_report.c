@@ -688,6 +688,9 @@ int fb_cmd_report(int argc, char **argv)
 			    argv[optind + 1]);
 	if (optind == argc - 1)
 		run_path = argv[optind];
+	if ((share || share_threads) && (refname || tables || where || x))
+		fb_usage_error("report", "--copy-share is a table of its own: it takes no %s",
+			    refname ? "--reference" : tables ? "--table" : where ? "--where" : "--x");
 	if (share || share_threads)
 		return fb_report_copy_share(run_path, share, share_threads, fmt);
 	if (!refname)

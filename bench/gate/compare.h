@@ -17,7 +17,7 @@
 #define FB_CMP_SCHEMA "foliobench-compare"
 #define FB_CMP_SCHEMA_VERSION 1
 
-/* Gate defaults: see README "Regression gate" for the measured rates. */
+/* Gate defaults: docs/compare.md; the measured rates in docs/evidence.md "Regression gate". */
 #define FB_GATE_THRESHOLD_PCT 5.0
 #define FB_GATE_ALPHA 0.05
 #define FB_GATE_BOOT_ITERS 2000
