@@ -34,6 +34,13 @@ kernel=$(sed -n 's/^# fb-vm: kernel \([^ ]*\) nodes \([0-9]*\).*/\1/p' "$log" | 
 nodes=$(sed -n 's/^# fb-vm: kernel \([^ ]*\) nodes \([0-9]*\).*/\2/p' "$log" | head -n1)
 [[ -n $kernel ]] || kernel=$(sed -n 's/.*Linux version \([^ ]*\) .*/\1/p' "$log" | head -n1)
 [[ -n $nodes ]] || nodes=$(tr ' ' '\n' <"$log" | sed -n 's/^FB_NODES=\([0-9]*\).*/\1/p' | head -n1)
+# the boot's kind, as test_kmod_vm names it: 2m (a memoryless node), 2mov
+# (the memory-only nodes ZONE_MOVABLE)
+if grep -q '^# fb-vm: kernel .* and a memoryless node' "$log"; then
+	nodes+=m
+elif grep -q '^# fb-vm: kernel .*(memory-only nodes ZONE_MOVABLE)' "$log"; then
+	nodes+=mov
+fi
 
 bad=0
 reason() { echo "$prog: FAIL: $*"; bad=1; }
