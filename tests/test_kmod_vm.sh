@@ -58,7 +58,7 @@ abi_bin=()
 # 001's migration runners (35-seed001.sh): bash and the files they read, at
 # /repo as in the source tree.
 runner_files=()
-for f in runners/lib.sh runners/seed000-folio-mc-copy.sh runners/reference/seed000.ref plots/bars.gp \
+for f in runners/lib.sh runners/locate.sh runners/seed000-folio-mc-copy.sh runners/reference/seed000.ref plots/bars.gp \
 	runners/seed001-1a-threads.sh runners/seed001-2-folio-count.sh runners/seed001-3-placement.sh \
 	runners/reference/seed001.ref plots/lines.gp; do
 	runner_files+=("$repo/$f:/repo/$f")
