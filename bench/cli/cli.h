@@ -15,6 +15,11 @@
 #include "util.h"
 
 /* ---- cli_parse.c: options to values ---- */
+/* A list option (--threads 1,2,4; sizes too when sizes) into *out, *n,
+ * replacing what an earlier one gave; bad input is a usage error naming
+ * the option. */
+void fb_option_u64_list(const char *cmd, const char *opt, const char *arg, bool sizes,
+			uint64_t **out, size_t *n);
 
 /* fb_usage_error, the one-line usage error every stage may give: util.h */
 /*

@@ -16,6 +16,18 @@
 #include "cpu.h"
 #include "primitives.h"
 #include "table.h"
+
+void fb_option_u64_list(const char *cmd, const char *opt, const char *arg, bool sizes,
+			uint64_t **out, size_t *n)
+{
+	char err[FB_ERRLEN];
+
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	if (fb_parse_u64_list(arg, sizes, out, n, err, sizeof(err)))
+		fb_usage_error(cmd, "%s %s", opt, err);
+}
 #include "util.h"
 
 void fb_bad_option(const char *cmd, int opt, char **argv)

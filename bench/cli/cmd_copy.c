@@ -210,7 +210,6 @@ static enum fb_parsed copy_parse(void *a, struct fb_measure *m, int opt, const c
 	struct copy_args *c = a;
 	struct fb_spec *spec = &c->spec;
 	struct fb_run_opts *ro = &m->ro;
-	char err[FB_ERRLEN];
 
 	switch (opt) {
 	case O_BACKEND:
@@ -243,9 +242,7 @@ static enum fb_parsed copy_parse(void *a, struct fb_measure *m, int opt, const c
 				FB_BATCH_COUNT, fb_batch_impl_parse, "memcpy, copy_page, rep_movsq");
 		break;
 	case O_SIZES:
-		free(spec->folio_sizes);
-		if (fb_parse_u64_list(optarg, true, &spec->folio_sizes, &spec->nsizes, err, sizeof(err)))
-			fb_usage_error(cmd, "--folio-sizes %s", err);
+		fb_option_u64_list(cmd, "--folio-sizes", optarg, true, &spec->folio_sizes, &spec->nsizes);
 		break;
 	case O_TOTAL:
 		if (fb_parse_size(optarg, &spec->total) || !spec->total)
@@ -255,19 +252,13 @@ static enum fb_parsed copy_parse(void *a, struct fb_measure *m, int opt, const c
 		spec->total_given = true;
 		break;
 	case O_COUNT:
-		free(spec->counts);
-		if (fb_parse_u64_list(optarg, false, &spec->counts, &spec->ncounts, err, sizeof(err)))
-			fb_usage_error(cmd, "--folio-count %s", err);
+		fb_option_u64_list(cmd, "--folio-count", optarg, false, &spec->counts, &spec->ncounts);
 		break;
 	case O_THREADS:
-		free(spec->threads);
-		if (fb_parse_u64_list(optarg, false, &spec->threads, &spec->nthreads, err, sizeof(err)))
-			fb_usage_error(cmd, "--threads %s", err);
+		fb_option_u64_list(cmd, "--threads", optarg, false, &spec->threads, &spec->nthreads);
 		break;
 	case O_CHANNELS:
-		free(spec->channels);
-		if (fb_parse_u64_list(optarg, false, &spec->channels, &spec->nchannels, err, sizeof(err)))
-			fb_usage_error(cmd, "--channels %s", err);
+		fb_option_u64_list(cmd, "--channels", optarg, false, &spec->channels, &spec->nchannels);
 		break;
 	case O_SPLIT:
 		if (fb_split_parse(optarg, &spec->split))

@@ -159,13 +159,10 @@ static enum fb_parsed migrate_parse(void *a, struct fb_measure *m, int opt, cons
 {
 	struct migrate_args *g = a;
 	struct fb_migrate_spec *spec = &g->spec;
-	char err[FB_ERRLEN];
 
 	switch (opt) {
 	case O_SIZES:
-		free(spec->sizes);
-		if (fb_parse_u64_list(optarg, true, &spec->sizes, &spec->nsizes, err, sizeof(err)))
-			fb_usage_error(cmd, "--folio-sizes %s", err);
+		fb_option_u64_list(cmd, "--folio-sizes", optarg, true, &spec->sizes, &spec->nsizes);
 		break;
 	case O_TOTAL:
 		if (fb_parse_size(optarg, &spec->total) || !spec->total)
@@ -175,9 +172,7 @@ static enum fb_parsed migrate_parse(void *a, struct fb_measure *m, int opt, cons
 		g->total_given = true;
 		break;
 	case O_COUNT:
-		free(spec->counts);
-		if (fb_parse_u64_list(optarg, false, &spec->counts, &spec->ncounts, err, sizeof(err)))
-			fb_usage_error(cmd, "--folio-count %s", err);
+		fb_option_u64_list(cmd, "--folio-count", optarg, false, &spec->counts, &spec->ncounts);
 		for (size_t i = 0; i < spec->ncounts; i++)
 			if (!spec->counts[i])
 				fb_usage_error(cmd, "--folio-count 0: allowed 1 or more folios");

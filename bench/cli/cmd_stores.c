@@ -144,7 +144,6 @@ static enum fb_parsed stores_parse(void *a, struct fb_measure *m, int opt, const
 	const char *cmd = m->cmd;
 	struct stores_args *s = a;
 	struct fb_stores_spec *spec = &s->spec;
-	char err[FB_ERRLEN];
 
 	switch (opt) {
 	case O_KERNEL:
@@ -169,9 +168,7 @@ static enum fb_parsed stores_parse(void *a, struct fb_measure *m, int opt, const
 		s->total_given = true;
 		break;
 	case O_THREADS:
-		free(spec->threads);
-		if (fb_parse_u64_list(optarg, false, &spec->threads, &spec->nthreads, err, sizeof(err)))
-			fb_usage_error(cmd, "--threads %s", err);
+		fb_option_u64_list(cmd, "--threads", optarg, false, &spec->threads, &spec->nthreads);
 		break;
 	case O_PLACEMENT: {
 		char **t;
